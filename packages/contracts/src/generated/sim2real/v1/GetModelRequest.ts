@@ -1,0 +1,16 @@
+// Original file: ../../proto/sim2real/v1/translator.proto
+
+
+export interface GetModelRequest {
+  /**
+   * "name" (all versions) or "name@version".
+   */
+  'model'?: (string);
+}
+
+export interface GetModelRequest__Output {
+  /**
+   * "name" (all versions) or "name@version".
+   */
+  'model': (string);
+}
