@@ -1,0 +1,29 @@
+import type { ParseArgsConfig } from 'node:util';
+
+/** What a command gets besides its arguments; tests pass their own streams and signal. */
+export interface CommandContext {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT/SIGTERM: long work stops cleanly and keeps what it has. */
+  readonly signal: AbortSignal;
+  /** Whether progress may redraw one line (a terminal) or must print JSON lines. */
+  readonly interactive: boolean;
+}
+
+export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** The parsed flags of a command, keyed by long option name. */
+export type ParsedOptions = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+/** One `sim2real` subcommand. `name` may be two words (`publish faces`, `bench digits`). */
+export interface CommandSpec {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The whole `--help` text: synopsis, options with defaults, an example. */
+  readonly usage: string;
+  readonly options: OptionSpecs;
+  /** Resolves to the process exit code. Throw `UsageError` for bad input. */
+  run(options: ParsedOptions, positionals: string[], context: CommandContext): Promise<number>;
+}

@@ -1,0 +1,6 @@
+import type { CommandSpec } from '../command.js';
+import { trainCommand } from './train.js';
+import { translateCommand } from './translate.js';
+
+/** Every `sim2real` subcommand, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand];

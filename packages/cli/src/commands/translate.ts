@@ -1,0 +1,134 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { initBackend, tf } from '@sim2real/tensor';
+import {
+  decodeImage,
+  encodePng,
+  fromModelOutput,
+  listImageFiles,
+  maskToGrey,
+  resizeImage,
+  toModelInput,
+} from '@sim2real/imaging';
+import type { GreyImage, RgbImage, SkippedFile } from '@sim2real/imaging';
+import { loadTranslator } from '@sim2real/translation';
+import type { Translator } from '@sim2real/translation';
+import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { PartialFailureError } from '../errors.js';
+import { optionalInt, optionalString, requireString } from '../options.js';
+import { Progress } from '../progress.js';
+import { backendChoice, reportSkipped } from './shared.js';
+
+const USAGE = `Usage: sim2real translate --model MODEL_DIR --in DIR --out DIR [options]
+
+Translates every PNG/JPEG under --in with a trained model and writes one PNG per input under
+--out, mirroring relative paths (digits/7/00012.jpg → OUT/digits/7/00012.png) at the input's
+width and height. Images are resized to the model's size on the way in and back on the way out.
+
+Options:
+  --model MODEL_DIR     a model folder written by 'sim2real train' (required)
+  --in DIR              images to translate (required)
+  --out DIR             translated images G(x) (required)
+  --attention-out DIR   also write the attention masks A(x), grey PNGs
+  --initial-out DIR     also write the vanilla generator's output G0(x)
+  --batch N             images per forward pass                       [default: 16]
+  --backend NAME        auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
+  --max-pixels N        refuse input images with more pixels than this [default: 16777216]
+
+Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
+
+Example:
+  sim2real translate --model models/faces/v1 --in renders/ --out adapted/ --attention-out masks/
+`;
+
+export const translateCommand: CommandSpec = {
+  name: 'translate',
+  summary: 'translate a folder of images with a trained model',
+  usage: USAGE,
+  options: {
+    model: { type: 'string' },
+    in: { type: 'string' },
+    out: { type: 'string' },
+    'attention-out': { type: 'string' },
+    'initial-out': { type: 'string' },
+    batch: { type: 'string' },
+    backend: { type: 'string' },
+    'max-pixels': { type: 'string' },
+  },
+  run: runTranslate,
+};
+
+interface Outputs {
+  readonly out: string;
+  readonly attentionOut?: string;
+  readonly initialOut?: string;
+}
+
+async function runTranslate(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const name = translateCommand.name;
+  const modelDir = requireString(options, 'model', name);
+  const inDir = requireString(options, 'in', name);
+  const outputs: Outputs = {
+    out: requireString(options, 'out', name),
+    attentionOut: optionalString(options, 'attention-out'),
+    initialOut: optionalString(options, 'initial-out'),
+  };
+  const batchSize = optionalInt(options, 'batch', name, { min: 1, max: 1024 }) ?? 16;
+  const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
+
+  await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
+  const files = await listImageFiles(inDir);
+  if (files.length === 0) throw new Error(`--in ${inDir} holds no PNG or JPEG image.`);
+  const translator = await loadTranslator(modelDir);
+  const progress = new Progress({ label: 'translate', total: files.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
+  const skipped: SkippedFile[] = [];
+  try {
+    for (let start = 0; start < files.length && !ctx.signal.aborted; start += batchSize) {
+      const batch = files.slice(start, start + batchSize);
+      const decoded = await Promise.all(
+        batch.map(async (file) => {
+          try {
+            return { file, image: await decodeImage(await readFile(path.join(inDir, file)), { name: file, maxPixels }) };
+          } catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            ctx.stderr.write(`${ctx.interactive ? '\n' : ''}skipped ${file}: ${reason}\n`);
+            skipped.push({ file, reason });
+            return undefined;
+          }
+        }),
+      );
+      const ok = decoded.filter((d) => d !== undefined);
+      if (ok.length > 0) await translateBatch(translator, ok, outputs);
+      progress.update(start + batch.length, { skipped: skipped.length });
+    }
+  } finally {
+    translator.dispose();
+  }
+  progress.finish();
+  if (ctx.signal.aborted) throw new Error('interrupted: the images written so far are complete, the rest were not translated.');
+  if (skipped.length > 0) throw new PartialFailureError(reportSkipped(skipped));
+  return 0;
+}
+
+async function translateBatch(translator: Translator, items: { file: string; image: RgbImage }[], outputs: Outputs): Promise<void> {
+  const input = await toModelInput(items.map((i) => i.image), translator.imageSize);
+  const { output, initial, attention } = translator.translate(input);
+  const translated = fromModelOutput(output);
+  const initials = outputs.initialOut ? fromModelOutput(initial) : undefined;
+  const masks = outputs.attentionOut ? maskToGrey(attention) : undefined;
+  tf.dispose([input, output, initial, attention]);
+  await Promise.all(
+    items.map(async ({ file, image }, i) => {
+      await writeAtInputSize(outputs.out, file, translated[i]!, image);
+      if (initials && outputs.initialOut) await writeAtInputSize(outputs.initialOut, file, initials[i]!, image);
+      if (masks && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, file, masks[i]!, image);
+    }),
+  );
+}
+
+/** Writes `image` as `<dir>/<file with .png>` resized back to the input's width and height. */
+async function writeAtInputSize(dir: string, file: string, image: RgbImage | GreyImage, input: RgbImage): Promise<void> {
+  const target = path.join(dir, file.replace(/\.(png|jpe?g)$/i, '') + '.png');
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, await encodePng(await resizeImage(image, input.width, input.height)));
+}

@@ -1,0 +1,46 @@
+import { UsageError } from './errors.js';
+import type { ParsedOptions } from './command.js';
+
+/** A required string flag. */
+export function requireString(options: ParsedOptions, name: string, command: string): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new UsageError(`--${name} is required.`, command);
+  }
+  return value;
+}
+
+/** An optional string flag. */
+export function optionalString(options: ParsedOptions, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** An optional integer flag within [min, max]; `undefined` when absent. */
+export function optionalInt(
+  options: ParsedOptions,
+  name: string,
+  command: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number | undefined {
+  const raw = optionalString(options, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}".`, command);
+  }
+  return value;
+}
+
+/** The NATS URL every NATS-facing command accepts: `--nats`, then `NATS_URL`, then the local default. */
+export function natsUrl(options: ParsedOptions, env: NodeJS.ProcessEnv): string {
+  return optionalString(options, 'nats') ?? env.NATS_URL ?? 'nats://127.0.0.1:4222';
+}
+
+/** The `--nats` flag spec, shared by every NATS-facing command. */
+export const NATS_OPTION = { nats: { type: 'string' } } as const;
+
+/** `--vgg DIR`, then `SIM2REAL_VGG_DIR`; undefined means "no weights" (degraded mode, announced by the trainer). */
+export function vggDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string | undefined {
+  return optionalString(options, 'vgg') ?? (env.SIM2REAL_VGG_DIR || undefined);
+}
