@@ -1,1 +1,12 @@
 export { PROTO_ROOT, PROTO_LOADER_OPTIONS, sim2realPackageDefinition, sim2realV1 } from './proto.js';
+export { encodeLabelledBatch, decodeLabelledBatch, replaceSampleImages, sampleLabelBytes } from './batch-codec.js';
+export { BatchCodecError } from './errors.js';
+export type { LabelledBatch, LabelledBatch__Output } from './generated/sim2real/v1/LabelledBatch.js';
+export type { Sample, Sample__Output } from './generated/sim2real/v1/Sample.js';
+export type { Label, Label__Output } from './generated/sim2real/v1/Label.js';
+export type { Image, Image__Output } from './generated/sim2real/v1/Image.js';
+export type { Encoding, Encoding__Output } from './generated/sim2real/v1/Encoding.js';
+export type { TranslateRequest, TranslateRequest__Output } from './generated/sim2real/v1/TranslateRequest.js';
+export type { TranslateResponse, TranslateResponse__Output } from './generated/sim2real/v1/TranslateResponse.js';
+export type { TranslatedImage, TranslatedImage__Output } from './generated/sim2real/v1/TranslatedImage.js';
+export type { TranslatorClient, TranslatorHandlers } from './generated/sim2real/v1/Translator.js';
