@@ -1,0 +1,14 @@
+export { ImageDecodeError, ImageShapeError } from './errors.js';
+export type { AnyImage, GreyImage, RgbImage } from './image.js';
+export { DEFAULT_MAX_PIXELS, decodeImage, decodeRawRgb } from './decode.js';
+export type { ImageDecodeOptions } from './decode.js';
+export { encodeJpeg, encodePng } from './encode.js';
+export { resizeImage } from './resize.js';
+export { fromModelOutput, maskToGrey, toModelInput } from './tensor.js';
+export { makeGrid } from './grid.js';
+export type { GridOptions } from './grid.js';
+export { isImageFileName, listImageFiles } from './files.js';
+export { PackedImageSet, imageSetFromImages } from './image-set.js';
+export type { ImageSet } from './image-set.js';
+export { loadImageFolder } from './folder.js';
+export type { LoadImageFolderOptions, LoadProgress, LoadedImageFolder, SkippedFile } from './folder.js';
