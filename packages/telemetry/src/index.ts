@@ -1,0 +1,22 @@
+export { startTelemetry } from './setup.js';
+export type { Telemetry } from './setup.js';
+export { resolveTelemetryConfig } from './config.js';
+export type { TelemetryConfig, TelemetryExporter, TelemetryOptions } from './config.js';
+export { TelemetryConfigError } from './errors.js';
+export { metadataGetter, metadataSetter, natsHeadersGetter, natsHeadersSetter } from './propagation.js';
+export type { MetadataCarrier, NatsHeadersCarrier } from './propagation.js';
+export {
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  ATTR_RPC_METHOD,
+  ATTR_RPC_SERVICE,
+  ATTR_RPC_SYSTEM,
+  withConsumerSpan,
+  withProducerSpan,
+  withRpcClientSpan,
+} from './messaging.js';
+export type { MessagingSpanInfo, RpcSpanInfo } from './messaging.js';
