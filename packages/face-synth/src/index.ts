@@ -1,0 +1,15 @@
+export { BackgroundsError, FaceSynthConfigError } from './errors.js';
+export { createFaceModel, shapeVertices } from './model.js';
+export type { FaceModel, FaceModelOptions } from './model.js';
+export { lightDirection, poseMatrix, sampleFace } from './scene.js';
+export type { FaceParams, Framing, Lighting, Pose, SampleFaceOptions } from './scene.js';
+export { FACE_STYLES, renderFace } from './render.js';
+export type { FaceStyle, RenderedFace, RenderFaceOptions } from './render.js';
+export { loadBackgrounds } from './backgrounds.js';
+export type { BackgroundSet } from './backgrounds.js';
+export { generateFaceDataset, iterateFaces, writeFaceDataset } from './dataset.js';
+export type { FaceDatasetOptions, FaceSample } from './dataset.js';
+export { rasterize } from './rasterize.js';
+export type { RasterInput, RasterOutput } from './rasterize.js';
+export { createRng, mixSeed } from './random.js';
+export type { Rng } from './random.js';
