@@ -22,8 +22,9 @@ sharp.unblock({
 
 export { sharp };
 
-/** A sharp pipeline reading an RGB or grey image's raw pixels. */
+/** A sharp pipeline reading an RGB or grey image's raw pixels; grey stays one channel on output. */
 export function rawInput(image: AnyImage): Sharp {
   const channels = channelsOf(image);
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels } });
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels } });
+  return channels === 1 ? pipeline.toColourspace('b-w') : pipeline;
 }

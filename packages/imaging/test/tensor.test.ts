@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { tf } from '@sim2real/tensor';
+import sharp from 'sharp';
 import {
   ImageShapeError,
+  decodeImage,
   encodeJpeg,
+  encodePng,
   fromModelOutput,
   imageSetFromImages,
   makeGrid,
@@ -151,5 +154,18 @@ void describe('makeGrid', () => {
 void describe('encodeJpeg', () => {
   void it('refuses a quality outside 1..100', async () => {
     await assert.rejects(encodeJpeg(noise(2, 2), 0), ImageShapeError);
+  });
+});
+
+void describe('resizeImage and encodePng on grey images', () => {
+  void it('keep one channel', async () => {
+    const grey = { width: 4, height: 2, data: Uint8Array.from([0, 50, 100, 150, 200, 250, 30, 60]) };
+    const resized = await resizeImage(grey, 8, 4);
+    assert.equal(resized.data.length, 8 * 4);
+    assert.equal(resized.data[0], 0);
+    assert.equal(resized, await resizeImage(resized, 8, 4), 'same size → same object');
+    const meta = await sharp(await encodePng(grey)).metadata();
+    assert.equal(meta.channels, 1);
+    assert.deepEqual((await decodeImage(await encodePng(grey))).data.filter((_, i) => i % 3 === 0), grey.data);
   });
 });
