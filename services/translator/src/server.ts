@@ -1,0 +1,162 @@
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { sim2realPackageDefinition, sim2realV1 } from '@sim2real/contracts';
+import { initBackend } from '@sim2real/tensor';
+import type { BackendInfo } from '@sim2real/tensor';
+import { HealthImplementation } from 'grpc-health-check';
+import { MicroBatcher } from './batcher.js';
+import type { BatchReport } from './batcher.js';
+import { CallTracker } from './calls.js';
+import { resolveServerConfig } from './config.js';
+import type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
+import { runInferenceBatch } from './inference.js';
+import type { InferenceItem, InferenceOutput } from './inference.js';
+import { TrainingJobs } from './jobs.js';
+import type { TrainingJobsOptions } from './jobs.js';
+import { getModelHandler, listModelsHandler } from './model-handlers.js';
+import { ModelRegistry } from './registry.js';
+import { ServerTelemetry } from './telemetry.js';
+import { RPC_SERVICE } from './telemetry.js';
+import { cancelTrainingHandler, startTrainingHandler, watchTrainingHandler } from './training-handlers.js';
+import { StreamRegistry, translateHandler, translateStreamHandler } from './translate-handlers.js';
+
+/** Counters for tests, benchmarks and logs. */
+export interface TranslatorServerStats {
+  batches: number;
+  /** Images that went through inference. */
+  batchedImages: number;
+  largestBatch: number;
+  /** Batch size → number of batches of that size. */
+  batchSizes: Record<number, number>;
+  queuedImages: number;
+  activeCalls: number;
+}
+
+export interface TranslatorServer {
+  readonly config: TranslatorServerConfig;
+  /** Loads the backend, binds the port and starts serving; resolves to the bound port. */
+  start(): Promise<{ port: number; backend: BackendInfo }>;
+  /**
+   * Graceful shutdown: health turns NOT_SERVING and new calls get UNAVAILABLE at once, open streams finish what
+   * they have read, the running training job is cancelled (its checkpoint kept); after `graceMs` what is left is
+   * cut off. Idempotent.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+  stats(): TranslatorServerStats;
+}
+
+/** Extra hooks for tests and embedding. */
+export interface TranslatorServerHooks {
+  log?: (entry: Record<string, unknown>) => void;
+  onBatch?: (report: BatchReport) => void;
+  startWorker?: TrainingJobsOptions['startWorker'];
+}
+
+const HEALTH_SERVICES = ['', RPC_SERVICE] as const;
+
+/** Builds the translator gRPC server (Translator + grpc.health.v1 + reflection) from its options; `start()` serves. */
+export function createTranslatorServer(options: TranslatorServerOptions, hooks: TranslatorServerHooks = {}): TranslatorServer {
+  const config = resolveServerConfig(options);
+  const log = hooks.log ?? ((entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`));
+  const telemetry = new ServerTelemetry();
+  const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, queuedImages: 0, activeCalls: 0 };
+  const registry = new ModelRegistry({
+    root: config.registryDir,
+    defaultModel: config.defaultModel,
+    rescanMs: config.registryRescanMs,
+    maxLoaded: config.maxLoadedModels,
+  });
+  const batcher = new MicroBatcher<InferenceItem, InferenceOutput>(
+    runInferenceBatch,
+    { maxBatchSize: config.maxBatchSize, maxBatchDelayMs: config.maxBatchDelayMs, maxQueuedItems: config.maxQueuedImages },
+    (report) => {
+      if (report.error === undefined) {
+        stats.batches += 1;
+        stats.batchedImages += report.size;
+        stats.largestBatch = Math.max(stats.largestBatch, report.size);
+        stats.batchSizes[report.size] = (stats.batchSizes[report.size] ?? 0) + 1;
+        telemetry.recordBatch(report.size, report.key);
+      } else {
+        log({ event: 'batch_failed', model: report.key, size: report.size, error: String(report.error) });
+      }
+      hooks.onBatch?.(report);
+    },
+  );
+  const jobs = new TrainingJobs({
+    registry,
+    maxQueuedJobs: config.maxQueuedJobs,
+    maxFinishedJobs: config.maxFinishedJobs,
+    trainingDataRoot: config.trainingDataRoot,
+    vggDir: config.vggDir,
+    backend: config.backend,
+    startWorker: hooks.startWorker,
+    log,
+  });
+  const tracker = new CallTracker();
+  const streams = new StreamRegistry(config.maxConcurrentStreams);
+  const kit = { tracker, telemetry };
+  const translateDeps = {
+    ...kit,
+    streams,
+    limits: config,
+    translate: { registry, batcher, maxImagesPerRequest: config.maxImagesPerRequest, maxPixelsPerImage: config.maxPixelsPerImage },
+  };
+  const trainingDeps = { ...kit, jobs, streams };
+
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+  });
+  server.addService(sim2realV1.Translator.service, {
+    Translate: translateHandler(translateDeps),
+    TranslateStream: translateStreamHandler(translateDeps),
+    StartTraining: startTrainingHandler(trainingDeps),
+    WatchTraining: watchTrainingHandler(trainingDeps),
+    CancelTraining: cancelTrainingHandler(trainingDeps),
+    ListModels: listModelsHandler(kit, registry),
+    GetModel: getModelHandler(kit, registry),
+  } satisfies grpc.UntypedServiceImplementation);
+  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING'])));
+  health.addToServer(server);
+  new ReflectionService(sim2realPackageDefinition).addToServer(server);
+
+  let shuttingDown: Promise<void> | undefined;
+
+  return {
+    config,
+    async start() {
+      const backend = await initBackend({ backend: config.backend });
+      await registry.init();
+      const port = await new Promise<number>((resolve, reject) => {
+        server.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+          error ? reject(error) : resolve(bound),
+        );
+      });
+      for (const service of HEALTH_SERVICES) health.setStatus(service, 'SERVING');
+      log({ event: 'serving', port, host: config.host, backend: backend.name, backendPackage: backend.package, registry: config.registryDir });
+      return { port, backend };
+    },
+    shutdown(graceMs = 10_000) {
+      shuttingDown ??= (async () => {
+        for (const service of HEALTH_SERVICES) health.setStatus(service, 'NOT_SERVING');
+        log({ event: 'shutting_down', activeCalls: tracker.active, graceMs });
+        const drained = tracker.close();
+        streams.stopAll();
+        const graceOver = new Promise<'timeout'>((resolve) => setTimeout(resolve, graceMs, 'timeout').unref());
+        const result = await Promise.race([Promise.all([drained, jobs.close()]).then(() => 'drained' as const), graceOver]);
+        if (result === 'timeout') {
+          log({ event: 'shutdown_grace_over', activeCalls: tracker.active });
+          server.forceShutdown();
+        } else {
+          await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+        }
+        await registry.close();
+        log({ event: 'stopped' });
+      })();
+      return shuttingDown;
+    },
+    stats() {
+      return { ...stats, batchSizes: { ...stats.batchSizes }, queuedImages: batcher.queued, activeCalls: tracker.active };
+    },
+  };
+}

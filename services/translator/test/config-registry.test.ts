@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { status } from '@grpc/grpc-js';
+import { ConfigError, InvalidRequestError, ModelNotFoundError, toGrpcStatus } from '../src/errors.js';
+import { resolveServerConfig, serverOptionsFromEnv } from '../src/config.js';
+import { ModelRegistry, compareVersions, parseModelRef, timestampVersion } from '../src/registry.js';
+
+describe('server config', () => {
+  test('fills defaults and resolves the registry path', () => {
+    const config = resolveServerConfig({ registryDir: 'models' });
+    assert.equal(config.registryDir, path.resolve('models'));
+    assert.equal(config.port, 50051);
+    assert.equal(config.maxBatchSize, 16);
+    assert.equal(config.backend, 'auto');
+    assert.equal(config.defaultModel, undefined);
+  });
+
+  test('rejects bad values with a sentence naming the field', () => {
+    assert.throws(() => resolveServerConfig({ registryDir: '' }), (e: unknown) => e instanceof ConfigError && e.field === 'registryDir');
+    assert.throws(() => resolveServerConfig({ registryDir: 'm', maxBatchSize: 0 }), /maxBatchSize must be an integer from 1/);
+    assert.throws(() => resolveServerConfig({ registryDir: 'm', port: 70000 }), (e: unknown) => e instanceof ConfigError && e.field === 'port');
+    assert.throws(() => resolveServerConfig({ registryDir: 'm', defaultModel: '../etc' }), /defaultModel must be/);
+  });
+
+  test('reads the documented environment variables', () => {
+    const options = serverOptionsFromEnv({ PORT: '7000', REGISTRY_DIR: '/models', DEFAULT_MODEL: 'faces@latest', MAX_BATCH_DELAY_MS: '3', TFJS_BACKEND: 'wasm', UNRELATED: 'x' });
+    assert.deepEqual(options, { port: 7000, registryDir: '/models', defaultModel: 'faces@latest', maxBatchDelayMs: 3, backend: 'wasm' });
+    assert.throws(() => serverOptionsFromEnv({ MAX_BATCH_SIZE: 'lots' }), /MAX_BATCH_SIZE must be an integer/);
+  });
+});
+
+describe('error mapping', () => {
+  test('maps each error class to its status with its sentence', () => {
+    assert.equal(toGrpcStatus(new InvalidRequestError('Image 2 is bad.', 2)).code, status.INVALID_ARGUMENT);
+    assert.deepEqual(toGrpcStatus(new ModelNotFoundError('x', 'Model "x" is not in the registry.')), {
+      code: status.NOT_FOUND,
+      details: 'Model "x" is not in the registry.',
+    });
+    assert.equal(toGrpcStatus(new Error('boom\nstack')).code, status.INTERNAL);
+    assert.equal(toGrpcStatus(new Error('boom\nstack')).details, 'Internal error: boom');
+  });
+});
+
+describe('model registry', () => {
+  let root: string;
+  const addVersion = async (name: string, version: string): Promise<void> => {
+    await mkdir(path.join(root, name, version), { recursive: true });
+    await writeFile(path.join(root, name, version, 'sim2real-model.json'), '{}');
+  };
+
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'sim2real-registry-'));
+    await addVersion('faces', 'v2');
+    await addVersion('faces', 'v10');
+    await mkdir(path.join(root, 'faces', '.training-job-1'), { recursive: true });
+    await mkdir(path.join(root, 'faces', 'incomplete'), { recursive: true });
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  test('parses references and refuses path tricks', () => {
+    assert.deepEqual(parseModelRef('faces'), { name: 'faces', version: undefined });
+    assert.deepEqual(parseModelRef('faces@latest'), { name: 'faces', version: undefined });
+    assert.deepEqual(parseModelRef('faces@v2'), { name: 'faces', version: 'v2' });
+    for (const bad of ['../x', 'a@b@c', 'faces@..', '', '.hidden']) assert.throws(() => parseModelRef(bad), InvalidRequestError);
+  });
+
+  test('orders versions naturally and ignores staging and manifest-less folders', async () => {
+    const registry = new ModelRegistry({ root, defaultModel: 'faces', rescanMs: 60_000, maxLoaded: 2 });
+    assert.deepEqual(await registry.versions('faces'), ['v2', 'v10']);
+    assert.ok(compareVersions('20261125T063000Z', '20261125T063001Z') < 0);
+    assert.equal((await registry.resolve('')).id, 'faces@v10');
+    assert.equal((await registry.resolve('faces@latest')).id, 'faces@v10');
+    assert.equal((await registry.resolve('faces@v2')).id, 'faces@v2');
+    assert.deepEqual(await registry.names(), ['faces']);
+  });
+
+  test('sees new versions without a restart and names what exists when one is missing', async () => {
+    const registry = new ModelRegistry({ root, defaultModel: undefined, rescanMs: 60_000, maxLoaded: 2 });
+    assert.equal((await registry.resolve('faces')).version, 'v10');
+    await addVersion('faces', 'v11');
+    assert.equal((await registry.resolve('faces@v11')).version, 'v11', 'an explicit version is looked up on disk at once');
+    registry.invalidate('faces');
+    assert.equal((await registry.resolve('faces')).version, 'v11');
+    await assert.rejects(registry.resolve('faces@v99'), /versions of "faces": v2, v10, v11/);
+    await assert.rejects(registry.resolve('hands'), ModelNotFoundError);
+    await assert.rejects(registry.resolve(''), /no default model/);
+  });
+
+  test('new timestamp versions sort after the newest one', async () => {
+    const registry = new ModelRegistry({ root, defaultModel: undefined, rescanMs: 0, maxLoaded: 2 });
+    const now = new Date('2026-11-25T06:30:00.500Z');
+    assert.equal(timestampVersion(now), '20261125T063000Z');
+    assert.equal(await registry.nextVersion('gen', now), '20261125T063000Z');
+    await addVersion('gen', '20261125T063000Z');
+    const next = await registry.nextVersion('gen', now);
+    assert.equal(next, '20261125T063001Z');
+    assert.ok(compareVersions(next, '20261125T063000Z') > 0);
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { encodePng, imageSetFromImages } from '@sim2real/imaging';
+import type { RgbImage } from '@sim2real/imaging';
+import { initBackend } from '@sim2real/tensor';
+import { resolveTranslationConfig, train } from '@sim2real/translation';
+import type { TranslationOptions } from '@sim2real/translation';
+import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
+import type { TranslatorClient, TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
+
+/** The smallest model that still has every part (attention included): trains in about a second. */
+export const TINY_MODEL: TranslationOptions = {
+  imageSize: 16,
+  generatorWidth: 4,
+  residualBlocks: 1,
+  attentionWidth: 4,
+  discriminatorWidth: 4,
+  discriminatorDownsamplings: 1,
+  historyPoolSize: 2,
+  steps: 3,
+  checkpointEverySteps: 100,
+  sampleEverySteps: 100,
+};
+
+/** A deterministic noisy RGB image. */
+export function randomImage(width: number, height: number, seed = 1): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < data.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    data[i] = state >>> 24;
+  }
+  return { width, height, data };
+}
+
+export async function pngOf(width: number, height: number, seed = 1): Promise<Uint8Array> {
+  return encodePng(randomImage(width, height, seed));
+}
+
+/** Trains TINY_MODEL on noise into `modelDir` (a registry version folder). */
+export async function trainTinyModel(modelDir: string, options: TranslationOptions = {}): Promise<void> {
+  await initBackend({ backend: 'auto' });
+  const config = resolveTranslationConfig({ ...TINY_MODEL, ...options });
+  const images = (seed: number): RgbImage[] => Array.from({ length: 4 }, (_, i) => randomImage(config.imageSize, config.imageSize, seed + i));
+  const source = await imageSetFromImages(images(1), config.imageSize);
+  const target = await imageSetFromImages(images(100), config.imageSize);
+  await train({ source, target, modelDir, config });
+}
+
+/** A folder of `count` random PNGs (training data). */
+export async function writeImageFolder(dir: string, count: number, size: number, seed: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (let i = 0; i < count; i++) await writeFile(path.join(dir, `${i}.png`), await pngOf(size, size, seed + i));
+}
+
+export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `sim2real-translator-${prefix}-`));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export interface RunningServer {
+  server: TranslatorServer;
+  port: number;
+  address: string;
+  client: TranslatorClient;
+  close(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1 (free port) with a connected client; logs collected in `logs`. */
+export async function startTestServer(
+  options: Partial<TranslatorServerOptions> & { registryDir: string },
+  hooks: TranslatorServerHooks = {},
+): Promise<RunningServer & { logs: Record<string, unknown>[] }> {
+  const logs: Record<string, unknown>[] = [];
+  const server = createTranslatorServer({ host: '127.0.0.1', port: 0, ...options }, { log: (entry) => logs.push(entry), ...hooks });
+  const { port } = await server.start();
+  const address = `127.0.0.1:${port}`;
+  const client = createTranslatorClient(address);
+  await client.waitForReady(5000);
+  return {
+    server,
+    port,
+    address,
+    client,
+    logs,
+    async close() {
+      client.close();
+      await server.shutdown(2000);
+    },
+  };
+}
+
+/** The gRPC status code of a rejected call. */
+export async function statusOf(promise: Promise<unknown>): Promise<{ code: number; details: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const { code, details } = error as { code: number; details: string };
+    return { code, details };
+  }
+  throw new Error('The call succeeded but an error status was expected.');
+}
