@@ -1,0 +1,9 @@
+export { DatasetOptionError, LabelledFolderError } from './errors.js';
+export { readLabelledFolder } from './labelled-folder.js';
+export type { LabelledSample, ReadLabelledFolderOptions, SampleLabel } from './labelled-folder.js';
+export { MNIST_SIDE, digitSplits, loadMnistDigits, mnistDigitCount } from './mnist.js';
+export type { DigitRange, DigitSample, DigitSplitCounts, LoadMnistOptions } from './mnist.js';
+export { makeMnistM } from './mnist-m.js';
+export type { MnistMOptions } from './mnist-m.js';
+export { createRandom, shuffleInPlace } from './random.js';
+export type { Random } from './random.js';
