@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DEFAULT_MAX_PIXELS, ImageDecodeError, decodeImage, decodeRawRgb, encodeJpeg, encodePng } from '../src/index.js';
@@ -92,6 +95,18 @@ void describe('decodeImage', () => {
       await assert.rejects(sharp(bytes).raw().toBuffer(), /unsupported image format/, format);
     }
     assert.equal((await sharp(await encodePng(noise(4, 4))).raw().toBuffer()).length, 48);
+  });
+
+  void it('blocks the native .vips file loader but not PNG files', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'imaging-vips-'));
+    try {
+      await rawSharp(noise(4, 4).data, 4, 4, 3).toFile(path.join(dir, 'x.v'));
+      await assert.rejects(sharp(path.join(dir, 'x.v')).metadata(), /unsupported image format/);
+      await writeFile(path.join(dir, 'x.png'), await encodePng(noise(4, 4)));
+      assert.equal((await sharp(path.join(dir, 'x.png')).metadata()).format, 'png');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   void it('refuses zero sizes and pixel counts over the limit before decoding', async () => {
