@@ -70,12 +70,13 @@ export interface RpcSpanInfo {
 
 /**
  * Runs `fn` inside a CLIENT span `<service>/<method>` (child of the active context) after writing
- * its context into the call's gRPC `metadata`. Ends the span once.
+ * its context into the call's gRPC `metadata`. Ends the span once. Without metadata (a request sent on a
+ * long-lived stream opened earlier) the span still times the request on the client side.
  */
 export async function withRpcClientSpan<T>(
   tracer: Tracer,
   info: RpcSpanInfo,
-  metadata: MetadataCarrier,
+  metadata: MetadataCarrier | undefined,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const span = tracer.startSpan(`${info.service}/${info.method}`, {
@@ -83,7 +84,7 @@ export async function withRpcClientSpan<T>(
     attributes: { [ATTR_RPC_SYSTEM]: 'grpc', [ATTR_RPC_SERVICE]: info.service, [ATTR_RPC_METHOD]: info.method, ...info.attributes },
   });
   const ctx = trace.setSpan(context.active(), span);
-  propagation.inject(ctx, metadata, metadataSetter);
+  if (metadata) propagation.inject(ctx, metadata, metadataSetter);
   return runInSpan(span, ctx, fn);
 }
 

@@ -1,0 +1,155 @@
+import { AdapterConfigError } from './errors.js';
+import { DATASET_PATTERN } from './subjects.js';
+
+/** One dataset → model route. */
+export interface Route {
+  readonly dataset: string;
+  /** `name` or `name@version` as the translator resolves it. */
+  readonly model: string;
+}
+
+/** Where a process writes its structured log lines. */
+export type Logger = (event: string, fields?: Record<string, unknown>) => void;
+
+/** Limits of the three streams; applied at start-up (created or updated). */
+export interface StreamOptions {
+  /** De-duplication window of `Nats-Msg-Id`s on every stream. @default 600000 (10 min) */
+  readonly duplicateWindowMs?: number;
+  /** Age after which synthetic and adapted batches are dropped. @default 604800000 (7 days) */
+  readonly maxAgeMs?: number;
+  /** Age after which dead batches are dropped. @default 2592000000 (30 days) */
+  readonly deadMaxAgeMs?: number;
+  /** Size limit of each stream in bytes (oldest dropped first); -1 = none. @default -1 */
+  readonly maxBytes?: number;
+  /** Stream replicas (1 on a single server). @default 1 */
+  readonly replicas?: number;
+}
+
+/** Output encoding asked of the translator; `same` keeps each batch's input encoding (PNG when unspecified). */
+export type OutputEncodingChoice = 'same' | 'png' | 'jpeg' | 'raw';
+
+/** Options of `createAdapter`; every field but the connection targets and routes has a default. */
+export interface AdapterOptions {
+  /** NATS server URL(s). */
+  readonly natsServers: string | readonly string[];
+  /** Translator gRPC address, `host:port`. */
+  readonly translatorAddress: string;
+  readonly routes: readonly Route[];
+  /** Batches being processed at once per route; also the consumer's MaxAckPending and pull size (the backpressure). @default 4 */
+  readonly maxBatchesInFlight?: number;
+  /** Consumer AckWait; in-progress acks are sent every third of it while a batch is translated. @default 30000 */
+  readonly ackWaitMs?: number;
+  /** Deliveries before a batch goes to the dead subject. @default 10 */
+  readonly maxDeliver?: number;
+  /** First redelivery delay after a transient failure; doubles per delivery. @default 1000 */
+  readonly retryBaseDelayMs?: number;
+  /** @default 30000 */
+  readonly retryMaxDelayMs?: number;
+  /** How long one batch may wait for the translator before it is released for a later retry. @default 60000 */
+  readonly translateTimeoutMs?: number;
+  /** First wait before re-opening a failed TranslateStream; doubles per failure. @default 200 */
+  readonly reconnectBaseDelayMs?: number;
+  /** @default 10000 */
+  readonly reconnectMaxDelayMs?: number;
+  /** gRPC receive limit for translator responses. @default 33554432 (32 MiB) */
+  readonly maxReceiveMessageBytes?: number;
+  /** On stop, how long in-flight batches may finish before they are released (nak). @default 20000 */
+  readonly stopTimeoutMs?: number;
+  /** @default 'same' */
+  readonly outputEncoding?: OutputEncodingChoice;
+  /** How often consumer lag is read for the metrics. @default 5000 */
+  readonly lagPollIntervalMs?: number;
+  readonly streams?: StreamOptions;
+  /** @default JSON lines on stderr */
+  readonly logger?: Logger;
+}
+
+/** Resolved adapter configuration (units in names). */
+export interface AdapterConfig {
+  readonly natsServers: string[];
+  readonly translatorAddress: string;
+  readonly routes: readonly Route[];
+  readonly maxBatchesInFlight: number;
+  readonly ackWaitMs: number;
+  readonly workingIntervalMs: number;
+  readonly maxDeliver: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly translateTimeoutMs: number;
+  readonly reconnectBaseDelayMs: number;
+  readonly reconnectMaxDelayMs: number;
+  readonly maxReceiveMessageBytes: number;
+  readonly stopTimeoutMs: number;
+  readonly outputEncoding: OutputEncodingChoice;
+  readonly lagPollIntervalMs: number;
+  readonly streams: Required<StreamOptions>;
+  readonly logger: Logger;
+}
+
+/** Prints one JSON line per event on stderr. */
+export const jsonLineLogger: Logger = (event, fields = {}) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'dataset-adapter', event, ...fields })}\n`);
+};
+
+/** Parses `DATASET=MODEL[@VERSION]`. Throws AdapterConfigError. */
+export function parseRoute(text: string): Route {
+  const match = /^([^=]+)=(.+)$/.exec(text.trim());
+  if (!match) throw new AdapterConfigError(`Route "${text}" is not DATASET=MODEL[@VERSION].`, 'routes');
+  return { dataset: match[1]!, model: match[2]! };
+}
+
+/** Applies defaults and validates. Throws AdapterConfigError with one sentence. */
+export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
+  const natsServers = typeof options.natsServers === 'string' ? [options.natsServers] : [...options.natsServers];
+  if (natsServers.length === 0) throw new AdapterConfigError('At least one NATS server URL is needed.', 'natsServers');
+  if (!/^[^:\s]+:\d+$/.test(options.translatorAddress)) {
+    throw new AdapterConfigError(`Translator address "${options.translatorAddress}" is not HOST:PORT.`, 'translatorAddress');
+  }
+  if (options.routes.length === 0) throw new AdapterConfigError('At least one route DATASET=MODEL is needed.', 'routes');
+  const seen = new Set<string>();
+  for (const route of options.routes) {
+    if (!DATASET_PATTERN.test(route.dataset)) {
+      throw new AdapterConfigError(`Dataset "${route.dataset}" must be letters, digits, "_" or "-" (one subject token).`, 'routes');
+    }
+    if (!/^[^@\s]+(@[^@\s]+)?$/.test(route.model)) {
+      throw new AdapterConfigError(`Model "${route.model}" of dataset "${route.dataset}" is not NAME[@VERSION].`, 'routes');
+    }
+    if (seen.has(route.dataset)) throw new AdapterConfigError(`Dataset "${route.dataset}" is routed twice.`, 'routes');
+    seen.add(route.dataset);
+  }
+  const ackWaitMs = positiveInt(options.ackWaitMs ?? 30_000, 'ackWaitMs');
+  const streams = options.streams ?? {};
+  return {
+    natsServers,
+    translatorAddress: options.translatorAddress,
+    routes: options.routes,
+    maxBatchesInFlight: positiveInt(options.maxBatchesInFlight ?? 4, 'maxBatchesInFlight'),
+    ackWaitMs,
+    workingIntervalMs: Math.max(100, Math.floor(ackWaitMs / 3)),
+    maxDeliver: positiveInt(options.maxDeliver ?? 10, 'maxDeliver'),
+    retryBaseDelayMs: positiveInt(options.retryBaseDelayMs ?? 1000, 'retryBaseDelayMs'),
+    retryMaxDelayMs: positiveInt(options.retryMaxDelayMs ?? 30_000, 'retryMaxDelayMs'),
+    translateTimeoutMs: positiveInt(options.translateTimeoutMs ?? 60_000, 'translateTimeoutMs'),
+    reconnectBaseDelayMs: positiveInt(options.reconnectBaseDelayMs ?? 200, 'reconnectBaseDelayMs'),
+    reconnectMaxDelayMs: positiveInt(options.reconnectMaxDelayMs ?? 10_000, 'reconnectMaxDelayMs'),
+    maxReceiveMessageBytes: positiveInt(options.maxReceiveMessageBytes ?? 32 * 1024 * 1024, 'maxReceiveMessageBytes'),
+    stopTimeoutMs: positiveInt(options.stopTimeoutMs ?? 20_000, 'stopTimeoutMs'),
+    outputEncoding: options.outputEncoding ?? 'same',
+    lagPollIntervalMs: positiveInt(options.lagPollIntervalMs ?? 5000, 'lagPollIntervalMs'),
+    streams: {
+      duplicateWindowMs: positiveInt(streams.duplicateWindowMs ?? 600_000, 'streams.duplicateWindowMs'),
+      maxAgeMs: positiveInt(streams.maxAgeMs ?? 7 * 24 * 3600_000, 'streams.maxAgeMs'),
+      deadMaxAgeMs: positiveInt(streams.deadMaxAgeMs ?? 30 * 24 * 3600_000, 'streams.deadMaxAgeMs'),
+      maxBytes: streams.maxBytes ?? -1,
+      replicas: positiveInt(streams.replicas ?? 1, 'streams.replicas'),
+    },
+    logger: options.logger ?? jsonLineLogger,
+  };
+}
+
+function positiveInt(value: number, option: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new AdapterConfigError(`${option} must be a positive integer, got ${value}.`, option);
+  }
+  return value;
+}

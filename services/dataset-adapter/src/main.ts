@@ -1,0 +1,41 @@
+import { startTelemetry } from '@sim2real/telemetry';
+import { createAdapter } from './adapter.js';
+import { parseRoute, type AdapterOptions } from './config.js';
+
+/** Container entry point: configuration from the environment (see README.md), SIGTERM/SIGINT stop cleanly. */
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const telemetry = startTelemetry({
+    serviceName: env.OTEL_SERVICE_NAME || 'sim2real-dataset-adapter',
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+  });
+  const number = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+  const options: AdapterOptions = {
+    natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
+    translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',
+    routes: (env.SIM2REAL_ROUTES ?? '').split(/[\s,]+/).filter(Boolean).map(parseRoute),
+    maxBatchesInFlight: number('SIM2REAL_MAX_BATCHES_IN_FLIGHT'),
+    ackWaitMs: number('SIM2REAL_ACK_WAIT_MS'),
+    maxDeliver: number('SIM2REAL_MAX_DELIVER'),
+    translateTimeoutMs: number('SIM2REAL_TRANSLATE_TIMEOUT_MS'),
+    stopTimeoutMs: number('SIM2REAL_STOP_TIMEOUT_MS'),
+    streams: {
+      duplicateWindowMs: number('SIM2REAL_DUPLICATE_WINDOW_MS'),
+      maxAgeMs: number('SIM2REAL_STREAM_MAX_AGE_MS'),
+      maxBytes: number('SIM2REAL_STREAM_MAX_BYTES'),
+      replicas: number('SIM2REAL_STREAM_REPLICAS'),
+    },
+  };
+  const adapter = await createAdapter(options);
+  const stop = (): void => {
+    void adapter.stop();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await adapter.closed();
+  await telemetry.shutdown();
+}
+
+main(process.env).catch((error: unknown) => {
+  process.stderr.write(`dataset-adapter: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

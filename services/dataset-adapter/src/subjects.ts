@@ -1,0 +1,39 @@
+/** Stream of synthetic batches (`sim2real.batches.synthetic.<dataset>`). */
+export const SYNTHETIC_STREAM = 'SIM2REAL_SYNTHETIC';
+/** Stream of translated batches (`sim2real.batches.adapted.<dataset>`). */
+export const ADAPTED_STREAM = 'SIM2REAL_ADAPTED';
+/** Stream of batches that could not be adapted (`sim2real.batches.dead.<dataset>`). */
+export const DEAD_STREAM = 'SIM2REAL_DEAD';
+
+export const SYNTHETIC_SUBJECT_PREFIX = 'sim2real.batches.synthetic';
+export const ADAPTED_SUBJECT_PREFIX = 'sim2real.batches.adapted';
+export const DEAD_SUBJECT_PREFIX = 'sim2real.batches.dead';
+
+export const syntheticSubject = (dataset: string): string => `${SYNTHETIC_SUBJECT_PREFIX}.${dataset}`;
+export const adaptedSubject = (dataset: string): string => `${ADAPTED_SUBJECT_PREFIX}.${dataset}`;
+export const deadSubject = (dataset: string): string => `${DEAD_SUBJECT_PREFIX}.${dataset}`;
+
+/** The dataset token of a batch subject (the part after the prefix). */
+export function datasetOfSubject(subject: string): string {
+  return subject.split('.').slice(3).join('.');
+}
+
+/** Durable consumer name of a dataset route. */
+export const consumerName = (dataset: string): string => `sim2real-adapter-${dataset}`;
+
+/** Core NATS subject where the server announces a message that reached MaxDeliver. */
+export const maxDeliveriesAdvisory = (stream: string, consumer: string): string =>
+  `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`;
+
+/** A dataset name usable as one subject token: letters, digits, `_` and `-`. */
+export const DATASET_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** Header names. */
+export const HEADER_MSG_ID = 'Nats-Msg-Id';
+/** On adapted batches: the `name@version` of the model that translated them. */
+export const HEADER_MODEL = 'Sim2real-Model';
+/** On dead batches: why, in one sentence. */
+export const HEADER_DEAD_REASON = 'Sim2real-Dead-Reason';
+/** On dead batches: stream sequence and delivery count of the original. */
+export const HEADER_SOURCE_SEQUENCE = 'Sim2real-Source-Sequence';
+export const HEADER_DELIVERIES = 'Sim2real-Deliveries';

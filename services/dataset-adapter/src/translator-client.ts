@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import { sim2realV1, type Image, type TranslateRequest, type TranslateResponse__Output, type TranslatorClient } from '@sim2real/contracts';
+import { TranslationRefusedError, TranslatorUnavailableError } from './errors.js';
+
+/** Options of the TranslateStream client. */
+export interface TranslateStreamOptions {
+  /** First wait before re-opening a stream that failed; doubles per consecutive failure. */
+  readonly reconnectBaseDelayMs: number;
+  readonly reconnectMaxDelayMs: number;
+  /** How long one request may wait for its response. */
+  readonly requestTimeoutMs: number;
+  readonly maxReceiveMessageBytes: number;
+}
+
+/** One translation asked of the translator. */
+export interface TranslateCall {
+  /** `name` or `name@version`. */
+  readonly model: string;
+  readonly images: readonly Image[];
+  readonly outputEncoding: Image['encoding'];
+  readonly signal?: AbortSignal;
+}
+
+interface Pending {
+  resolve(response: TranslateResponse__Output): void;
+  reject(error: Error): void;
+}
+
+/** One long-lived TranslateStream of one model, re-opened (with backoff) after it fails. */
+class ModelStream {
+  private call: grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output> | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private failures = 0;
+  private notBefore = 0;
+
+  constructor(
+    private readonly client: TranslatorClient,
+    private readonly options: TranslateStreamOptions,
+  ) {}
+
+  async translate(request: TranslateRequest, signal: AbortSignal | undefined): Promise<TranslateResponse__Output> {
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) {
+      throw new TranslatorUnavailableError(`The translator stream failed ${this.failures} time(s) in a row; next try in ${wait} ms.`);
+    }
+    const call = this.call ?? this.open();
+    const requestId = request.requestId!;
+    const response = new Promise<TranslateResponse__Output>((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject });
+    });
+    const timer = setTimeout(() => {
+      this.settle(requestId)?.reject(
+        new TranslatorUnavailableError(`The translator did not answer within ${this.options.requestTimeoutMs} ms.`, grpc.status.DEADLINE_EXCEEDED),
+      );
+    }, this.options.requestTimeoutMs);
+    const onAbort = (): void => this.settle(requestId)?.reject(new TranslatorUnavailableError('The translation was abandoned.', grpc.status.CANCELLED));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal?.aborted) onAbort();
+      else if (!call.write(request)) await Promise.race([once(call, 'drain'), response]).catch(() => undefined);
+      return await response;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  close(): void {
+    this.call?.cancel();
+    this.call = undefined;
+  }
+
+  private open(): grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output> {
+    const call = this.client.translateStream();
+    this.call = call;
+    call.on('data', (response: TranslateResponse__Output) => {
+      this.failures = 0;
+      this.settle(response.requestId)?.resolve(response);
+    });
+    call.on('error', (error: grpc.ServiceError) => this.fail(call, error));
+    call.on('end', () => this.fail(call, undefined));
+    return call;
+  }
+
+  /** The stream is over: name the request it blames (the translator's details say `Request "<id>": ...`), release the rest. */
+  private fail(call: grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output>, error: grpc.ServiceError | undefined): void {
+    if (this.call !== call) return;
+    this.call = undefined;
+    const refused = error?.code === grpc.status.INVALID_ARGUMENT ? /Request "([^"]*)"/.exec(error.details)?.[1] : undefined;
+    if (refused === undefined || error?.code !== grpc.status.INVALID_ARGUMENT) {
+      this.failures += 1;
+      const delay = Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectBaseDelayMs * 2 ** (this.failures - 1));
+      this.notBefore = Date.now() + delay;
+    }
+    const reason = error ? `${grpc.status[error.code]}: ${error.details}` : 'the translator ended the stream';
+    for (const [requestId, pending] of [...this.pending]) {
+      this.pending.delete(requestId);
+      if (requestId === refused) pending.reject(new TranslationRefusedError(error!.details.replace(/^Request "[^"]*": /, '')));
+      else pending.reject(new TranslatorUnavailableError(`The translator stream failed (${reason}).`, error?.code, { cause: error }));
+    }
+  }
+
+  private settle(requestId: string): Pending | undefined {
+    const pending = this.pending.get(requestId);
+    this.pending.delete(requestId);
+    return pending;
+  }
+}
+
+/**
+ * Translator client for the adapter: one long-lived TranslateStream per model, requests correlated by
+ * request_id, a failed stream re-opened on the next request after a growing wait (requests in between
+ * fail fast with TranslatorUnavailableError, so their batches are released for a later retry).
+ */
+export class TranslateStreamClient {
+  private readonly client: TranslatorClient;
+  private readonly streams = new Map<string, ModelStream>();
+
+  constructor(
+    address: string,
+    private readonly options: TranslateStreamOptions,
+  ) {
+    this.client = new sim2realV1.Translator(address, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
+      'grpc.max_send_message_length': -1,
+      'grpc.initial_reconnect_backoff_ms': options.reconnectBaseDelayMs,
+      'grpc.max_reconnect_backoff_ms': options.reconnectMaxDelayMs,
+    });
+  }
+
+  /** Translates the images; rejects with TranslationRefusedError (bad input) or TranslatorUnavailableError (retry later). */
+  translate(call: TranslateCall): Promise<TranslateResponse__Output> {
+    let stream = this.streams.get(call.model);
+    if (!stream) {
+      stream = new ModelStream(this.client, this.options);
+      this.streams.set(call.model, stream);
+    }
+    const request: TranslateRequest = {
+      requestId: randomUUID(),
+      model: call.model,
+      images: [...call.images],
+      outputEncoding: call.outputEncoding,
+    };
+    return stream.translate(request, call.signal);
+  }
+
+  close(): void {
+    for (const stream of this.streams.values()) stream.close();
+    this.streams.clear();
+    this.client.close();
+  }
+}

@@ -1,0 +1,142 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { StoredMsg } from '@nats-io/jetstream';
+import { decodeLabelledBatch, encodeLabelledBatch, sampleLabelBytes } from '@sim2real/contracts';
+import {
+  ADAPTED_STREAM,
+  DEAD_STREAM,
+  HEADER_DEAD_REASON,
+  HEADER_MODEL,
+  SYNTHETIC_STREAM,
+  provisionStreams,
+  publishBatches,
+  syntheticSubject,
+} from '@sim2real/dataset-adapter';
+import { startFakeTranslator, type FakeTranslator } from './fake-translator.js';
+import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
+
+const hex = (parts: (Uint8Array | undefined)[]): (string | undefined)[] => parts.map((p) => p && Buffer.from(p).toString('hex'));
+
+let nats: NatsServerHandle;
+let translator: FakeTranslator;
+let client: Nats;
+
+before(async () => {
+  nats = await startNatsServer();
+  translator = await startFakeTranslator();
+  client = await natsClient(nats.url);
+});
+
+after(async () => {
+  await client.nc.close();
+  await translator.kill();
+  await nats.close();
+});
+
+async function resetStreams(): Promise<void> {
+  for (const stream of [SYNTHETIC_STREAM, ADAPTED_STREAM, DEAD_STREAM]) await client.jsm.streams.delete(stream).catch(() => false);
+  await provisionStreams(client.jsm);
+}
+
+void test('end to end: labels and batch ids byte-identical, images translated, a batch published twice is adapted once', async () => {
+  await resetStreams();
+  translator.delayMs = 30;
+  translator.stats.maxConcurrent = 0;
+  const batches = Array.from({ length: 8 }, (_, i) => makeBatch('digits', `b${i}`));
+  const { adapter, logs } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  try {
+    assert.ok(logs.some((l) => l.event === 'nats.connected' && String(l.fields?.consumers).includes('2.9.10')));
+    const summary = await publishBatches(batches, { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
+    assert.equal(summary.batches, 8);
+    // Same message id again: de-duplicated by the synthetic stream.
+    const again = await publishBatches([batches[0]!], { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
+    assert.equal(again.duplicates, 1);
+    // Same batch under another message id: reaches the adapter, de-duplicated by the adapted stream.
+    await client.js.publish(syntheticSubject('digits'), encodeLabelledBatch(batches[1]!), { msgID: 'another-id' });
+    await waitFor('9 batches handled', () => adapter.stats().batchesAdapted + adapter.stats().duplicates === 9);
+    assert.equal(adapter.stats().duplicates, 1);
+
+    const adapted = await readStream(client.jsm, ADAPTED_STREAM);
+    assert.equal(adapted.length, 8);
+    const originals = new Map(batches.map((b) => [b.batchId!, encodeLabelledBatch(b)]));
+    for (const msg of adapted) {
+      const batch = decodeLabelledBatch(msg.data);
+      const original = originals.get(batch.batchId)!;
+      assert.ok(original, `unexpected batch ${batch.batchId}`);
+      assert.equal(msg.header.get('Nats-Msg-Id'), batch.batchId);
+      assert.equal(msg.header.get(HEADER_MODEL), 'm@1');
+      assert.deepEqual(hex(sampleLabelBytes(msg.data)), hex(sampleLabelBytes(original)));
+      const before = decodeLabelledBatch(original);
+      assert.deepEqual(batch.attributes, before.attributes);
+      batch.samples.forEach((sample, i) => {
+        const input = before.samples[i]!;
+        assert.equal(sample.id, input.id);
+        assert.deepEqual(sample.label, input.label);
+        assert.notDeepEqual(sample.image!.data, input.image!.data);
+        assert.deepEqual(sample.image!.data, Buffer.from(input.image!.data.map((v) => 255 - v)));
+      });
+    }
+    assert.deepEqual(new Set(adapted.map((m) => decodeLabelledBatch(m.data).batchId)), new Set(originals.keys()));
+    // Backpressure: never more batches at the translator than maxBatchesInFlight.
+    assert.ok(translator.stats.maxConcurrent <= 2, `max concurrent ${translator.stats.maxConcurrent}`);
+    assert.equal(translator.stats.streamsOpened, 1);
+    await waitFor('lag read', () => adapter.stats().consumerLag.digits === 0);
+  } finally {
+    await adapter.stop();
+  }
+});
+
+void test('poison batches land in dead with their reason while the others flow', async () => {
+  await resetStreams();
+  translator.delayMs = 0;
+  const { adapter, logs } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
+  try {
+    const good = [makeBatch('digits', 'g1'), makeBatch('digits', 'g2')];
+    const noLabel = makeBatch('digits', 'no-label');
+    delete noLabel.samples![1]!.label;
+    const badImage = makeBatch('digits', 'bad-image');
+    badImage.samples![0]!.image = { data: Buffer.from('not an image'), encoding: 'ENCODING_PNG', width: 4, height: 4 };
+    const wrongDataset = makeBatch('faces', 'wrong-dataset');
+    await publishBatches([good[0]!, noLabel, badImage], { js: client.js, maxPayloadBytes: 1 << 20 });
+    await client.js.publish(syntheticSubject('digits'), encodeLabelledBatch(wrongDataset), { msgID: 'wrong-dataset' });
+    await client.js.publish(syntheticSubject('digits'), Buffer.from([0xff, 0xff, 0xff]), { msgID: 'garbage', headers: natsHeaders() });
+    await publishBatches([good[1]!], { js: client.js, maxPayloadBytes: 1 << 20 });
+
+    await waitFor('2 adapted and 4 dead', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 2 && (await streamCount(client.jsm, DEAD_STREAM)) === 4);
+    assert.ok(logs.filter((l) => l.event === 'batch.dead').length === 4);
+    const dead = await readStream(client.jsm, DEAD_STREAM);
+    const byReason = (pattern: RegExp): StoredMsg[] => dead.filter((m) => pattern.test(m.header.get(HEADER_DEAD_REASON)));
+    const noLabelDead = byReason(/3 samples but 3 images and 2 labels/);
+    assert.equal(noLabelDead.length, 1);
+    assert.equal(byReason(/refused the images: image 0 cannot be decoded/).length, 1);
+    assert.equal(byReason(/names dataset "faces"/).length, 1);
+    assert.equal(byReason(/not a LabelledBatch/).length, 1);
+    assert.deepEqual(Buffer.from(noLabelDead[0]!.data), Buffer.from(encodeLabelledBatch(noLabel)));
+    assert.ok(dead.every((m) => m.subject === 'sim2real.batches.dead.digits'));
+    assert.equal(new Set(dead.map((m) => m.header.get('Nats-Msg-Id'))).size, 4);
+    assert.equal(adapter.stats().deadLettered, 4);
+  } finally {
+    await adapter.stop();
+  }
+});
+
+void test('translator down: batches are nak-ed with growing delay, then dead-lettered after max deliveries', async () => {
+  await resetStreams();
+  const down = await startFakeTranslator();
+  const address = down.address;
+  await down.kill();
+  const { adapter, logs } = await startAdapter({ natsServers: nats.url, translatorAddress: address, maxDeliver: 3, retryBaseDelayMs: 100 });
+  try {
+    await publishBatches([makeBatch('digits', 'lonely')], { js: client.js, maxPayloadBytes: 1 << 20 });
+    await waitFor('dead', async () => (await streamCount(client.jsm, DEAD_STREAM)) === 1);
+    const delays = logs.filter((l) => l.event === 'batch.retry').map((l) => l.fields!.delayMs);
+    assert.deepEqual(delays, [100, 200]);
+    const [dead] = await readStream(client.jsm, DEAD_STREAM);
+    assert.match(dead!.header.get(HEADER_DEAD_REASON), /Gave up after 3 deliveries; last error: .*UNAVAILABLE/);
+    assert.equal(await streamCount(client.jsm, ADAPTED_STREAM), 0);
+  } finally {
+    await adapter.stop();
+  }
+});

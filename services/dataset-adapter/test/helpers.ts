@@ -1,0 +1,72 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import type { LabelledBatch, Label } from '@sim2real/contracts';
+import { createAdapter, type Adapter, type AdapterOptions } from '@sim2real/dataset-adapter';
+
+/** A tiny batch of raw RGB images, with every label kind in turn. */
+export function makeBatch(dataset: string, batchId: string, count = 3, size = 4): LabelledBatch {
+  const labels: Label[] = [{ classIndex: '3' }, { vector: { values: [0.25, -1.5, 7] } }, { opaque: Buffer.from('mask-bytes') }];
+  return {
+    batchId,
+    dataset,
+    attributes: { origin: 'test' },
+    samples: Array.from({ length: count }, (_, i) => ({
+      id: `${batchId}/s${i}`,
+      image: { data: Buffer.alloc(size * size * 3, (i * 40 + batchId.length) % 256), encoding: 'ENCODING_RAW_RGB8', width: size, height: size },
+      label: labels[i % labels.length]!,
+    })),
+  };
+}
+
+export interface Nats {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+}
+
+export async function natsClient(url: string): Promise<Nats> {
+  const nc = await connect({ servers: url, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) };
+}
+
+/** Every message stored in a stream, in order. */
+export async function readStream(jsm: JetStreamManager, stream: string): Promise<StoredMsg[]> {
+  const { state } = await jsm.streams.info(stream);
+  const messages: StoredMsg[] = [];
+  for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+    const msg = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (msg) messages.push(msg);
+  }
+  return messages;
+}
+
+export async function streamCount(jsm: JetStreamManager, stream: string): Promise<number> {
+  return (await jsm.streams.info(stream)).state.messages;
+}
+
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** An adapter with fast test timings and its log lines collected. */
+export async function startAdapter(options: Partial<AdapterOptions> & Pick<AdapterOptions, 'natsServers' | 'translatorAddress'>): Promise<{ adapter: Adapter; logs: { event: string; fields?: Record<string, unknown> }[] }> {
+  const logs: { event: string; fields?: Record<string, unknown> }[] = [];
+  const adapter = await createAdapter({
+    routes: [{ dataset: 'digits', model: 'm' }],
+    ackWaitMs: 3000,
+    retryBaseDelayMs: 100,
+    retryMaxDelayMs: 500,
+    reconnectBaseDelayMs: 50,
+    reconnectMaxDelayMs: 300,
+    maxDeliver: 30,
+    stopTimeoutMs: 3000,
+    lagPollIntervalMs: 200,
+    logger: (event, fields) => logs.push({ event, fields }),
+    ...options,
+  });
+  return { adapter, logs };
+}
