@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StageName, TranslationConfig } from './config.js';
+import { ModelLoadError } from './errors.js';
+import { writeFileDurable } from './layers-io.js';
+
+export const MANIFEST_FILE = 'sim2real-model.json';
+export const MODEL_FORMAT = 'sim2real-model';
+export const MODEL_FORMAT_VERSION = 1;
+const CHECKPOINT_PREFIX = 'ckpt-';
+const TEMP_PREFIX = '.tmp-';
+
+/** Summary numbers of a training run, as stored in the manifest. */
+export interface ModelMetrics {
+  /** Losses of the last step (g_adv, g_reg, g_total, d). */
+  finalLosses: Record<string, number>;
+  /** λ in force at the last step. */
+  lambda: number;
+  /** λ each completed stage ended with. */
+  stageLambdas: Partial<Record<StageName, number>>;
+  /** Global steps done. */
+  steps: number;
+  /** Training wall time summed over runs (resumes add up), in ms. */
+  wallTimeMs: number;
+}
+
+/** `sim2real-model.json`: the commit record of a model folder (one registry version). */
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_FORMAT_VERSION;
+  /** ISO time the folder was first written. */
+  created: string;
+  /** ISO time of this checkpoint. */
+  updated: string;
+  /** tfjs backend that trained it. */
+  backend: string;
+  config: TranslationConfig;
+  /** Stage the last step belonged to. */
+  stage: StageName;
+  /** Global steps done (1-based count). */
+  step: number;
+  totalSteps: number;
+  /** All `totalSteps` done. */
+  complete: boolean;
+  /** An attention network is stored (trained at least partly); otherwise the mask is all ones. */
+  hasAttention: boolean;
+  /** Trained without VGG-19 weights (pixel L1 self-regularisation, random attention encoder). */
+  degraded: boolean;
+  degradedReasons: string[];
+  /** Sub-folder holding this checkpoint's networks (g0/, attention/, discriminator/, trainer/). */
+  checkpoint: string;
+  metrics: ModelMetrics;
+}
+
+/**
+ * Writes one checkpoint atomically: `fill` writes into a fresh temporary folder, which is renamed to a
+ * new `ckpt-*` folder; then the manifest naming it replaces the old one (write + rename), and only then
+ * are older checkpoint folders removed. A crash at any point leaves the previous manifest and the folder
+ * it names intact.
+ */
+export async function commitCheckpoint(
+  modelDir: string,
+  manifest: Omit<ModelManifest, 'checkpoint'>,
+  fill: (dir: string) => Promise<void>,
+): Promise<ModelManifest> {
+  await mkdir(modelDir, { recursive: true });
+  const name = `${CHECKPOINT_PREFIX}${String(manifest.step).padStart(6, '0')}-${randomBytes(3).toString('hex')}`;
+  const temp = join(modelDir, `${TEMP_PREFIX}${name}`);
+  await mkdir(temp);
+  await fill(temp);
+  await rename(temp, join(modelDir, name));
+  const full: ModelManifest = { ...manifest, checkpoint: name };
+  const manifestTemp = join(modelDir, `${TEMP_PREFIX}${MANIFEST_FILE}`);
+  await writeFileDurable(manifestTemp, `${JSON.stringify(full, null, 2)}\n`);
+  await rename(manifestTemp, join(modelDir, MANIFEST_FILE));
+  for (const entry of await readdir(modelDir)) {
+    if ((entry.startsWith(CHECKPOINT_PREFIX) || entry.startsWith(TEMP_PREFIX)) && entry !== name) {
+      await rm(join(modelDir, entry), { recursive: true, force: true });
+    }
+  }
+  return full;
+}
+
+/** Reads and checks `<modelDir>/sim2real-model.json`; throws ModelLoadError with the reason. */
+export async function readModelManifest(modelDir: string): Promise<ModelManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(modelDir, MANIFEST_FILE), 'utf8');
+  } catch (cause) {
+    throw new ModelLoadError(modelDir, `${MANIFEST_FILE} is missing or unreadable`, { cause });
+  }
+  let manifest: ModelManifest;
+  try {
+    manifest = JSON.parse(text) as ModelManifest;
+  } catch (cause) {
+    throw new ModelLoadError(modelDir, `${MANIFEST_FILE} is not valid JSON`, { cause });
+  }
+  if (manifest.format !== MODEL_FORMAT || manifest.version !== MODEL_FORMAT_VERSION) {
+    throw new ModelLoadError(
+      modelDir,
+      `${MANIFEST_FILE} has format ${String(manifest.format)} version ${String(manifest.version)}, expected ${MODEL_FORMAT} version ${MODEL_FORMAT_VERSION}`,
+    );
+  }
+  if (typeof manifest.checkpoint !== 'string' || !manifest.checkpoint.startsWith(CHECKPOINT_PREFIX) || manifest.checkpoint.includes('/')) {
+    throw new ModelLoadError(modelDir, `${MANIFEST_FILE} names no valid checkpoint folder`);
+  }
+  return manifest;
+}

@@ -1,0 +1,251 @@
+import { ConfigError } from './errors.js';
+
+/** Conv layers of the VGG-19 prefix that the weights folder provides, in network order. */
+export const VGG_CONV_LAYERS = [
+  'block1_conv1',
+  'block1_conv2',
+  'block2_conv1',
+  'block2_conv2',
+  'block3_conv1',
+  'block3_conv2',
+  'block3_conv3',
+  'block3_conv4',
+] as const;
+export type VggConvLayer = (typeof VGG_CONV_LAYERS)[number];
+
+export type AdversarialLossKind = 'paper' | 'lsgan';
+export type StageName = 'g0' | 'attention' | 'joint';
+
+/** Adaptive weight induction of the self-regularisation weight λ (paper section 2). */
+export interface LambdaOptions {
+  /**
+   * Upper bound t_adv for the generator's adversarial loss averaged over one interval.
+   * @default 1.0 for the 'paper' loss (D(G(x)) ≈ 0.37), 0.4 for 'lsgan'
+   */
+  threshold?: number;
+  /**
+   * Increase of λ per interval. The perceptual loss of eq. 4 on 0..255 VGG inputs is ~1e4 for a light change
+   * of a photo and ~1e6 for a different image, so useful λ lie around 1e-6..1e-4.
+   * @default 0.000001
+   */
+  step?: number;
+  /** Steps per interval: λ moves at most once per interval. @default 50 */
+  intervalSteps?: number;
+  /** λ never exceeds this; reaching it freezes λ. @default 0.01 */
+  max?: number;
+}
+
+/** Fractions of `steps` given to the three training stages; they must sum to 1. */
+export interface StageSplit {
+  /** @default 0.4 */
+  g0: number;
+  /** @default 0.3 */
+  attention: number;
+  /** @default 0.3 */
+  joint: number;
+}
+
+/** Every knob of the model and its trainer; all optional, defaults follow the paper. */
+export interface TranslationOptions {
+  /** Side of the square model input in pixels; a multiple of 4, at least 8. @default 64 */
+  imageSize?: number;
+  /** Base width (ngf) of G0. @default 64 */
+  generatorWidth?: number;
+  /** Residual blocks of G0. @default 9 */
+  residualBlocks?: number;
+  /** Dilation of the residual blocks' convolutions. @default 2 */
+  dilation?: number;
+  /** Train the attention branch (stages 2 and 3); false = G0 only, mask all ones. @default true */
+  attention?: boolean;
+  /** Width of the attention head's last deconvolution (the first has twice this). @default 64 */
+  attentionWidth?: number;
+  /** Base width (ndf) of the PatchGAN discriminator. @default 64 */
+  discriminatorWidth?: number;
+  /** Stride-2 layers of the discriminator (two stride-1 layers follow). @default 3 */
+  discriminatorDownsamplings?: number;
+  /** 'paper' = non-saturating BCE on logits; 'lsgan' = least squares. @default 'paper' */
+  adversarialLoss?: AdversarialLossKind;
+  /** VGG-19 layers of the perceptual self-regularisation. @default ['block1_conv1','block1_conv2','block2_conv1'] */
+  perceptualLayers?: VggConvLayer[];
+  /** Weight per perceptual layer. @default [1/32, 1/16, 1/8] */
+  perceptualWeights?: number[];
+  lambda?: LambdaOptions;
+  /** Adam learning rate of stages 1 and 2. @default 0.0002 */
+  learningRate?: number;
+  /** Learning rate of the joint stage as a fraction of `learningRate`. @default 0.1 */
+  jointLearningRateScale?: number;
+  /** Adam β1. @default 0.5 */
+  adamBeta1?: number;
+  /** Adam β2. @default 0.999 */
+  adamBeta2?: number;
+  /** Fraction of each stage after which the learning rate decays linearly to 0. @default 0.5 */
+  decayStartFraction?: number;
+  /** Momentum of the batch-norm moving statistics used at inference. @default 0.9 */
+  batchNormMomentum?: number;
+  stageSplit?: Partial<StageSplit>;
+  /** Generated images the discriminator draws from (Shrivastava et al.); 0 disables. @default 50 */
+  historyPoolSize?: number;
+  /** Images per batch. @default 1 */
+  batchSize?: number;
+  /** Total training steps over all stages. @default 2000 */
+  steps?: number;
+  /** Seed of initialisers, sampling order and history pool. @default 1 */
+  seed?: number;
+  /** Steps between checkpoints (one is always written at the end). @default 500 */
+  checkpointEverySteps?: number;
+  /** Steps between sample grids. @default 100 */
+  sampleEverySteps?: number;
+  /** Steps between lines of train-log.jsonl. @default 10 */
+  logEverySteps?: number;
+  /** Source images per sample grid. @default 4 */
+  sampleImages?: number;
+}
+
+export interface LambdaConfig {
+  threshold: number;
+  step: number;
+  intervalSteps: number;
+  max: number;
+}
+
+/** A validated, complete configuration (JSON-serialisable; stored in the model manifest). */
+export interface TranslationConfig {
+  imageSize: number;
+  generatorWidth: number;
+  residualBlocks: number;
+  dilation: number;
+  attention: boolean;
+  attentionWidth: number;
+  discriminatorWidth: number;
+  discriminatorDownsamplings: number;
+  adversarialLoss: AdversarialLossKind;
+  perceptualLayers: VggConvLayer[];
+  perceptualWeights: number[];
+  lambda: LambdaConfig;
+  learningRate: number;
+  jointLearningRateScale: number;
+  adamBeta1: number;
+  adamBeta2: number;
+  decayStartFraction: number;
+  batchNormMomentum: number;
+  stageSplit: StageSplit;
+  historyPoolSize: number;
+  batchSize: number;
+  steps: number;
+  seed: number;
+  checkpointEverySteps: number;
+  sampleEverySteps: number;
+  logEverySteps: number;
+  sampleImages: number;
+}
+
+function int(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    throw new ConfigError(field, `${field} must be an integer ${range}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+function real(field: string, value: number, min: number, max: number, minExclusive = false): number {
+  const below = minExclusive ? value <= min : value < min;
+  if (typeof value !== 'number' || !Number.isFinite(value) || below || value > max) {
+    const lower = minExclusive ? `greater than ${min}` : `at least ${min}`;
+    throw new ConfigError(field, `${field} must be a number ${lower} and at most ${max}, got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Step counts of the stages that run, in order; stages with attention off are absent. */
+export function stagePlan(config: TranslationConfig): { stage: StageName; steps: number }[] {
+  if (!config.attention) return [{ stage: 'g0', steps: config.steps }];
+  const g0 = Math.round(config.steps * config.stageSplit.g0);
+  const attention = Math.round(config.steps * (config.stageSplit.g0 + config.stageSplit.attention)) - g0;
+  return [
+    { stage: 'g0', steps: g0 },
+    { stage: 'attention', steps: attention },
+    { stage: 'joint', steps: config.steps - g0 - attention },
+  ];
+}
+
+/** Fills defaults and validates; throws ConfigError with one sentence naming the field. */
+export function resolveTranslationConfig(options: TranslationOptions = {}): TranslationConfig {
+  const adversarialLoss = options.adversarialLoss ?? 'paper';
+  if (adversarialLoss !== 'paper' && adversarialLoss !== 'lsgan') {
+    throw new ConfigError('adversarialLoss', `adversarialLoss must be 'paper' or 'lsgan', got '${String(adversarialLoss)}'.`);
+  }
+  const imageSize = int('imageSize', options.imageSize ?? 64, 8, 4096);
+  if (imageSize % 4 !== 0) {
+    throw new ConfigError('imageSize', `imageSize must be a multiple of 4 (two stride-2 stages), got ${imageSize}.`);
+  }
+  const perceptualLayers = options.perceptualLayers ?? ['block1_conv1', 'block1_conv2', 'block2_conv1'];
+  const perceptualWeights = options.perceptualWeights ?? (options.perceptualLayers ? perceptualLayers.map(() => 1) : [1 / 32, 1 / 16, 1 / 8]);
+  if (perceptualLayers.length === 0) {
+    throw new ConfigError('perceptualLayers', 'perceptualLayers must name at least one VGG-19 conv layer.');
+  }
+  for (const layer of perceptualLayers) {
+    if (!(VGG_CONV_LAYERS as readonly string[]).includes(layer)) {
+      throw new ConfigError('perceptualLayers', `perceptualLayers contains '${layer}', which is not one of ${VGG_CONV_LAYERS.join(', ')}.`);
+    }
+  }
+  if (perceptualWeights.length !== perceptualLayers.length) {
+    throw new ConfigError(
+      'perceptualWeights',
+      `perceptualWeights has ${perceptualWeights.length} entries but perceptualLayers has ${perceptualLayers.length}.`,
+    );
+  }
+  perceptualWeights.forEach((w) => real('perceptualWeights', w, 0, 1e6));
+
+  const split: StageSplit = { g0: 0.4, attention: 0.3, joint: 0.3, ...options.stageSplit };
+  for (const key of ['g0', 'attention', 'joint'] as const) real(`stageSplit.${key}`, split[key], 0, 1);
+  if (Math.abs(split.g0 + split.attention + split.joint - 1) > 1e-6) {
+    throw new ConfigError('stageSplit', `stageSplit fractions must sum to 1, got ${split.g0 + split.attention + split.joint}.`);
+  }
+
+  const lambda: LambdaConfig = {
+    threshold: real('lambda.threshold', options.lambda?.threshold ?? (adversarialLoss === 'paper' ? 1.0 : 0.4), 0, 1e6, true),
+    step: real('lambda.step', options.lambda?.step ?? 1e-6, 0, 1e6, true),
+    intervalSteps: int('lambda.intervalSteps', options.lambda?.intervalSteps ?? 50, 1),
+    max: real('lambda.max', options.lambda?.max ?? 0.01, 0, 1e9),
+  };
+
+  const config: TranslationConfig = {
+    imageSize,
+    generatorWidth: int('generatorWidth', options.generatorWidth ?? 64, 1, 1024),
+    residualBlocks: int('residualBlocks', options.residualBlocks ?? 9, 0, 64),
+    dilation: int('dilation', options.dilation ?? 2, 1, 16),
+    attention: options.attention ?? true,
+    attentionWidth: int('attentionWidth', options.attentionWidth ?? 64, 1, 1024),
+    discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth ?? 64, 1, 1024),
+    discriminatorDownsamplings: int('discriminatorDownsamplings', options.discriminatorDownsamplings ?? 3, 1, 6),
+    adversarialLoss,
+    perceptualLayers: [...perceptualLayers],
+    perceptualWeights: [...perceptualWeights],
+    lambda,
+    learningRate: real('learningRate', options.learningRate ?? 2e-4, 0, 1, true),
+    jointLearningRateScale: real('jointLearningRateScale', options.jointLearningRateScale ?? 0.1, 0, 1, true),
+    adamBeta1: real('adamBeta1', options.adamBeta1 ?? 0.5, 0, 0.999999),
+    adamBeta2: real('adamBeta2', options.adamBeta2 ?? 0.999, 0, 0.999999),
+    decayStartFraction: real('decayStartFraction', options.decayStartFraction ?? 0.5, 0, 1),
+    batchNormMomentum: real('batchNormMomentum', options.batchNormMomentum ?? 0.9, 0, 0.9999),
+    stageSplit: split,
+    historyPoolSize: int('historyPoolSize', options.historyPoolSize ?? 50, 0, 100_000),
+    batchSize: int('batchSize', options.batchSize ?? 1, 1, 4096),
+    steps: int('steps', options.steps ?? 2000, 1),
+    seed: int('seed', options.seed ?? 1, 0, 2 ** 31 - 1),
+    checkpointEverySteps: int('checkpointEverySteps', options.checkpointEverySteps ?? 500, 1),
+    sampleEverySteps: int('sampleEverySteps', options.sampleEverySteps ?? 100, 1),
+    logEverySteps: int('logEverySteps', options.logEverySteps ?? 10, 1),
+    sampleImages: int('sampleImages', options.sampleImages ?? 4, 1, 64),
+  };
+  if (typeof config.attention !== 'boolean') {
+    throw new ConfigError('attention', `attention must be true or false, got ${String(config.attention)}.`);
+  }
+  if (config.attention && stagePlan(config).some((s) => s.steps < 1)) {
+    throw new ConfigError(
+      'steps',
+      `steps ${config.steps} leaves a training stage empty under stageSplit ${JSON.stringify(split)}; give more steps or set attention to false.`,
+    );
+  }
+  return config;
+}

@@ -1,0 +1,37 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type ImageSet, imageSetFromImages } from '@sim2real/imaging';
+import { tf } from '@sim2real/tensor';
+import { type TranslationOptions, resolveTranslationConfig } from '../src/index.js';
+
+export const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
+
+export async function setupBackend(): Promise<void> {
+  await tf.setBackend(process.env.TFJS_BACKEND ?? 'cpu');
+}
+
+/** Tiny architecture for 16 px tests. */
+export const TINY: TranslationOptions = {
+  imageSize: 16,
+  generatorWidth: 4,
+  residualBlocks: 1,
+  attentionWidth: 4,
+  discriminatorWidth: 4,
+  historyPoolSize: 2,
+};
+
+export const tinyConfig = (options: TranslationOptions = {}) => resolveTranslationConfig({ ...TINY, ...options });
+
+/** `count` deterministic 16 px RGB test images (gradients with a per-image offset). */
+export function testImages(count: number, offset: number, size = 16): Promise<ImageSet> {
+  const images = Array.from({ length: count }, (_, k) => ({
+    width: size,
+    height: size,
+    data: Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 37 + (k + offset) * 101) % 256),
+  }));
+  return imageSetFromImages(images, size);
+}
+
+export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'sim2real-translation-'));

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { tf } from '@sim2real/tensor';
+import { commitCheckpoint, MODEL_FORMAT, MODEL_FORMAT_VERSION } from '../src/checkpoint.js';
+import { loadTranslator } from '../src/index.js';
+import { HistoryPool } from '../src/history-pool.js';
+import { discriminatorLoss, generatorAdversarialLoss, perceptualLoss, pixelL1Loss } from '../src/losses.js';
+import { buildAttention } from '../src/networks/attention.js';
+import { buildDiscriminator } from '../src/networks/discriminator.js';
+import { buildGenerator } from '../src/networks/generator.js';
+import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from '../src/networks/vgg.js';
+import { SeededRandom } from '../src/random.js';
+import { type Networks, generate } from '../src/train-step.js';
+import { writeCheckpointParts } from '../src/trainer-state.js';
+import { VGG_DIR, setupBackend, tempDir, tinyConfig } from './helpers.js';
+
+let vgg: VggWeights;
+before(async () => {
+  await setupBackend();
+  vgg = await loadVggWeights(VGG_DIR);
+});
+after(() => disposeVggWeights(vgg));
+
+const config = tinyConfig();
+const input = (): tf.Tensor4D => tf.randomUniform([2, 16, 16, 3], -1, 1, 'float32', 7);
+
+function range(t: tf.Tensor): [number, number] {
+  return [tf.min(t).dataSync()[0]!, tf.max(t).dataSync()[0]!];
+}
+
+void test('G0, attention and D have the right shapes and ranges', () => {
+  const g0 = buildGenerator(config);
+  const attention = buildAttention(config, vgg);
+  const d = buildDiscriminator(config);
+  tf.tidy(() => {
+    const x = input();
+    const y0 = g0.apply(x, { training: true }) as tf.Tensor;
+    assert.deepEqual(y0.shape, [2, 16, 16, 3]);
+    const [lo, hi] = range(y0);
+    assert.ok(lo >= -1 && hi <= 1);
+    const mask = attention.apply(x, { training: true }) as tf.Tensor;
+    assert.deepEqual(mask.shape, [2, 16, 16, 1]);
+    const [mlo, mhi] = range(mask);
+    assert.ok(mlo >= 0 && mhi <= 1);
+    // 16 px → three stride-2 layers → 2×2 patch logits
+    assert.deepEqual((d.apply(x) as tf.Tensor).shape, [2, 2, 2, 1]);
+    const out = generate({ g0, attention, discriminator: d, perceptual: undefined }, 'joint', x, false).output;
+    assert.deepEqual(out.shape, [2, 16, 16, 3]);
+    const [olo, ohi] = range(out);
+    assert.ok(olo >= -1 && ohi <= 1);
+  });
+  assert.ok(g0.layers.some((l) => l.getClassName().includes('Dilated')), 'residual blocks use the dilated conv layer');
+  for (const m of [g0, attention, d]) m.dispose();
+});
+
+void test('attention encoder is warm-started from VGG-19', () => {
+  const attention = buildAttention(config, vgg);
+  const [kernel] = attention.getLayer('attention_block3_conv3').getWeights();
+  assert.deepEqual(kernel!.dataSync().slice(0, 8), vgg.get('block3_conv3')![0].dataSync().slice(0, 8));
+  attention.dispose();
+});
+
+void test('G(x) = x wherever the attention mask is 0', () => {
+  const g0 = buildGenerator(config);
+  const attention = buildAttention(config, vgg);
+  const maskLayer = attention.getLayer('attention_mask');
+  const [k, b] = maskLayer.getWeights();
+  maskLayer.setWeights([tf.zerosLike(k!), tf.fill(b!.shape, -1000)]);
+  tf.tidy(() => {
+    const x = input();
+    const { output, mask, initial } = generate({ g0, attention, discriminator: g0, perceptual: undefined }, 'joint', x, false);
+    assert.equal(tf.max(mask!).dataSync()[0], 0);
+    assert.deepEqual(output.dataSync(), x.dataSync());
+    assert.notDeepEqual(initial.dataSync(), x.dataSync());
+  });
+  for (const m of [g0, attention]) m.dispose();
+});
+
+void test('losses are finite; perceptual loss is 0 for identical inputs and positive otherwise', () => {
+  const net = buildPerceptualNetwork(config.perceptualLayers, vgg);
+  tf.tidy(() => {
+    const x = input();
+    const other = tf.randomUniform<tf.Rank.R4>([2, 16, 16, 3], -1, 1, 'float32', 8);
+    assert.equal(perceptualLoss(net, config.perceptualWeights, x, x).dataSync()[0], 0);
+    assert.ok(perceptualLoss(net, config.perceptualWeights, x, other).dataSync()[0]! > 0);
+    assert.equal(pixelL1Loss(x, x).dataSync()[0], 0);
+    const logits = tf.randomNormal([2, 2, 2, 1], 0, 3, 'float32', 9);
+    for (const kind of ['paper', 'lsgan'] as const) {
+      for (const loss of [generatorAdversarialLoss(kind, logits), discriminatorLoss(kind, logits, tf.neg(logits))]) {
+        assert.ok(Number.isFinite(loss.dataSync()[0]));
+      }
+    }
+    // non-saturating form: −log σ(0) = log 2
+    assert.ok(Math.abs(generatorAdversarialLoss('paper', tf.zeros([1, 2, 2, 1])).dataSync()[0]! - Math.LN2) < 1e-6);
+  });
+  net.dispose();
+});
+
+void test('a saved checkpoint loads into a translator whose output equals the trainer generator', async () => {
+  const networks: Networks = { g0: buildGenerator(config), attention: buildAttention(config, vgg), discriminator: buildDiscriminator(config), perceptual: undefined };
+  // move the BN moving statistics away from their initial values, as training does
+  tf.tidy(() => generate(networks, 'joint', input(), true));
+  const dir = await tempDir();
+  const metrics = { finalLosses: {}, lambda: 0, stageLambdas: {}, steps: 0, wallTimeMs: 0 };
+  await commitCheckpoint(
+    dir,
+    { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: '', updated: '', backend: tf.getBackend(), config, stage: 'joint', step: 0, totalSteps: 1, complete: false, hasAttention: true, degraded: false, degradedReasons: [], metrics },
+    (ckpt) => writeCheckpointParts(ckpt, { networks, withAttention: true, optimizers: undefined, pool: new HistoryPool(0, new SeededRandom(1)), state: { stage: 'joint', step: 0, lambda: { lambda: 0, frozen: false, window: [], history: [] }, stageLambdas: {}, finalLosses: undefined, wallTimeMs: 0, created: '' } }),
+  );
+  const translator = await loadTranslator(dir);
+  const before = tf.memory().numTensors;
+  const x = input();
+  const mine = generate(networks, 'joint', x, false);
+  const loaded = translator.translate(x);
+  assert.deepEqual(loaded.output.dataSync(), mine.output.dataSync());
+  assert.deepEqual(loaded.initial.dataSync(), mine.initial.dataSync());
+  assert.deepEqual(loaded.attention.dataSync(), mine.mask!.dataSync());
+  tf.dispose([x, mine.output, mine.initial, mine.mask!, loaded.output, loaded.initial, loaded.attention]);
+  assert.equal(tf.memory().numTensors, before);
+  const small = tf.zeros<tf.Rank.R4>([1, 8, 8, 3]);
+  assert.throws(() => translator.translate(small), { name: 'InputShapeError' });
+  small.dispose();
+  translator.dispose();
+  for (const m of [networks.g0, networks.attention!, networks.discriminator]) m.dispose();
+});
