@@ -14,7 +14,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 export interface FakeTranslator {
   readonly address: string;
   /** Requests answered, and the most being processed at once. */
-  readonly stats: { answered: number; maxConcurrent: number; streamsOpened: number; streamParents: (SpanContext | undefined)[] };
+  readonly stats: { received: number; answered: number; maxConcurrent: number; streamsOpened: number; streamParents: (SpanContext | undefined)[] };
   /** Delay before each answer. */
   delayMs: number;
   /** Stops at once (open streams fail with UNAVAILABLE). */
@@ -35,7 +35,7 @@ export async function startFakeTranslator(options: { delayMs?: number; port?: nu
   let concurrent = 0;
   const handle: FakeTranslator = {
     address: '',
-    stats: { answered: 0, maxConcurrent: 0, streamsOpened: 0, streamParents: [] },
+    stats: { received: 0, answered: 0, maxConcurrent: 0, streamsOpened: 0, streamParents: [] },
     delayMs: options.delayMs ?? 0,
     kill: async () => {
       server?.forceShutdown();
@@ -47,6 +47,7 @@ export async function startFakeTranslator(options: { delayMs?: number; port?: nu
 
   async function translate(request: TranslateRequest__Output): Promise<TranslateResponse> {
     concurrent += 1;
+    handle.stats.received += 1;
     handle.stats.maxConcurrent = Math.max(handle.stats.maxConcurrent, concurrent);
     try {
       await new Promise((resolve) => setTimeout(resolve, handle.delayMs));

@@ -1,0 +1,150 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { decodeLabelledBatch } from '@sim2real/contracts';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
+import { startFakeTranslator, type FakeTranslator } from './fake-translator.js';
+import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
+
+let nats: NatsServerHandle;
+let translator: FakeTranslator;
+let client: Nats;
+
+before(async () => {
+  nats = await startNatsServer();
+  translator = await startFakeTranslator();
+  client = await natsClient(nats.url);
+});
+
+after(async () => {
+  await client.nc.close();
+  await translator.kill();
+  await nats.close();
+});
+
+async function resetStreams(): Promise<void> {
+  for (const stream of [SYNTHETIC_STREAM, ADAPTED_STREAM, DEAD_STREAM]) await client.jsm.streams.delete(stream).catch(() => false);
+  await provisionStreams(client.jsm);
+}
+
+const publish = (ids: string[]): Promise<unknown> =>
+  publishBatches(ids.map((id) => makeBatch('digits', id)), { js: client.js, maxPayloadBytes: 1 << 20 });
+
+const range = (prefix: string, from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+
+/** Every expected batch id is in the adapted stream exactly once, and nothing else; the consumer has nothing left. */
+async function assertExactlyOnce(expected: string[]): Promise<void> {
+  const adapted = await readStream(client.jsm, ADAPTED_STREAM);
+  const ids = adapted.map((m) => decodeLabelledBatch(m.data).batchId).sort();
+  assert.deepEqual(ids, [...expected].sort());
+  assert.equal(await streamCount(client.jsm, DEAD_STREAM), 0);
+  await waitFor('consumer drained', async () => {
+    const info = await client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits'));
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  });
+}
+
+void test('translator killed mid-run and restarted: every batch exactly once', async () => {
+  await resetStreams();
+  translator.delayMs = 30;
+  const ids = range('t', 0, 20);
+  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  try {
+    await publish(ids);
+    await waitFor('5 answered', () => translator.stats.answered >= 5);
+    await translator.kill();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await translator.restart();
+    await waitFor('20 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 20);
+    assert.ok(adapter.stats().retried > 0, 'some batches were released while the translator was down');
+    await assertExactlyOnce(ids);
+  } finally {
+    await adapter.stop();
+  }
+});
+
+void test('nats-server killed and restarted mid-run: nothing lost, nothing twice', async () => {
+  await resetStreams();
+  translator.delayMs = 20;
+  const first = range('n', 0, 20);
+  const second = range('n', 20, 30);
+  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  try {
+    await publish(first);
+    await waitFor('5 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) >= 5);
+    await nats.kill();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await nats.restart();
+    await waitFor('client reconnected', async () => (await client.jsm.streams.info(SYNTHETIC_STREAM).then(() => true, () => false)));
+    await publish(second);
+    await waitFor('30 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM).catch(() => 0)) === 30, 40_000);
+    await assertExactlyOnce([...first, ...second]);
+  } finally {
+    await adapter.stop();
+  }
+});
+
+void test('adapter process killed mid-batch: a new one takes over, nothing lost, nothing twice', async () => {
+  await resetStreams();
+  translator.delayMs = 1500;
+  const ids = range('k', 0, 6);
+  await publish(ids);
+  const received = translator.stats.received;
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
+    env: {
+      ...process.env,
+      NATS_URL: nats.url,
+      SIM2REAL_TRANSLATOR: translator.address,
+      SIM2REAL_ROUTES: 'digits=m',
+      SIM2REAL_ACK_WAIT_MS: '2000',
+      SIM2REAL_MAX_BATCHES_IN_FLIGHT: '2',
+      SIM2REAL_MAX_DELIVER: '30',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    await waitFor('a batch at the translator', () => translator.stats.received > received, 20_000);
+    assert.match(stderr, /adapter.started/);
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+  assert.ok((await streamCount(client.jsm, ADAPTED_STREAM)) < ids.length);
+  translator.delayMs = 20;
+  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, ackWaitMs: 2000, maxBatchesInFlight: 2 });
+  try {
+    await waitFor('6 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 6);
+    // Let late answers to the killed adapter's requests and redeliveries play out before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await assertExactlyOnce(ids);
+  } finally {
+    await adapter.stop();
+  }
+});
+
+void test('stop (SIGTERM): stops pulling, finishes in-flight batches, leaves the rest for the next adapter', async () => {
+  await resetStreams();
+  translator.delayMs = 600;
+  const ids = range('s', 0, 6);
+  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  await publish(ids);
+  const received = translator.stats.received;
+  await waitFor('a batch at the translator', () => translator.stats.received > received);
+  await adapter.stop();
+  const done = await streamCount(client.jsm, ADAPTED_STREAM);
+  assert.ok(done >= 1 && done < 6, `${done} adapted before stop completed`);
+  assert.equal(adapter.stats().batchesAdapted, done);
+  translator.delayMs = 10;
+  const next = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
+  try {
+    await waitFor('6 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 6);
+    await assertExactlyOnce(ids);
+  } finally {
+    await next.adapter.stop();
+  }
+});

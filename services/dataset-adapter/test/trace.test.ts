@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { startTelemetry } from '@sim2real/telemetry';
+import { ADAPTED_STREAM, publishBatches } from '@sim2real/dataset-adapter';
+import { startFakeTranslator } from './fake-translator.js';
+import { startNatsServer } from './nats-server.js';
+import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor } from './helpers.js';
+
+void test('producer → adapter consumer → translator client → republish share one trace with the right parents', async () => {
+  const exporter = new InMemorySpanExporter();
+  const telemetry = startTelemetry({ serviceName: 'trace-test', exporter: 'none', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const nats = await startNatsServer();
+  const translator = await startFakeTranslator();
+  const client = await natsClient(nats.url);
+  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
+  try {
+    await publishBatches([makeBatch('digits', 'traced')], { js: client.js, maxPayloadBytes: 1 << 20 });
+    await waitFor('adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1);
+    await waitFor('4 spans', () => exporter.getFinishedSpans().length >= 4);
+    const spans = exporter.getFinishedSpans();
+    const find = (kind: SpanKind, name: string) => {
+      const found = spans.filter((s) => s.kind === kind && s.name === name);
+      assert.equal(found.length, 1, `${name}: ${found.length} spans`);
+      return found[0]!;
+    };
+    const producer = find(SpanKind.PRODUCER, 'publish sim2real.batches.synthetic.digits');
+    const consumer = find(SpanKind.CONSUMER, 'process sim2real.batches.synthetic.digits');
+    const rpc = find(SpanKind.CLIENT, 'sim2real.v1.Translator/TranslateStream');
+    const republish = find(SpanKind.PRODUCER, 'publish sim2real.batches.adapted.digits');
+    const traceId = producer.spanContext().traceId;
+    for (const span of [consumer, rpc, republish]) assert.equal(span.spanContext().traceId, traceId, span.name);
+    assert.equal(producer.parentSpanContext, undefined);
+    assert.equal(consumer.parentSpanContext?.spanId, producer.spanContext().spanId);
+    assert.equal(rpc.parentSpanContext?.spanId, consumer.spanContext().spanId);
+    assert.equal(republish.parentSpanContext?.spanId, consumer.spanContext().spanId);
+    assert.equal(consumer.attributes['messaging.message.id'], 'traced');
+    assert.equal(republish.attributes['messaging.message.id'], 'traced');
+    const [adapted] = await readStream(client.jsm, ADAPTED_STREAM);
+    assert.equal(adapted!.header.get('traceparent'), `00-${traceId}-${republish.spanContext().spanId}-01`);
+  } finally {
+    await adapter.stop();
+    await client.nc.close();
+    await translator.kill();
+    await nats.close();
+    await telemetry.shutdown();
+  }
+});
