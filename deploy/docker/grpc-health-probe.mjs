@@ -2,31 +2,32 @@
 // Container health check for gRPC servers: calls grpc.health.v1.Health/Check and exits 0 only on SERVING.
 // Usage: node deploy/docker/grpc-health-probe.mjs [HOST:PORT] [SERVICE] [TIMEOUT_MS]
 // (defaults 127.0.0.1:50051, "" = the whole server, 3000). Kubernetes does not need it: it has native `grpc:` probes.
+import process from 'node:process';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
+
+/**
+ * @typedef {{ status?: string }} HealthCheckResponse
+ * @typedef {(error: grpc.ServiceError | null, response?: HealthCheckResponse) => void} HealthCheckCallback
+ * @typedef {{ Check(request: { service: string }, options: grpc.CallOptions, callback: HealthCheckCallback): void; close(): void }} HealthClient
+ * @typedef {{ grpc: { health: { v1: { Health: new (target: string, credentials: grpc.ChannelCredentials) => HealthClient } } } }} HealthPackage
+ */
 
 const [target = '127.0.0.1:50051', service = '', timeoutArg = '3000'] = process.argv.slice(2);
 const timeoutMs = Number(timeoutArg);
 
 const definition = protoLoader.loadSync(protoPath, { keepCase: true, enums: String, defaults: true });
-const loaded = /** @type {any} */ (grpc.loadPackageDefinition(definition));
-/** @type {grpc.ServiceClientConstructor} */
-const Health = loaded.grpc.health.v1.Health;
-const client = new Health(target, grpc.credentials.createInsecure());
+const loaded = /** @type {HealthPackage} */ (/** @type {unknown} */ (grpc.loadPackageDefinition(definition)));
+const client = new loaded.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
 
-client.Check(
-  { service },
-  { deadline: Date.now() + timeoutMs },
-  /** @param {grpc.ServiceError | null} error @param {{ status?: string } | undefined} response */
-  (error, response) => {
-    client.close();
-    if (error) {
-      process.stderr.write(`health check of ${target} failed: ${error.message}\n`);
-      process.exit(1);
-    }
-    const status = response?.status ?? 'UNKNOWN';
-    process.stdout.write(`${target} ${service || '(server)'}: ${status}\n`);
-    process.exit(status === 'SERVING' ? 0 : 1);
-  },
-);
+client.Check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => {
+  client.close();
+  if (error) {
+    process.stderr.write(`health check of ${target} failed: ${error.message}\n`);
+    process.exit(1);
+  }
+  const status = response?.status ?? 'UNKNOWN';
+  process.stdout.write(`${target} ${service || '(server)'}: ${status}\n`);
+  process.exit(status === 'SERVING' ? 0 : 1);
+});

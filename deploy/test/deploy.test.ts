@@ -68,7 +68,7 @@ function containerEnv(tree: KustomizeTree, container: Yaml): Map<string, string>
     assert.ok(vars, `container ${String(container.name)} loads ConfigMap ${name}, which no configMapGenerator makes`);
     for (const [key, value] of vars) env.set(key, value);
   }
-  for (const entry of (container.env as Yaml[] | undefined) ?? []) env.set(String(entry.name), String(entry.value ?? ''));
+  for (const entry of (container.env as { name: string; value?: string }[] | undefined) ?? []) env.set(entry.name, entry.value ?? '');
   return env;
 }
 
@@ -92,11 +92,9 @@ function hasCommand(command: string, args: string[] = ['--version']): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }
 
-const portOf = (url: string): number => Number(new URL(url).port);
-
-describe('kustomize trees', () => {
+void describe('kustomize trees', () => {
   for (const [name, tree] of trees) {
-    it(`${name}: every file a kustomization names exists`, () => {
+    void it(`${name}: every file a kustomization names exists`, () => {
       const missing = tree.files.filter((f) => !existsSync(f)).map((f) => path.relative(DEPLOY_DIR, f));
       assert.deepEqual(missing, []);
       assert.ok(tree.resources.length > 0);
@@ -105,7 +103,7 @@ describe('kustomize trees', () => {
 
   const kubectl = hasCommand('kubectl', ['version', '--client']);
   for (const overlay of OVERLAYS) {
-    it(`${overlay}: renders with kubectl kustomize`, { skip: !kubectl && 'kubectl is not installed' }, () => {
+    void it(`${overlay}: renders with kubectl kustomize`, { skip: !kubectl && 'kubectl is not installed' }, () => {
       const result = spawnSync('kubectl', ['kustomize', deployPath('k8s', 'overlays', overlay)], { encoding: 'utf8' });
       assert.equal(result.status, 0, result.stderr);
       const docs = parseYamlDocuments(result.stdout);
@@ -127,8 +125,8 @@ describe('kustomize trees', () => {
   }
 });
 
-describe('environment variables', () => {
-  it('finds env.NAME, env["NAME"], exported *_ENV tables and env-reading helpers', () => {
+void describe('environment variables', () => {
+  void it('finds env.NAME, env["NAME"], exported *_ENV tables and env-reading helpers', () => {
     const source = [
       "const port = process.env.PORT ?? env?.HOST;",
       "const a = env['SIM2REAL_A'];",
@@ -143,20 +141,20 @@ describe('environment variables', () => {
     );
   });
 
-  it('flags a variable that the service does not read', () => {
+  void it('flags a variable that the service does not read', () => {
     const read = envReadByImage('sim2real/translator');
     assert.ok(read.has('PORT') && read.has('REGISTRY_DIR'), `translator reads ${[...read].join(', ')}`);
     assert.deepEqual(unreadEnv(['PORT', 'NODE_ENV', 'TRANSLATOR_PORT'], read), ['TRANSLATOR_PORT']);
   });
 
   for (const [name, service] of ourComposeServices) {
-    it(`compose ${name}: sets only variables ${String(service.image)} reads`, () => {
+    void it(`compose ${name}: sets only variables ${String(service.image)} reads`, () => {
       assert.deepEqual(unreadEnv(Object.keys(composeEnv(name)), envReadByImage(String(service.image))), []);
     });
   }
 
   for (const [name, tree] of trees) {
-    it(`k8s ${name}: ConfigMaps and env set only variables the containers read`, () => {
+    void it(`k8s ${name}: ConfigMaps and env set only variables the containers read`, () => {
       const containers = ourContainers(tree);
       assert.ok(containers.length >= 3);
       for (const container of containers) {
@@ -166,7 +164,7 @@ describe('environment variables', () => {
     });
   }
 
-  it('k8s: every generated ConfigMap is loaded by a container', () => {
+  void it('k8s: every generated ConfigMap is loaded by a container', () => {
     const tree = trees.get('base')!;
     const loaded = new Set(
       workloads(tree)
@@ -179,14 +177,14 @@ describe('environment variables', () => {
   });
 
   for (const target of Object.keys(IMAGE_SOURCES).map((image) => image.slice('sim2real/'.length))) {
-    it(`Dockerfile ${target}: ENV sets only variables the program reads`, () => {
+    void it(`Dockerfile ${target}: ENV sets only variables the program reads`, () => {
       assert.deepEqual(unreadEnv(dockerEnvNames(stages, target), envReadByImage(`sim2real/${target}`)), []);
     });
   }
 });
 
-describe('ports and addresses', () => {
-  it('translator: Dockerfile, compose and Kubernetes agree with the port the server listens on', async () => {
+void describe('ports and addresses', () => {
+  void it('translator: Dockerfile, compose and Kubernetes agree with the port the server listens on', async () => {
     // Loaded here, not at the top: only this test needs the translator (and TensorFlow.js) to load.
     const { resolveServerConfig } = await import('@sim2real/translator');
     const translatorPort = (configured: string | undefined): number =>
@@ -221,7 +219,7 @@ describe('ports and addresses', () => {
     assert.equal(composeEnv('dataset-adapter').SIM2REAL_TRANSLATOR, `translator:${composePort}`);
   });
 
-  it('OTLP endpoints point at the collector\'s OTLP/HTTP receiver', () => {
+  void it('OTLP endpoints point at the collector\'s OTLP/HTTP receiver', () => {
     const composeCollector = readYaml(deployPath('otel', 'collector.yaml'));
     const httpPort = Number(String(field(composeCollector, 'receivers.otlp.protocols.http.endpoint')).split(':').at(-1));
     for (const [name] of ourComposeServices) {
@@ -239,7 +237,7 @@ describe('ports and addresses', () => {
     }
   });
 
-  it('NATS URLs and the KEDA monitoring endpoint match the NATS server configurations', () => {
+  void it('NATS URLs and the KEDA monitoring endpoint match the NATS server configurations', () => {
     const conf = readText(deployPath('nats', 'nats.conf'));
     const clientPort = Number(/^port:\s*(\d+)/m.exec(conf)?.[1]);
     for (const [name] of ourComposeServices) {
@@ -259,10 +257,10 @@ describe('ports and addresses', () => {
   });
 });
 
-describe('NATS names and durability', () => {
+void describe('NATS names and durability', () => {
   const routes = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean).map((r) => r.split('=')[0]!);
 
-  it('the KEDA triggers watch the adapter\'s durable consumer of every routed dataset', () => {
+  void it('the KEDA triggers watch the adapter\'s durable consumer of every routed dataset', () => {
     const tree = trees.get('base')!;
     const datasets = routes(tree.configMaps.get('dataset-adapter-config')!.get('SIM2REAL_ROUTES') ?? '');
     assert.ok(datasets.length > 0);
@@ -275,13 +273,13 @@ describe('NATS names and durability', () => {
     );
   });
 
-  it('compose publishes to a dataset the adapter routes', () => {
+  void it('compose publishes to a dataset the adapter routes', () => {
     const command = composeServices.publisher?.command as string[];
     const dataset = command[command.indexOf('--dataset') + 1]!;
     assert.ok(routes(composeEnv('dataset-adapter').SIM2REAL_ROUTES ?? '').includes(dataset));
   });
 
-  it('JetStream fsyncs every write, and streams are replicated across the three-node cluster', () => {
+  void it('JetStream fsyncs every write, and streams are replicated across the three-node cluster', () => {
     assert.match(readText(deployPath('nats', 'nats.conf')), /^\s*sync_interval:\s*always\s*$/m);
     assert.equal(field(natsValues, 'config.jetstream.merge.sync_interval'), 'always');
     assert.equal(field(natsValues, 'config.cluster.replicas'), 3);
@@ -292,22 +290,24 @@ describe('NATS names and durability', () => {
 
   const version = /v(\d+)\.(\d+)/.exec(spawnSync('nats-server', ['--version'], { encoding: 'utf8' }).stdout ?? '');
   const recent = version !== null && (Number(version[1]) > 2 || Number(version[2]) >= 10);
-  it('nats.conf passes nats-server -t', { skip: !recent && `nats-server >= 2.10 is not installed (found ${version?.[0] ?? 'none'}; 2.9 has no sync_interval)` }, () => {
+  void it('nats.conf passes nats-server -t', { skip: !recent && `nats-server >= 2.10 is not installed (found ${version?.[0] ?? 'none'}; 2.9 has no sync_interval)` }, () => {
     const result = spawnSync('nats-server', ['-t', '-c', deployPath('nats', 'nats.conf')], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
   });
 });
 
-describe('images', () => {
+void describe('images', () => {
   const targets = new Set(stages.map((s) => s.name));
 
-  it('every sim2real image is sim2real/<Dockerfile target>, with one tag everywhere', () => {
+  void it('every sim2real image is sim2real/<Dockerfile target>, with one tag everywhere', () => {
     const images = [
       ...ourComposeServices.map(([, s]) => String(s.image)),
       ...[...trees.values()].flatMap(ourContainers).map((c) => String(c.image)),
     ];
     const gpuOverlay = readYaml(deployPath('k8s', 'overlays', 'gpu', 'kustomization.yaml'));
-    for (const entry of field(gpuOverlay, 'images') as Yaml[]) if (entry.newName) images.push(`${String(entry.newName)}:${String(entry.newTag)}`);
+    for (const entry of field(gpuOverlay, 'images') as { newName?: string; newTag?: string }[]) {
+      if (entry.newName) images.push(`${entry.newName}:${entry.newTag ?? 'latest'}`);
+    }
     const tags = new Set<string>();
     for (const image of images) {
       const { name, tag } = splitImage(image);
@@ -317,7 +317,7 @@ describe('images', () => {
     assert.deepEqual([...tags], ['0.1.0']);
   });
 
-  it('compose builds each image from the target of the same name', () => {
+  void it('compose builds each image from the target of the same name', () => {
     for (const [name, service] of ourComposeServices) {
       assert.equal(`sim2real/${String(field(service, 'build.target'))}`, splitImage(String(service.image)).name, name);
       assert.equal(field(service, 'build.dockerfile'), 'deploy/docker/Dockerfile');
@@ -325,7 +325,7 @@ describe('images', () => {
     }
   });
 
-  it('third-party images are pinned to a version', () => {
+  void it('third-party images are pinned to a version', () => {
     const external = [
       ...Object.values(composeServices).map((s) => String(s.image)),
       ...[...trees.values()].flatMap((t) => workloads(t).flatMap(containersOf)).map((c) => String(c.image)),
@@ -334,14 +334,14 @@ describe('images', () => {
   });
 });
 
-describe('Dockerfile', () => {
-  it('has no diagnostics from dockerfile-utils', () => {
-    const problems = validate(dockerfileText).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+void describe('Dockerfile', () => {
+  void it('has no diagnostics from dockerfile-utils', () => {
+    const problems = validate(dockerfileText).map((d) => `line ${d.range.start.line + 1}: ${JSON.stringify(d.message)}`);
     assert.deepEqual(problems, []);
   });
 
   for (const target of Object.keys(IMAGE_SOURCES).map((i) => i.slice('sim2real/'.length))) {
-    it(`${target}: runs an existing entry point as a non-root user, with a health check decision`, () => {
+    void it(`${target}: runs an existing entry point as a non-root user, with a health check decision`, () => {
       const chain = stageChain(stages, target);
       const user = chain.filter((i) => i.keyword === 'USER').at(-1)?.args;
       assert.ok(user !== undefined && user !== 'root' && user !== '0', `${target} runs as ${user ?? 'root'}`);
@@ -352,7 +352,7 @@ describe('Dockerfile', () => {
     });
   }
 
-  it('the GPU image carries the CUDA and cuDNN that the locked @tensorflow/tfjs-node-gpu was built for', () => {
+  void it('the GPU image carries the CUDA and cuDNN that the locked @tensorflow/tfjs-node-gpu was built for', () => {
     // tfjs-node README (GPU support) and TensorFlow's tested build configurations: libtensorflow 2.9.1 = CUDA 11.2, cuDNN 8.1.
     const builtFor: Record<string, { cuda: string; cudnn: string }> = { '4.22.0': { cuda: '11.2', cudnn: '8' } };
     const lock = JSON.parse(readText(path.join(REPO_DIR, 'package-lock.json'))) as { packages: Record<string, { version?: string }> };
@@ -364,7 +364,7 @@ describe('Dockerfile', () => {
     assert.equal(stages.find((s) => s.name === 'translator-gpu')?.from, '${CUDA_IMAGE}');
   });
 
-  it('the .dockerignore keeps the files the Dockerfile copies from deploy/', () => {
+  void it('the .dockerignore keeps the files the Dockerfile copies from deploy/', () => {
     const ignore = readText(deployPath('docker', 'Dockerfile.dockerignore'));
     const copied = stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'COPY' && i.args.startsWith('deploy/'));
     assert.ok(copied.length > 0);
@@ -372,7 +372,7 @@ describe('Dockerfile', () => {
   });
 });
 
-describe('gRPC health probe (deploy/docker/grpc-health-probe.mjs)', () => {
+void describe('gRPC health probe (deploy/docker/grpc-health-probe.mjs)', () => {
   async function probeAgainst(status: ServingStatus): Promise<number | null> {
     const server = new grpc.Server();
     new HealthImplementation({ '': status }).addToServer(server);
@@ -387,21 +387,21 @@ describe('gRPC health probe (deploy/docker/grpc-health-probe.mjs)', () => {
     }
   }
 
-  it('exits 0 on SERVING and 1 on NOT_SERVING', async () => {
+  void it('exits 0 on SERVING and 1 on NOT_SERVING', async () => {
     assert.equal(await probeAgainst('SERVING'), 0);
     assert.equal(await probeAgainst('NOT_SERVING'), 1);
   });
 });
 
-describe('offline linters', () => {
+void describe('offline linters', () => {
   const yamllint = hasCommand('yamllint');
-  it('yamllint passes on every YAML file', { skip: !yamllint && 'yamllint is not installed (apt-get install yamllint)' }, () => {
+  void it('yamllint passes on every YAML file', { skip: !yamllint && 'yamllint is not installed (apt-get install yamllint)' }, () => {
     const result = spawnSync('yamllint', ['-c', deployPath('.yamllint.yaml'), '-f', 'parsable', DEPLOY_DIR], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
   const composeV1 = hasCommand('docker-compose', ['version']);
-  it('docker-compose validates compose.yaml', { skip: !composeV1 && 'docker-compose is not installed (apt-get install docker-compose)' }, () => {
+  void it('docker-compose validates compose.yaml', { skip: !composeV1 && 'docker-compose is not installed (apt-get install docker-compose)' }, () => {
     // Debian's docker-compose 1.29 predates the top-level `name` key of the Compose specification: validate the rest.
     const dir = mkdtempSync(path.join(tmpdir(), 'sim2real-compose-'));
     try {
