@@ -36,9 +36,14 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
 
 /**
  * Creates the synthetic, adapted and dead streams (file storage, de-duplication window, limits),
- * or updates them to these limits when they exist. Safe to call from every process at start-up.
+ * or updates them to these limits when they exist (unless `update` is false: publishers create what is
+ * missing and leave the adapter's limits alone). Safe to call from every process at start-up.
  */
-export async function provisionStreams(jsm: JetStreamManager, limits: StreamLimits = DEFAULT_STREAM_LIMITS): Promise<void> {
+export async function provisionStreams(
+  jsm: JetStreamManager,
+  limits: StreamLimits = DEFAULT_STREAM_LIMITS,
+  { update = true }: { update?: boolean } = {},
+): Promise<void> {
   const base = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
@@ -47,14 +52,15 @@ export async function provisionStreams(jsm: JetStreamManager, limits: StreamLimi
     max_bytes: limits.maxBytes,
     num_replicas: limits.replicas,
   };
-  await ensureStream(jsm, { ...base, name: SYNTHETIC_STREAM, subjects: [`${SYNTHETIC_SUBJECT_PREFIX}.>`], max_age: nanos(limits.maxAgeMs) });
-  await ensureStream(jsm, { ...base, name: ADAPTED_STREAM, subjects: [`${ADAPTED_SUBJECT_PREFIX}.>`], max_age: nanos(limits.maxAgeMs) });
-  await ensureStream(jsm, { ...base, name: DEAD_STREAM, subjects: [`${DEAD_SUBJECT_PREFIX}.>`], max_age: nanos(limits.deadMaxAgeMs) });
+  await ensureStream(jsm, { ...base, name: SYNTHETIC_STREAM, subjects: [`${SYNTHETIC_SUBJECT_PREFIX}.>`], max_age: nanos(limits.maxAgeMs) }, update);
+  await ensureStream(jsm, { ...base, name: ADAPTED_STREAM, subjects: [`${ADAPTED_SUBJECT_PREFIX}.>`], max_age: nanos(limits.maxAgeMs) }, update);
+  await ensureStream(jsm, { ...base, name: DEAD_STREAM, subjects: [`${DEAD_SUBJECT_PREFIX}.>`], max_age: nanos(limits.deadMaxAgeMs) }, update);
 }
 
-async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }): Promise<void> {
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig> & { name: string }, update: boolean): Promise<void> {
   try {
     await jsm.streams.info(config.name);
+    if (!update) return;
   } catch (error) {
     if (!isNotFound(error, JetStreamApiCodes.StreamNotFound)) throw error;
     try {
@@ -65,8 +71,8 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
       if (!(addError instanceof JetStreamApiError)) throw addError;
     }
   }
-  const { name, ...update } = config;
-  await jsm.streams.update(name, update);
+  const { name, ...changes } = config;
+  await jsm.streams.update(name, changes);
 }
 
 /** Settings of one dataset's durable pull consumer. */

@@ -1,6 +1,9 @@
 import type { CommandSpec } from '../command.js';
 import { trainCommand } from './train.js';
 import { translateCommand } from './translate.js';
+import { serveCommand } from './serve.js';
+import { adaptCommand } from './adapt.js';
+import { publishCommand } from './publish.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand];

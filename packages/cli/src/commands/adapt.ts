@@ -1,0 +1,76 @@
+import { AdapterConfigError, createAdapter, parseRoute } from '@sim2real/dataset-adapter';
+import type { Logger } from '@sim2real/dataset-adapter';
+import { startTelemetry } from '@sim2real/telemetry';
+import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { UsageError } from '../errors.js';
+import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
+
+const USAGE = `Usage: sim2real adapt --translator HOST:PORT --route DATASET=MODEL[@VERSION] [--route ...] [options]
+
+Runs the dataset adapter: consumes synthetic batches from sim2real.batches.synthetic.<DATASET>,
+translates their images with MODEL on the translator, and publishes them with the same labels
+and batch ids to sim2real.batches.adapted.<DATASET>. Bad batches go to
+sim2real.batches.dead.<DATASET> with a reason header. Runs until SIGINT/SIGTERM, then finishes
+(or releases) the batches in flight. Logs are JSON lines on stderr.
+
+Options:
+  --translator HOST:PORT   translator gRPC address (required)
+  --route DATASET=MODEL    a dataset and the model that adapts it; repeatable (at least one)
+  --max-in-flight N        batches processed at once per route (= MaxAckPending)   [default: 4]
+  --max-deliver N          deliveries before a batch is dead-lettered              [default: 10]
+  --ack-wait-ms N          consumer AckWait; in-progress acks every third of it    [default: 30000]
+  --nats URL               NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
+
+Example:
+  sim2real adapt --translator 127.0.0.1:50051 --route digits=mnist-m --route faces=faces@20250101
+`;
+
+export const adaptCommand: CommandSpec = {
+  name: 'adapt',
+  summary: 'run the dataset adapter (synthetic batches in, real-looking batches out)',
+  usage: USAGE,
+  options: {
+    translator: { type: 'string' },
+    route: { type: 'string', multiple: true },
+    'max-in-flight': { type: 'string' },
+    'max-deliver': { type: 'string' },
+    'ack-wait-ms': { type: 'string' },
+    ...NATS_OPTION,
+  },
+  run: runAdapt,
+};
+
+async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const translatorAddress = requireString(options, 'translator', 'adapt');
+  const routeTexts = Array.isArray(options.route) ? options.route.filter((r): r is string => typeof r === 'string') : [];
+  if (routeTexts.length === 0) throw new UsageError('At least one --route DATASET=MODEL[@VERSION] is required.', 'adapt');
+  const logger: Logger = (event, fields = {}) => {
+    ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'dataset-adapter', event, ...fields })}\n`);
+  };
+  const telemetry = startTelemetry({ serviceName: 'sim2real-dataset-adapter', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  try {
+    let adapter;
+    try {
+      adapter = await createAdapter({
+        natsServers: natsUrl(options, ctx.env),
+        translatorAddress,
+        routes: routeTexts.map(parseRoute),
+        maxBatchesInFlight: optionalInt(options, 'max-in-flight', 'adapt', { min: 1, max: 10_000 }),
+        maxDeliver: optionalInt(options, 'max-deliver', 'adapt', { min: 1, max: 1000 }),
+        ackWaitMs: optionalInt(options, 'ack-wait-ms', 'adapt', { min: 1000 }),
+        logger,
+      });
+    } catch (error) {
+      if (error instanceof AdapterConfigError) throw new UsageError(error.message, 'adapt');
+      throw error;
+    }
+    const running = adapter;
+    if (ctx.signal.aborted) await running.stop();
+    else ctx.signal.addEventListener('abort', () => void running.stop(), { once: true });
+    await running.closed();
+    ctx.stdout.write(`${JSON.stringify({ event: 'adapter.summary', ...running.stats() })}\n`);
+    return 0;
+  } finally {
+    await telemetry.shutdown();
+  }
+}

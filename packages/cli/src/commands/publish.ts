@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { Label, LabelledBatch } from '@sim2real/contracts';
+import { readLabelledFolder } from '@sim2real/datasets';
+import type { LabelledSample, SampleLabel } from '@sim2real/datasets';
+import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
+import { startTelemetry } from '@sim2real/telemetry';
+import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { UsageError } from '../errors.js';
+import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
+import { Progress } from '../progress.js';
+
+const USAGE = `Usage: sim2real publish --dir DIR --dataset NAME [--batch N] [--nats URL]
+
+Publishes a labelled image folder to NATS JetStream, subject sim2real.batches.synthetic.<NAME>,
+in batches of N (LabelledBatch protobuf). Labels: the class sub-folder of each image, or
+DIR/labels.jsonl ({"file": "...", "label": number | number[] | string}). Batch ids (the
+Nats-Msg-Id) are derived from the dataset, the files and the batch index, so publishing the same
+folder again stores nothing twice (within the streams' de-duplication window). A batch larger
+than the server's max_payload is split in halves until it fits; a single image that does not fit
+is refused.
+
+Options:
+  --dir DIR         the labelled folder (required)
+  --dataset NAME    dataset name: letters, digits, "_" and "-" (required)
+  --batch N         images per batch                                  [default: 32]
+  --nats URL        NATS server                       [default: NATS_URL, then nats://127.0.0.1:4222]
+
+Example:
+  sim2real publish --dir renders/digits --dataset digits --batch 64
+`;
+
+export const publishCommand: CommandSpec = {
+  name: 'publish',
+  summary: 'publish a labelled image folder to NATS as synthetic batches',
+  usage: USAGE,
+  options: { dir: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, ...NATS_OPTION },
+  run: runPublish,
+};
+
+function toLabel(label: SampleLabel): Label {
+  switch (label.kind) {
+    case 'vector':
+      return { vector: { values: label.values } };
+    case 'classIndex':
+      return { classIndex: String(label.value) };
+    case 'opaque':
+      return { opaque: label.bytes };
+  }
+}
+
+/** Batches of `size` samples, images read from disk, with deterministic ids. */
+async function* folderBatches(dir: string, dataset: string, size: number, signal: AbortSignal): AsyncGenerator<LabelledBatch> {
+  let chunk: LabelledSample[] = [];
+  let index = 0;
+  const build = async (samples: LabelledSample[]): Promise<LabelledBatch> => ({
+    batchId: deterministicBatchId(dataset, samples.map((s) => s.id), index++),
+    dataset,
+    samples: await Promise.all(
+      samples.map(async (s) => ({
+        id: s.id,
+        image: { data: await readFile(s.file), encoding: /\.png$/i.test(s.file) ? ('ENCODING_PNG' as const) : ('ENCODING_JPEG' as const) },
+        label: toLabel(s.label),
+      })),
+    ),
+  });
+  for await (const sample of readLabelledFolder(dir, { signal })) {
+    chunk.push(sample);
+    if (chunk.length === size) {
+      yield await build(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield await build(chunk);
+}
+
+async function runPublish(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const dir = path.resolve(requireString(options, 'dir', 'publish'));
+  const dataset = requireString(options, 'dataset', 'publish');
+  if (!/^[A-Za-z0-9_-]+$/.test(dataset)) throw new UsageError(`--dataset must be letters, digits, "_" or "-", got "${dataset}".`, 'publish');
+  const batchSize = optionalInt(options, 'batch', 'publish', { min: 1, max: 100_000 }) ?? 32;
+  let total = 0;
+  for await (const _sample of readLabelledFolder(dir, { signal: ctx.signal })) total += 1;
+
+  const telemetry = startTelemetry({ serviceName: 'sim2real-publish', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish' });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await provisionStreams(jsm, DEFAULT_STREAM_LIMITS, { update: false });
+    const progress = new Progress({ label: 'publish', total, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
+    let images = 0;
+    let batches = 0;
+    let duplicates = 0;
+    const summary = await publishBatches(folderBatches(dir, dataset, batchSize, ctx.signal), {
+      js: jetstream(nc),
+      maxPayloadBytes: nc.info?.max_payload ?? 1024 * 1024,
+      signal: ctx.signal,
+      onPublished: (batch) => {
+        images += batch.samples;
+        batches += 1;
+        if (batch.duplicate) duplicates += 1;
+        progress.update(images, { batches, duplicates });
+      },
+    });
+    progress.finish();
+    ctx.stdout.write(`${JSON.stringify({ event: 'published', dataset, ...summary })}\n`);
+    return 0;
+  } finally {
+    await nc.drain().catch(() => nc.close());
+    await telemetry.shutdown();
+  }
+}
