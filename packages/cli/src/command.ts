@@ -14,7 +14,7 @@ export interface CommandContext {
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
 /** The parsed flags of a command, keyed by long option name. */
-export type ParsedOptions = Record<string, string | boolean | string[] | boolean[] | undefined>;
+export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** One `sim2real` subcommand. `name` may be two words (`publish faces`, `bench digits`). */
 export interface CommandSpec {
