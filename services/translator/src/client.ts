@@ -79,21 +79,21 @@ export function createTranslatorClient(address: string, options: TranslatorClien
   });
   const unary = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: CallOptions = {}): Promise<Res> =>
     new Promise<Res>((resolve, reject) => {
-      const call = method.call(raw, request, opts.metadata ?? new grpc.Metadata(), callOptions(opts), (error, response) =>
+      const call = method(request, opts.metadata ?? new grpc.Metadata(), callOptions(opts), (error, response) =>
         error || response === undefined ? reject(error ?? new Error('empty response')) : resolve(response),
       );
       withSignal(call, opts.signal);
     });
   return {
     raw,
-    translate: (request, opts) => unary(raw.translate, request, opts),
+    translate: (request, opts) => unary((r, m, o, cb) => raw.translate(r, m, o, cb), request, opts),
     translateStream: (opts = {}) => withSignal(raw.translateStream(opts.metadata ?? new grpc.Metadata(), callOptions(opts)), opts.signal),
-    startTraining: (request, opts) => unary(raw.startTraining, request, opts),
+    startTraining: (request, opts) => unary((r, m, o, cb) => raw.startTraining(r, m, o, cb), request, opts),
     watchTraining: (jobId, opts = {}) =>
       withSignal(raw.watchTraining({ jobId }, opts.metadata ?? new grpc.Metadata(), callOptions(opts)), opts.signal),
-    cancelTraining: (jobId, opts) => unary(raw.cancelTraining, { jobId }, opts),
-    listModels: (opts) => unary(raw.listModels, {}, opts),
-    getModel: (model, opts) => unary(raw.getModel, { model }, opts),
+    cancelTraining: (jobId, opts) => unary((r, m, o, cb) => raw.cancelTraining(r, m, o, cb), { jobId }, opts),
+    listModels: (opts) => unary((r, m, o, cb) => raw.listModels(r, m, o, cb), {}, opts),
+    getModel: (model, opts) => unary((r, m, o, cb) => raw.getModel(r, m, o, cb), { model }, opts),
     waitForReady: (timeoutMs) =>
       new Promise<void>((resolve, reject) => raw.waitForReady(deadlineIn(timeoutMs), (error) => (error ? reject(error) : resolve()))),
     close: () => raw.close(),

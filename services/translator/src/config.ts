@@ -168,5 +168,5 @@ export function serverOptionsFromEnv(env: Readonly<Record<string, string | undef
     if (!Number.isInteger(value)) throw new ConfigError(key, `${name} must be an integer, got "${raw}".`);
     options[key] = value;
   }
-  return options as Partial<TranslatorServerOptions>;
+  return options;
 }

@@ -101,7 +101,7 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     }
   }
   if (sampleEverySteps) options.sampleEverySteps = sampleEverySteps;
-  return options as TranslationOptions;
+  return options;
 }
 
 /**
@@ -280,7 +280,11 @@ export class TrainingJobs {
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'event') this.#emit(job, eventFields(message.event), message.event.kind === 'step');
       else if (message.type === 'log') this.#emit(job, { message: message.message });
-      else outcome = message;
+      else {
+        outcome = message;
+        // The worker's port keeps its thread alive; the result is in, so end it ('exit' finishes the job).
+        void worker.terminate();
+      }
     });
     worker.on('error', (error) => {
       outcome ??= { type: 'failed', message: `The training worker crashed: ${error.message}` };

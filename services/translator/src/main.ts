@@ -1,28 +1,48 @@
 /*
- * Container entry point: the only place that reads the environment (variables: README.md, SERVER_ENV).
+ * Container entry point and the only place that reads the environment (variables: README.md, SERVER_ENV).
  * SIGTERM/SIGINT start a graceful shutdown; a second signal exits at once.
  */
-import { createTranslatorServer } from './server.js';
+import { startTelemetry } from '@sim2real/telemetry';
 import { serverOptionsFromEnv } from './config.js';
-import type { TranslatorServerOptions } from './config.js';
+import { ConfigError } from './errors.js';
+import { createTranslatorServer } from './server.js';
 
-const options = serverOptionsFromEnv(process.env);
-const server = createTranslatorServer({ ...options, registryDir: options.registryDir ?? '' } satisfies TranslatorServerOptions);
-const graceMs = Number(process.env.SHUTDOWN_GRACE_MS ?? 25_000);
-process.stdout.write(`${JSON.stringify({ event: 'config', service: 'translator', ...server.config })}\n`);
+function fail(message: string): never {
+  process.stderr.write(`translator: ${message}\n`);
+  process.exit(2);
+}
+
+const env = process.env;
+const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 25_000);
+if (!Number.isInteger(graceMs) || graceMs < 0) fail(`SHUTDOWN_GRACE_MS must be a non-negative integer, got "${env.SHUTDOWN_GRACE_MS}".`);
+
+// Telemetry first: the server creates its instruments from the global providers.
+const telemetry = startTelemetry({ serviceName: 'sim2real-translator', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+let server: ReturnType<typeof createTranslatorServer>;
+try {
+  const options = serverOptionsFromEnv(env);
+  server = createTranslatorServer({ ...options, registryDir: options.registryDir ?? '' });
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message.replace('registryDir (the model registry folder)', 'REGISTRY_DIR'));
+  throw error;
+}
+process.stdout.write(`${JSON.stringify({ event: 'config', service: 'translator', ...server.config, shutdownGraceMs: graceMs })}\n`);
 
 let stopping = false;
 const stop = (signal: NodeJS.Signals): void => {
   if (stopping) process.exit(130);
   stopping = true;
-  process.stdout.write(`${JSON.stringify({ event: 'signal', signal })}\n`);
-  server.shutdown(graceMs).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      process.stderr.write(`translator: shutdown failed: ${String(error)}\n`);
-      process.exit(1);
-    },
-  );
+  process.stdout.write(`${JSON.stringify({ event: 'signal', service: 'translator', signal })}\n`);
+  server
+    .shutdown(graceMs)
+    .then(() => telemetry.shutdown())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`translator: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

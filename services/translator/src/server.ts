@@ -77,7 +77,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         stats.batchSizes[report.size] = (stats.batchSizes[report.size] ?? 0) + 1;
         telemetry.recordBatch(report.size, report.key);
       } else {
-        log({ event: 'batch_failed', model: report.key, size: report.size, error: String(report.error) });
+        log({ event: 'batch_failed', model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
       }
       hooks.onBatch?.(report);
     },

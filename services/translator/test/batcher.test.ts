@@ -25,8 +25,8 @@ function recordingBatcher(options: { maxBatchSize?: number; maxBatchDelayMs?: nu
   return { batcher, batches, reports, maxConcurrent: () => maxConcurrent };
 }
 
-describe('MicroBatcher', () => {
-  test('merges items submitted together into one batch and returns each output with the batch size', async () => {
+void describe('MicroBatcher', () => {
+  void test('merges items submitted together into one batch and returns each output with the batch size', async () => {
     const { batcher, batches } = recordingBatcher({ maxBatchDelayMs: 20 });
     const results = await Promise.all([1, 2, 3].map((x) => batcher.submit('m', x)));
     assert.deepEqual(
@@ -40,7 +40,7 @@ describe('MicroBatcher', () => {
     assert.deepEqual(batches, [{ key: 'm', items: [1, 2, 3] }]);
   });
 
-  test('a full batch runs at once, without waiting for the delay', async () => {
+  void test('a full batch runs at once, without waiting for the delay', async () => {
     const { batcher, batches } = recordingBatcher({ maxBatchSize: 2, maxBatchDelayMs: 10_000 });
     const started = performance.now();
     await Promise.all([batcher.submit('m', 1), batcher.submit('m', 2)]);
@@ -48,7 +48,7 @@ describe('MicroBatcher', () => {
     assert.equal(batches.length, 1);
   });
 
-  test('splits at maxBatchSize, keeps keys apart and runs one batch at a time', async () => {
+  void test('splits at maxBatchSize, keeps keys apart and runs one batch at a time', async () => {
     const { batcher, batches, maxConcurrent } = recordingBatcher({ maxBatchSize: 2, runMs: 5 });
     await Promise.all([batcher.submit('a', 1), batcher.submit('b', 2), batcher.submit('a', 3), batcher.submit('a', 4), batcher.submit('b', 5)]);
     assert.equal(maxConcurrent(), 1);
@@ -57,7 +57,7 @@ describe('MicroBatcher', () => {
     assert.deepEqual(byKey('b'), [[2, 5]]);
   });
 
-  test('items keep gathering while a batch runs, so batches grow under load', async () => {
+  void test('items keep gathering while a batch runs, so batches grow under load', async () => {
     const { batcher, batches } = recordingBatcher({ maxBatchSize: 8, maxBatchDelayMs: 0, runMs: 30 });
     const first = batcher.submit('m', 0);
     await sleep(5);
@@ -69,7 +69,7 @@ describe('MicroBatcher', () => {
     );
   });
 
-  test('an item aborted before its batch starts is dropped, the others still run', async () => {
+  void test('an item aborted before its batch starts is dropped, the others still run', async () => {
     const { batcher, batches } = recordingBatcher({ maxBatchDelayMs: 30 });
     const controller = new AbortController();
     const dropped = batcher.submit('m', 1, controller.signal);
@@ -81,14 +81,14 @@ describe('MicroBatcher', () => {
     assert.equal(batcher.queued, 0);
   });
 
-  test('refuses items beyond maxQueuedItems with CapacityError naming the limit', async () => {
+  void test('refuses items beyond maxQueuedItems with CapacityError naming the limit', async () => {
     const { batcher } = recordingBatcher({ maxQueuedItems: 2, maxBatchDelayMs: 20 });
     const accepted = [batcher.submit('m', 1), batcher.submit('m', 2)];
     await assert.rejects(batcher.submit('m', 3), (error: unknown) => error instanceof CapacityError && /maxQueuedImages = 2/.test(error.message));
     await Promise.all(accepted);
   });
 
-  test('a failing batch rejects its items and the batcher goes on', async () => {
+  void test('a failing batch rejects its items and the batcher goes on', async () => {
     let fail = true;
     const batcher = new MicroBatcher<number, number>(
       (_key, items) => {
@@ -96,7 +96,7 @@ describe('MicroBatcher', () => {
           fail = false;
           throw new Error('inference failed');
         }
-        return items;
+        return [...items];
       },
       { maxBatchSize: 4, maxBatchDelayMs: 0, maxQueuedItems: 10 },
     );

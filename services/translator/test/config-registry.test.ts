@@ -8,8 +8,8 @@ import { ConfigError, InvalidRequestError, ModelNotFoundError, toGrpcStatus } fr
 import { resolveServerConfig, serverOptionsFromEnv } from '../src/config.js';
 import { ModelRegistry, compareVersions, parseModelRef, timestampVersion } from '../src/registry.js';
 
-describe('server config', () => {
-  test('fills defaults and resolves the registry path', () => {
+void describe('server config', () => {
+  void test('fills defaults and resolves the registry path', () => {
     const config = resolveServerConfig({ registryDir: 'models' });
     assert.equal(config.registryDir, path.resolve('models'));
     assert.equal(config.port, 50051);
@@ -18,22 +18,22 @@ describe('server config', () => {
     assert.equal(config.defaultModel, undefined);
   });
 
-  test('rejects bad values with a sentence naming the field', () => {
+  void test('rejects bad values with a sentence naming the field', () => {
     assert.throws(() => resolveServerConfig({ registryDir: '' }), (e: unknown) => e instanceof ConfigError && e.field === 'registryDir');
     assert.throws(() => resolveServerConfig({ registryDir: 'm', maxBatchSize: 0 }), /maxBatchSize must be an integer from 1/);
     assert.throws(() => resolveServerConfig({ registryDir: 'm', port: 70000 }), (e: unknown) => e instanceof ConfigError && e.field === 'port');
     assert.throws(() => resolveServerConfig({ registryDir: 'm', defaultModel: '../etc' }), /defaultModel must be/);
   });
 
-  test('reads the documented environment variables', () => {
+  void test('reads the documented environment variables', () => {
     const options = serverOptionsFromEnv({ PORT: '7000', REGISTRY_DIR: '/models', DEFAULT_MODEL: 'faces@latest', MAX_BATCH_DELAY_MS: '3', TFJS_BACKEND: 'wasm', UNRELATED: 'x' });
     assert.deepEqual(options, { port: 7000, registryDir: '/models', defaultModel: 'faces@latest', maxBatchDelayMs: 3, backend: 'wasm' });
     assert.throws(() => serverOptionsFromEnv({ MAX_BATCH_SIZE: 'lots' }), /MAX_BATCH_SIZE must be an integer/);
   });
 });
 
-describe('error mapping', () => {
-  test('maps each error class to its status with its sentence', () => {
+void describe('error mapping', () => {
+  void test('maps each error class to its status with its sentence', () => {
     assert.equal(toGrpcStatus(new InvalidRequestError('Image 2 is bad.', 2)).code, status.INVALID_ARGUMENT);
     assert.deepEqual(toGrpcStatus(new ModelNotFoundError('x', 'Model "x" is not in the registry.')), {
       code: status.NOT_FOUND,
@@ -44,30 +44,30 @@ describe('error mapping', () => {
   });
 });
 
-describe('model registry', () => {
+void describe('model registry', () => {
   let root: string;
   const addVersion = async (name: string, version: string): Promise<void> => {
     await mkdir(path.join(root, name, version), { recursive: true });
     await writeFile(path.join(root, name, version, 'sim2real-model.json'), '{}');
   };
 
-  before(async () => {
+  void before(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'sim2real-registry-'));
     await addVersion('faces', 'v2');
     await addVersion('faces', 'v10');
     await mkdir(path.join(root, 'faces', '.training-job-1'), { recursive: true });
     await mkdir(path.join(root, 'faces', 'incomplete'), { recursive: true });
   });
-  after(() => rm(root, { recursive: true, force: true }));
+  void after(() => rm(root, { recursive: true, force: true }));
 
-  test('parses references and refuses path tricks', () => {
+  void test('parses references and refuses path tricks', () => {
     assert.deepEqual(parseModelRef('faces'), { name: 'faces', version: undefined });
     assert.deepEqual(parseModelRef('faces@latest'), { name: 'faces', version: undefined });
     assert.deepEqual(parseModelRef('faces@v2'), { name: 'faces', version: 'v2' });
     for (const bad of ['../x', 'a@b@c', 'faces@..', '', '.hidden']) assert.throws(() => parseModelRef(bad), InvalidRequestError);
   });
 
-  test('orders versions naturally and ignores staging and manifest-less folders', async () => {
+  void test('orders versions naturally and ignores staging and manifest-less folders', async () => {
     const registry = new ModelRegistry({ root, defaultModel: 'faces', rescanMs: 60_000, maxLoaded: 2 });
     assert.deepEqual(await registry.versions('faces'), ['v2', 'v10']);
     assert.ok(compareVersions('20261125T063000Z', '20261125T063001Z') < 0);
@@ -77,7 +77,7 @@ describe('model registry', () => {
     assert.deepEqual(await registry.names(), ['faces']);
   });
 
-  test('sees new versions without a restart and names what exists when one is missing', async () => {
+  void test('sees new versions without a restart and names what exists when one is missing', async () => {
     const registry = new ModelRegistry({ root, defaultModel: undefined, rescanMs: 60_000, maxLoaded: 2 });
     assert.equal((await registry.resolve('faces')).version, 'v10');
     await addVersion('faces', 'v11');
@@ -89,7 +89,7 @@ describe('model registry', () => {
     await assert.rejects(registry.resolve(''), /no default model/);
   });
 
-  test('new timestamp versions sort after the newest one', async () => {
+  void test('new timestamp versions sort after the newest one', async () => {
     const registry = new ModelRegistry({ root, defaultModel: undefined, rescanMs: 0, maxLoaded: 2 });
     const now = new Date('2026-11-25T06:30:00.500Z');
     assert.equal(timestampVersion(now), '20261125T063000Z');

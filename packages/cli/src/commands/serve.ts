@@ -1,0 +1,114 @@
+import { ConfigError, createTranslatorServer, serverOptionsFromEnv } from '@sim2real/translator';
+import type { TranslatorServerOptions } from '@sim2real/translator';
+import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { UsageError } from '../errors.js';
+import { optionalInt, optionalString, vggDir } from '../options.js';
+import { backendChoice } from './shared.js';
+
+const USAGE = `Usage: sim2real serve --port N --registry DIR [--default-model NAME] [options]
+
+Runs the translator gRPC server (sim2real.v1.Translator, grpc.health.v1, server reflection):
+Translate / TranslateStream with micro-batching across calls, StartTraining / WatchTraining /
+CancelTraining (one job at a time, in a worker thread), ListModels / GetModel. Models live in
+DIR/<name>/<version>/ (what 'sim2real train --out' writes); new versions are served without a
+restart. Each flag falls back to its environment variable, then to the default. SIGINT/SIGTERM
+shut down gracefully (new calls UNAVAILABLE, in-flight calls finish).
+
+Options:
+  --port N                  TCP port, 0 = any free one (PORT)                    [default: 50051]
+  --host ADDR               interface to bind (HOST)                             [default: 0.0.0.0]
+  --registry DIR            model registry folder, created if missing (REGISTRY_DIR)   (required)
+  --default-model NAME      model for requests that name none: name, name@version,
+                            name@latest (DEFAULT_MODEL)                          [default: none]
+  --max-images N            images per request (MAX_IMAGES_PER_REQUEST)          [default: 64]
+  --max-pixels N            pixels per input image (MAX_PIXELS_PER_IMAGE)        [default: 4194304]
+  --max-message-bytes N     largest gRPC message (MAX_MESSAGE_BYTES)             [default: 16777216]
+  --max-streams N           open streaming calls (MAX_CONCURRENT_STREAMS)        [default: 64]
+  --max-in-flight N         requests processed per stream before it is paused
+                            (MAX_IN_FLIGHT_PER_STREAM)                           [default: 8]
+  --max-batch N             images per inference batch (MAX_BATCH_SIZE)          [default: 16]
+  --max-batch-delay-ms N    wait for a batch to fill (MAX_BATCH_DELAY_MS)        [default: 5]
+  --max-queued-images N     images waiting for inference (MAX_QUEUED_IMAGES)     [default: 1024]
+  --max-queued-jobs N       training jobs waiting (MAX_QUEUED_JOBS)              [default: 16]
+  --training-root DIR       training folders must lie under DIR (TRAINING_DATA_ROOT)
+  --vgg DIR                 VGG-19 weights for training jobs (SIM2REAL_VGG_DIR)
+  --backend NAME            auto | tensorflow-gpu | tensorflow | wasm | cpu (TFJS_BACKEND)
+  --grace-ms N              graceful shutdown limit (SHUTDOWN_GRACE_MS)           [default: 25000]
+
+Example:
+  sim2real serve --port 50051 --registry models/ --default-model faces@latest
+`;
+
+export const serveCommand: CommandSpec = {
+  name: 'serve',
+  summary: 'run the translator gRPC server (translate, train, model registry)',
+  usage: USAGE,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    registry: { type: 'string' },
+    'default-model': { type: 'string' },
+    'max-images': { type: 'string' },
+    'max-pixels': { type: 'string' },
+    'max-message-bytes': { type: 'string' },
+    'max-streams': { type: 'string' },
+    'max-in-flight': { type: 'string' },
+    'max-batch': { type: 'string' },
+    'max-batch-delay-ms': { type: 'string' },
+    'max-queued-images': { type: 'string' },
+    'max-queued-jobs': { type: 'string' },
+    'training-root': { type: 'string' },
+    vgg: { type: 'string' },
+    backend: { type: 'string' },
+    'grace-ms': { type: 'string' },
+  },
+  run: runServe,
+};
+
+/** Flags over environment; undefined flags leave the environment's (or the default) value. */
+function serverOptions(options: ParsedOptions, env: NodeJS.ProcessEnv): TranslatorServerOptions {
+  const name = serveCommand.name;
+  const int = (flag: string, min = 0): number | undefined => optionalInt(options, flag, name, { min });
+  const flags: Partial<TranslatorServerOptions> = {
+    port: int('port'),
+    host: optionalString(options, 'host'),
+    registryDir: optionalString(options, 'registry'),
+    defaultModel: optionalString(options, 'default-model'),
+    maxImagesPerRequest: int('max-images', 1),
+    maxPixelsPerImage: int('max-pixels', 1),
+    maxMessageBytes: int('max-message-bytes', 1024),
+    maxConcurrentStreams: int('max-streams', 1),
+    maxInFlightPerStream: int('max-in-flight', 1),
+    maxBatchSize: int('max-batch', 1),
+    maxBatchDelayMs: int('max-batch-delay-ms'),
+    maxQueuedImages: int('max-queued-images', 1),
+    maxQueuedJobs: int('max-queued-jobs'),
+    trainingDataRoot: optionalString(options, 'training-root'),
+    vggDir: vggDir(options, env),
+    backend: backendChoice(optionalString(options, 'backend') ?? env.TFJS_BACKEND, name),
+  };
+  const fromEnv = serverOptionsFromEnv(env);
+  const merged = { ...fromEnv, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+  if (!merged.registryDir) throw new UsageError('--registry is required (or set REGISTRY_DIR).', name);
+  return { ...merged, registryDir: merged.registryDir };
+}
+
+async function runServe(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const graceMs = optionalInt(options, 'grace-ms', serveCommand.name) ?? Number(ctx.env.SHUTDOWN_GRACE_MS ?? 25_000);
+  let server: ReturnType<typeof createTranslatorServer>;
+  try {
+    server = createTranslatorServer(serverOptions(options, ctx.env), {
+      log: (entry) => ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message, serveCommand.name);
+    throw error;
+  }
+  ctx.stdout.write(`translator config: ${JSON.stringify(server.config)}\n`);
+  const { port, backend } = await server.start();
+  ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package})\n`);
+  if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+  await server.shutdown(graceMs);
+  ctx.stdout.write('translator stopped\n');
+  return 0;
+}

@@ -1,0 +1,188 @@
+/*
+ * npm run bench:serve [-- --size 64 --seconds 10 --streams 1,4,16 --depth 2 --model DIR --out FILE --no-training]
+ *
+ * Images/s and p50/p99 latency of Translate over gRPC for 1, 4 and 16 concurrent TranslateStreams (each keeping
+ * `depth` one-image requests in flight), next to the same model called in-process (decode → model → encode, at
+ * batch 1 and at the largest micro-batch), then the same streams while a training job runs in the server's
+ * worker thread. Default model: the default architecture at --size, freshly initialised (3 training steps, one
+ * per stage, so every network is written) in a temp folder. Prints a table and writes JSON.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodeImage, encodePng, fromModelOutput, imageSetFromImages, resizeImage, toModelInput } from '@sim2real/imaging';
+import type { RgbImage } from '@sim2real/imaging';
+import { initBackend, tf } from '@sim2real/tensor';
+import { loadTranslator, resolveTranslationConfig, train } from '@sim2real/translation';
+import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
+import type { TranslatorClient } from '../src/index.js';
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '10' },
+    streams: { type: 'string', default: '1,4,16' },
+    depth: { type: 'string', default: '2' },
+    'max-batch': { type: 'string', default: '16' },
+    model: { type: 'string' },
+    out: { type: 'string', default: path.join(os.tmpdir(), 'sim2real-bench-serve.json') },
+    'no-training': { type: 'boolean', default: false },
+  },
+});
+const size = Number(args.size);
+const seconds = Number(args.seconds);
+const streamCounts = args.streams.split(',').map(Number);
+const depth = Number(args.depth);
+const maxBatch = Number(args['max-batch']);
+
+function noise(width: number, height: number, seed: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  let state = seed;
+  for (let i = 0; i < data.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    data[i] = state >>> 24;
+  }
+  return { width, height, data };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+interface Row {
+  scenario: string;
+  streams: number | '-';
+  imagesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanBatch?: number;
+}
+
+const work = path.join(os.tmpdir(), `sim2real-bench-serve-${process.pid}`);
+const backend = await initBackend({ backend: (process.env.TFJS_BACKEND as 'auto' | undefined) ?? 'auto' });
+process.stderr.write(`backend: ${backend.name} (${backend.package})\n`);
+
+let modelDir = args.model;
+if (!modelDir) {
+  modelDir = path.join(work, 'registry', 'bench', 'v1');
+  const config = resolveTranslationConfig({ imageSize: size, steps: 3, sampleEverySteps: 1000, checkpointEverySteps: 1000 });
+  const set = await imageSetFromImages([noise(size, size, 1), noise(size, size, 2)], size);
+  process.stderr.write(`initialising the default architecture at ${size} px (3 steps, no VGG) ...\n`);
+  await train({ source: set, target: set, modelDir, config });
+}
+const registryDir = path.dirname(path.dirname(modelDir));
+const modelName = path.basename(path.dirname(modelDir));
+const png = await encodePng(noise(size, size, 7));
+
+/** In-process: decode → stretch → model → output → encode, `batch` images per call, for `seconds`. */
+async function inProcess(batch: number): Promise<Row> {
+  const translator = await loadTranslator(modelDir!);
+  const latencies: number[] = [];
+  let images = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    const t0 = performance.now();
+    const decoded = await Promise.all(Array.from({ length: batch }, () => decodeImage(png)));
+    const input = await toModelInput(decoded, translator.imageSize);
+    const result = translator.translate(input);
+    const outputs = fromModelOutput(result.output);
+    tf.dispose([input, result.output, result.initial, result.attention]);
+    await Promise.all(outputs.map(async (o, i) => encodePng(await resizeImage(o, decoded[i]!.width, decoded[i]!.height))));
+    latencies.push(performance.now() - t0);
+    images += batch;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  translator.dispose();
+  latencies.sort((a, b) => a - b);
+  return { scenario: `in-process, batch ${batch}`, streams: '-', imagesPerSecond: images / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+/** `streams` TranslateStreams, each keeping `depth` one-image requests in flight, for `seconds`. */
+async function overGrpc(client: TranslatorClient, streams: number, label: string, batches: () => { count: number; images: number }): Promise<Row> {
+  const latencies: number[] = [];
+  let images = 0;
+  const before = batches();
+  const endAt = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: streams }, (_, s) => {
+      const stream = client.translateStream();
+      const sentAt = new Map<string, number>();
+      let next = 0;
+      const send = (): void => {
+        const id = `${s}-${next++}`;
+        sentAt.set(id, performance.now());
+        stream.write({ requestId: id, model: modelName, images: [{ data: png, encoding: 'ENCODING_PNG' }] });
+      };
+      return new Promise<void>((resolve, reject) => {
+        stream.on('data', (response: { requestId: string; results: unknown[] }) => {
+          latencies.push(performance.now() - sentAt.get(response.requestId)!);
+          sentAt.delete(response.requestId);
+          images += response.results.length;
+          if (performance.now() < endAt) send();
+          else if (sentAt.size === 0) stream.end();
+        });
+        stream.on('end', resolve);
+        stream.on('error', reject);
+        for (let i = 0; i < depth; i++) send();
+      });
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const after = batches();
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: label,
+    streams,
+    imagesPerSecond: images / elapsed,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    meanBatch: (after.images - before.images) / Math.max(1, after.count - before.count),
+  };
+}
+
+const rows: Row[] = [];
+const print = (row: Row): void => {
+  rows.push(row);
+  process.stderr.write(`${row.scenario.padEnd(34)} ${String(row.streams).padStart(3)}  ${row.imagesPerSecond.toFixed(2).padStart(8)} img/s  p50 ${row.p50Ms.toFixed(0).padStart(6)} ms  p99 ${row.p99Ms.toFixed(0).padStart(6)} ms${row.meanBatch ? `  mean batch ${row.meanBatch.toFixed(1)}` : ''}\n`);
+};
+
+print(await inProcess(1));
+print(await inProcess(maxBatch));
+
+const server = createTranslatorServer({ host: '127.0.0.1', port: 0, registryDir, maxBatchSize: maxBatch, maxConcurrentStreams: 64 }, { log: () => undefined });
+const { port } = await server.start();
+const client = createTranslatorClient(`127.0.0.1:${port}`);
+await client.waitForReady(5000);
+const batches = (): { count: number; images: number } => ({ count: server.stats().batches, images: server.stats().batchedImages });
+await client.translate({ requestId: 'warmup', model: modelName, images: [{ data: png }] });
+for (const streams of streamCounts) print(await overGrpc(client, streams, 'gRPC TranslateStream', batches));
+
+if (!args['no-training']) {
+  const data = path.join(work, 'data');
+  for (const domain of ['source', 'target']) {
+    await mkdir(path.join(data, domain), { recursive: true });
+    for (let i = 0; i < 4; i++) await writeFile(path.join(data, domain, `${i}.png`), await encodePng(noise(size, size, i + (domain === 'source' ? 10 : 20))));
+  }
+  const job = await client.startTraining({
+    modelName: 'bench-training',
+    sourceUri: path.join(data, 'source'),
+    targetUri: path.join(data, 'target'),
+    config: { imageSize: size, steps: 100_000 },
+  });
+  // Measure only once the worker is past loading and actually training.
+  for await (const event of client.watchTraining(job.jobId)) {
+    if ((event as { step: number }).step >= 1) break;
+  }
+  for (const streams of streamCounts) print(await overGrpc(client, streams, 'gRPC while training', batches));
+  await client.cancelTraining(job.jobId);
+}
+
+client.close();
+await server.shutdown(60_000);
+const result = { backend, size, seconds, depth, maxBatch, model: modelDir, cpus: os.cpus().length, rows };
+await mkdir(path.dirname(args.out), { recursive: true });
+await writeFile(args.out, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.stderr.write(`results written to ${args.out}\n`);
