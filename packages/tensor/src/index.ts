@@ -1,4 +1,8 @@
-// Placeholder entry point: the backend helper replaces this with backend selection and gap kernels.
-import * as tf from '@tensorflow/tfjs';
-
-export { tf };
+export { tf } from './tfjs.js';
+export { initBackend, backendInfo } from './backend.js';
+export { dilatedConv2d } from './dilated-conv.js';
+export { DilatedConv2D } from './dilated-conv-layer.js';
+export { BackendUnavailableError, UnsupportedOperationError } from './errors.js';
+export type { BackendChoice, BackendInfo, InitBackendOptions, TriedBackend } from './types.js';
+export type { DilatedPadding, DilationRate } from './dilated-conv.js';
+export type { DilatedConv2DArgs, SerializedInitializer } from './dilated-conv-layer.js';

@@ -1,0 +1,56 @@
+// Compares the registered wasm Conv2DBackpropFilter (im2col + XNNPACK matmul) with routing the same
+// gradient through the wasm Conv3DBackpropFilterV2 kernel, and with the forward conv and the input
+// gradient for scale. Run: npx tsx packages/tensor/bench/conv2d-backprop-filter.ts
+import { initBackend, tf } from '../src/index.js';
+
+await initBackend({ backend: 'wasm' });
+
+function msPerCall(f: () => tf.Tensor, reps: number): number {
+  tf.dispose(f());
+  const start = performance.now();
+  for (let i = 0; i < reps; i++) {
+    const r = f();
+    r.dataSync();
+    r.dispose();
+  }
+  return (performance.now() - start) / reps;
+}
+
+const cases: { x: [number, number, number, number]; k: number; co: number; s: number; pad: 'same' | 'valid' }[] = [
+  { x: [16, 32, 32, 64], k: 3, co: 64, s: 1, pad: 'same' },
+  { x: [16, 32, 32, 64], k: 3, co: 64, s: 2, pad: 'same' },
+  { x: [16, 32, 32, 64], k: 3, co: 64, s: 1, pad: 'valid' },
+  { x: [16, 32, 32, 64], k: 3, co: 64, s: 2, pad: 'valid' },
+  { x: [16, 64, 64, 3], k: 7, co: 32, s: 1, pad: 'same' },
+  { x: [1, 256, 256, 64], k: 3, co: 64, s: 1, pad: 'same' },
+];
+for (const c of cases) {
+  const [n, h, w, ci] = c.x;
+  const x = tf.randomNormal(c.x) as tf.Tensor4D;
+  const filter = tf.randomNormal([c.k, c.k, ci, c.co]) as tf.Tensor4D;
+  const y = tf.conv2d(x, filter, c.s, c.pad);
+  const dy = tf.randomNormal(y.shape) as tf.Tensor4D;
+  const [, ho, wo] = y.shape;
+  const row = {
+    shape: `x[${c.x.join(',')}] f${c.k}x${c.k}x${ci}x${c.co} s${c.s} ${c.pad}`,
+    forwardMs: msPerCall(() => tf.conv2d(x, filter, c.s, c.pad), 3),
+    im2colMatmulMs: msPerCall(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape }) as tf.Tensor, 3),
+    conv3dRouteMs: msPerCall(
+      () =>
+        tf.tidy(() =>
+          tf.reshape(
+            tf.engine().runKernel(
+              'Conv3DBackpropFilterV2',
+              { x: tf.reshape(x, [n, 1, h, w, ci]), dy: tf.reshape(dy, [n, 1, ho, wo, c.co]) },
+              { strides: [1, c.s, c.s], pad: c.pad, filterShape: [1, c.k, c.k, ci, c.co] },
+            ) as tf.Tensor,
+            filter.shape,
+          ),
+        ),
+      1,
+    ),
+    inputGradMs: msPerCall(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor, 1),
+  };
+  console.log(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)));
+  tf.dispose([x, filter, y, dy]);
+}

@@ -1,0 +1,110 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { tf } from '../tfjs.js';
+import { UnsupportedOperationError } from '../errors.js';
+import { callWasmKernel, disposeAll } from './wasm-kernel-call.js';
+import { im2colTransposed, type ConvGeometry } from './im2col.js';
+
+const KERNEL = 'Conv2DBackpropFilter';
+
+/** Upper bound of one im2col block on the wasm heap (floats, 64 MiB); larger problems run in row chunks. */
+const DEFAULT_MAX_PATCH_FLOATS = 1 << 24;
+
+type WasmKernelArgs = { inputs: { x?: TensorInfo; dy?: TensorInfo }; backend: BackendWasm; attrs: NamedAttrMap };
+
+function assertSupported(attrs: Conv2DBackpropFilterAttrs & { dilations?: number | number[] }, x: TensorInfo, dy: TensorInfo): void {
+  if (attrs.dataFormat === 'NCHW') {
+    throw new UnsupportedOperationError(KERNEL, "only dataFormat 'NHWC' is supported on the wasm backend.");
+  }
+  const dilations = attrs.dilations ?? 1;
+  if ((Array.isArray(dilations) ? dilations : [dilations]).some((d) => d !== 1)) {
+    throw new UnsupportedOperationError(KERNEL, `dilations must be 1 (got ${String(dilations)}); use dilatedConv2d for dilated convolutions.`);
+  }
+  if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
+    throw new UnsupportedOperationError(KERNEL, `x and dy must be float32 (got ${x.dtype} and ${dy.dtype}).`);
+  }
+}
+
+/**
+ * dW = im2col(x)ᵀ · dy, with the transposed im2col built in JS straight on the wasm heap and the
+ * product done by the wasm BatchMatMul (XNNPACK fully-connected). Measured 10–13× faster than routing
+ * through the wasm Conv3DBackpropFilterV2 kernel (a scalar loop nest); see bench/conv2d-backprop-filter.ts.
+ */
+export function conv2dBackpropFilterWasm(args: WasmKernelArgs, maxPatchFloats = DEFAULT_MAX_PATCH_FLOATS): TensorInfo {
+  const { x, dy } = args.inputs;
+  if (x === undefined || dy === undefined) throw new UnsupportedOperationError(KERNEL, 'inputs x and dy are required.');
+  const backend = args.backend;
+  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs & { dilations?: number | number[] };
+  assertSupported(attrs, x, dy);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const g: ConvGeometry = {
+    batchSize: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+  const patchRows = g.filterHeight * g.filterWidth * g.inChannels;
+  const outChannels = info.outChannels;
+  const totalRows = g.batchSize * g.outHeight;
+  const rowsPerChunk = Math.max(1, Math.floor(maxPatchFloats / (patchRows * g.outWidth)));
+
+  const xT = callWasmKernel('Transpose', backend, { x }, { perm: [3, 0, 1, 2] });
+  const dy2d = callWasmKernel('Reshape', backend, { x: dy }, { shape: [totalRows * g.outWidth, outChannels] });
+  let sum: TensorInfo | undefined;
+  try {
+    for (let rowBegin = 0; rowBegin < totalRows; rowBegin += rowsPerChunk) {
+      const rowEnd = Math.min(totalRows, rowBegin + rowsPerChunk);
+      const cols = (rowEnd - rowBegin) * g.outWidth;
+      const patches = backend.makeOutput([patchRows, cols], 'float32');
+      // Heap views are taken after the allocation: growing the wasm memory detaches older views.
+      im2colTransposed(
+        backend.typedArrayFromHeap(xT) as Float32Array,
+        backend.typedArrayFromHeap(patches) as Float32Array,
+        g,
+        rowBegin,
+        rowEnd,
+      );
+      // A fresh copy of dy: XNNPACK caches its packed right-hand operand by tensor id and shape-at-creation.
+      const dyChunk = callWasmKernel('Slice', backend, { x: dy2d }, { begin: [rowBegin * g.outWidth, 0], size: [cols, outChannels] });
+      const partial = callWasmKernel('BatchMatMul', backend, { a: patches, b: dyChunk }, { transposeA: false, transposeB: false });
+      disposeAll(backend, [patches, dyChunk]);
+      if (sum === undefined) {
+        sum = partial;
+      } else {
+        const next = callWasmKernel('Add', backend, { a: sum, b: partial });
+        disposeAll(backend, [sum, partial]);
+        sum = next;
+      }
+    }
+  } finally {
+    disposeAll(backend, [xT, dy2d]);
+  }
+  if (sum === undefined) throw new UnsupportedOperationError(KERNEL, 'the convolution has an empty output.');
+  const dw = callWasmKernel('Reshape', backend, { x: sum }, { shape: attrs.filterShape });
+  backend.disposeData(sum.dataId);
+  return dw;
+}
+
+/** The wasm `Conv2DBackpropFilter` kernel that tfjs-backend-wasm 4.22 lacks. */
+export const conv2dBackpropFilterWasmConfig: KernelConfig = {
+  kernelName: KERNEL,
+  backendName: 'wasm',
+  kernelFunc: ((args: WasmKernelArgs) => conv2dBackpropFilterWasm(args)) as unknown as KernelConfig['kernelFunc'],
+};

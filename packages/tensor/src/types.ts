@@ -1,0 +1,38 @@
+/** Which TensorFlow.js backend to use; 'auto' tries tfjs-node-gpu → tfjs-node → wasm → cpu. */
+export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** A backend package that was tried and rejected during 'auto' selection. */
+export interface TriedBackend {
+  /** npm package name, e.g. '@tensorflow/tfjs-node-gpu'. */
+  package: string;
+  /** Why it was skipped (one line). */
+  error: string;
+}
+
+/** The backend in use, as reported by health checks, logs and metrics. */
+export interface BackendInfo {
+  /** `tf.getBackend()`: 'tensorflow', 'wasm' or 'cpu'. */
+  name: string;
+  /** The npm package that provides it, e.g. '@tensorflow/tfjs-backend-wasm'. */
+  package: string;
+  /** What was asked for. */
+  requested: BackendChoice;
+  /** Packages tried before this one and why they were skipped (empty when the first choice loaded). */
+  tried: TriedBackend[];
+  /** For wasm: whether the SIMD build was loaded; undefined for other backends. */
+  simd?: boolean;
+}
+
+/** Options of `initBackend`. */
+export interface InitBackendOptions {
+  /**
+   * The backend to use; a forced choice that cannot load throws `BackendUnavailableError`.
+   * @default 'auto'
+   */
+  backend?: BackendChoice;
+  /**
+   * Where the one JSON line announcing the chosen backend goes.
+   * @default a line on process.stderr
+   */
+  log?: (line: string) => void;
+}

@@ -1,0 +1,84 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { initBackend, tf, UnsupportedOperationError } from '../src/index.js';
+import { conv2dBackpropFilterWasm } from '../src/kernels/conv2d-backprop-filter.js';
+import { assertClose, seeded, valuesOn } from './helpers.js';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+const cases: { x: [number, number, number, number]; k: [number, number]; co: number; stride: number | [number, number]; pad: Pad }[] = [
+  { x: [2, 8, 8, 3], k: [3, 3], co: 4, stride: 1, pad: 'same' },
+  { x: [2, 9, 7, 3], k: [3, 3], co: 5, stride: 2, pad: 'same' },
+  { x: [1, 11, 10, 2], k: [4, 3], co: 3, stride: [3, 2], pad: 'valid' },
+  { x: [3, 7, 9, 4], k: [2, 2], co: 2, stride: 1, pad: 'valid' },
+  { x: [1, 6, 5, 2], k: [3, 3], co: 2, stride: 2, pad: 1 },
+  { x: [2, 7, 8, 3], k: [3, 3], co: 4, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [2, 5, 5, 3], k: [1, 1], co: 6, stride: 1, pad: 'same' },
+];
+
+const label = (c: (typeof cases)[number]): string => `x${c.x.join('x')} k${c.k.join('x')} s${String(c.stride)} pad ${JSON.stringify(c.pad)}`;
+
+describe('wasm Conv2DBackpropFilter', () => {
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  for (const c of cases) {
+    it(`matches the cpu backend for ${label(c)}`, async () => {
+      const xValues = seeded(c.x, 1);
+      const filterShape: [number, number, number, number] = [...c.k, c.x[3], c.co];
+      const compute = (): tf.Tensor[] => {
+        const x = tf.tensor4d(xValues, c.x);
+        const f = tf.tensor4d(seeded(filterShape, 2), filterShape);
+        // The filter gradient of conv2d is what training calls; the loss weights make dy non-uniform.
+        const yShape = tf.conv2d(x, f, c.stride, c.pad).shape;
+        const weights = tf.tensor(seeded(yShape, 3), yShape);
+        const gradF = tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, c.stride, c.pad), weights)));
+        return [gradF(f)];
+      };
+      const [wasm] = await valuesOn('wasm', compute);
+      const [cpu] = await valuesOn('cpu', compute);
+      assertClose(wasm!, cpu!, label(c));
+    });
+  }
+
+  it('gives the same result when the im2col runs in several row chunks', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(seeded([3, 9, 8, 4], 4), [3, 9, 8, 4]);
+    const dy = tf.tensor4d(seeded([3, 5, 4, 3], 5), [3, 5, 4, 3]);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 3] };
+    const whole = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+    const backend = tf.backend() as BackendWasm;
+    // 3·3·4 patch rows × 4 columns per output row: 200 floats allow one output row (of 15) per chunk.
+    const info = conv2dBackpropFilterWasm({ inputs: { x, dy }, backend, attrs }, 200);
+    const chunked = tf.engine().makeTensorFromTensorInfo(info);
+    assertClose(chunked.dataSync() as Float32Array, whole.dataSync() as Float32Array, 'chunked vs whole');
+    tf.dispose([x, dy, whole, chunked]);
+  });
+
+  it('refuses dilations and NCHW with a typed error', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([1, 5, 5, 2]);
+    const dy = tf.zeros([1, 5, 5, 2]);
+    const run = (extra: Record<string, unknown>) => () =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 2], ...extra });
+    assert.throws(run({ dilations: 2 }), (e: unknown) => e instanceof UnsupportedOperationError && /dilations must be 1/.test(e.message));
+    assert.throws(run({ dataFormat: 'NCHW' }), UnsupportedOperationError);
+    tf.dispose([x, dy]);
+  });
+
+  it('does not grow the tensor count across repeated gradient calls', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(seeded([2, 8, 8, 3], 6), [2, 8, 8, 3]);
+    const f = tf.variable(tf.tensor4d(seeded([3, 3, 3, 4], 7), [3, 3, 3, 4]));
+    const step = (): void => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x, f, 2, 'same'))), [f]);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step();
+    const count = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) step();
+    assert.equal(tf.memory().numTensors, count);
+    tf.dispose([x, f]);
+  });
+});
