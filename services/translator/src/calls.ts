@@ -88,7 +88,8 @@ export function unaryHandler<Req, Res>(
       callback({ code: failure.code, details: failure.details });
       return;
     }
-    handle(call.request, callSignal(call), span, call.metadata).then(
+    // Through a promise so that a handler throwing synchronously is mapped like a rejection.
+    new Promise<Res>((resolve) => resolve(handle(call.request, callSignal(call), span, call.metadata))).then(
       (response) => {
         kit.telemetry.endCall(span, status.OK);
         callback(null, response);
