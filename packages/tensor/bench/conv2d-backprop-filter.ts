@@ -26,30 +26,30 @@ const cases: { x: [number, number, number, number]; k: number; co: number; s: nu
 ];
 for (const c of cases) {
   const [n, h, w, ci] = c.x;
-  const x = tf.randomNormal(c.x) as tf.Tensor4D;
-  const filter = tf.randomNormal([c.k, c.k, ci, c.co]) as tf.Tensor4D;
+  const x = tf.randomNormal<tf.Rank.R4>(c.x);
+  const filter = tf.randomNormal<tf.Rank.R4>([c.k, c.k, ci, c.co]);
   const y = tf.conv2d(x, filter, c.s, c.pad);
-  const dy = tf.randomNormal(y.shape) as tf.Tensor4D;
+  const dy = tf.randomNormal<tf.Rank.R4>(y.shape);
   const [, ho, wo] = y.shape;
   const row = {
     shape: `x[${c.x.join(',')}] f${c.k}x${c.k}x${ci}x${c.co} s${c.s} ${c.pad}`,
     forwardMs: msPerCall(() => tf.conv2d(x, filter, c.s, c.pad), 3),
-    im2colMatmulMs: msPerCall(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape }) as tf.Tensor, 3),
+    im2colMatmulMs: msPerCall(() => tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropFilter', { x, dy }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape }), 3),
     conv3dRouteMs: msPerCall(
       () =>
         tf.tidy(() =>
           tf.reshape(
-            tf.engine().runKernel(
+            tf.engine().runKernel<tf.Tensor5D>(
               'Conv3DBackpropFilterV2',
               { x: tf.reshape(x, [n, 1, h, w, ci]), dy: tf.reshape(dy, [n, 1, ho, wo, c.co]) },
               { strides: [1, c.s, c.s], pad: c.pad, filterShape: [1, c.k, c.k, ci, c.co] },
-            ) as tf.Tensor,
+            ),
             filter.shape,
           ),
         ),
       1,
     ),
-    inputGradMs: msPerCall(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor, 1),
+    inputGradMs: msPerCall(() => tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy, filter }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape }), 1),
   };
   console.log(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)));
   tf.dispose([x, filter, y, dy]);

@@ -18,13 +18,13 @@ const cases: { x: [number, number, number, number]; k: [number, number]; co: num
 
 const label = (c: (typeof cases)[number]): string => `x${c.x.join('x')} k${c.k.join('x')} s${String(c.stride)} pad ${JSON.stringify(c.pad)}`;
 
-describe('wasm Conv2DBackpropFilter', () => {
+void describe('wasm Conv2DBackpropFilter', () => {
   before(async () => {
     await initBackend({ backend: 'wasm' });
   });
 
   for (const c of cases) {
-    it(`matches the cpu backend for ${label(c)}`, async () => {
+    void it(`matches the cpu backend for ${label(c)}`, async () => {
       const xValues = seeded(c.x, 1);
       const filterShape: [number, number, number, number] = [...c.k, c.x[3], c.co];
       const compute = (): tf.Tensor[] => {
@@ -42,12 +42,12 @@ describe('wasm Conv2DBackpropFilter', () => {
     });
   }
 
-  it('gives the same result when the im2col runs in several row chunks', async () => {
+  void it('gives the same result when the im2col runs in several row chunks', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d(seeded([3, 9, 8, 4], 4), [3, 9, 8, 4]);
     const dy = tf.tensor4d(seeded([3, 5, 4, 3], 5), [3, 5, 4, 3]);
     const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 3] };
-    const whole = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+    const whole = tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropFilter', { x, dy }, attrs);
     const backend = tf.backend() as BackendWasm;
     // 3·3·4 patch rows × 4 columns per output row: 200 floats allow one output row (of 15) per chunk.
     const info = conv2dBackpropFilterWasm({ inputs: { x, dy }, backend, attrs }, 200);
@@ -56,7 +56,7 @@ describe('wasm Conv2DBackpropFilter', () => {
     tf.dispose([x, dy, whole, chunked]);
   });
 
-  it('refuses dilations and NCHW with a typed error', async () => {
+  void it('refuses dilations and NCHW with a typed error', async () => {
     await tf.setBackend('wasm');
     const x = tf.zeros([1, 5, 5, 2]);
     const dy = tf.zeros([1, 5, 5, 2]);
@@ -67,7 +67,7 @@ describe('wasm Conv2DBackpropFilter', () => {
     tf.dispose([x, dy]);
   });
 
-  it('does not grow the tensor count across repeated gradient calls', async () => {
+  void it('does not grow the tensor count across repeated gradient calls', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor4d(seeded([2, 8, 8, 3], 6), [2, 8, 8, 3]);
     const f = tf.variable(tf.tensor4d(seeded([3, 3, 3, 4], 7), [3, 3, 3, 4]));
