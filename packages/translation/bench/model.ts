@@ -9,8 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as tensor from '@sim2real/tensor';
-import { tf } from '@sim2real/tensor';
+import { initBackend as initTfBackend, tf } from '@sim2real/tensor';
+import type { BackendChoice } from '@sim2real/tensor';
 import { resolveTranslationConfig, type StageName, type TranslationConfig } from '../src/index.js';
 import { HistoryPool } from '../src/history-pool.js';
 import { buildAttention } from '../src/networks/attention.js';
@@ -48,10 +48,8 @@ const rows: Row[] = [];
 let peakTensorBytes = 0;
 
 async function initBackend(): Promise<string> {
-  const init = (tensor as unknown as Record<string, unknown>).initBackend as ((o?: { backend?: string }) => Promise<{ name: string }>) | undefined;
-  if (init) return (await init({ backend: process.env.TFJS_BACKEND ?? 'auto' })).name;
-  await tf.setBackend(process.env.TFJS_BACKEND ?? 'cpu');
-  return tf.getBackend();
+  const info = await initTfBackend({ backend: (process.env.TFJS_BACKEND ?? 'auto') as BackendChoice });
+  return info.name;
 }
 
 /** Times `fn` once as warm-up (skipped when that alone eats half the budget), then up to 3 more runs within budget. */

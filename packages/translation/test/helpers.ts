@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ImageSet, imageSetFromImages } from '@sim2real/imaging';
-import { tf } from '@sim2real/tensor';
+import { initBackend } from '@sim2real/tensor';
 import { type TranslationOptions, resolveTranslationConfig } from '../src/index.js';
 
 export const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
 
 export async function setupBackend(): Promise<void> {
-  await tf.setBackend(process.env.TFJS_BACKEND ?? 'cpu');
+  await initBackend({ backend: process.env.TFJS_BACKEND === 'cpu' ? 'cpu' : 'wasm', log: () => undefined });
 }
 
 /** Tiny architecture for 16 px tests. */

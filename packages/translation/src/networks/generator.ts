@@ -1,5 +1,4 @@
-import { tf } from '@sim2real/tensor';
-import { DilatedConv2D } from './dilated-shim.js';
+import { DilatedConv2D, tf } from '@sim2real/tensor';
 import type { TranslationConfig } from '../config.js';
 import { type BlockContext, Initialisers, batchNorm, convBnRelu, deconvBnRelu, outputConv, relu } from './layers.js';
 
@@ -11,7 +10,7 @@ function dilatedConv(ctx: BlockContext, x: SymbolicTensor, name: string, filters
   const layer = new DilatedConv2D({
     filters,
     kernelSize: 3,
-    dilation,
+    dilationRate: dilation,
     useBias: false,
     kernelInitializer: ctx.init.kernel(),
     name: `${ctx.prefix}_${name}`,

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { decodeImage, encodePng } from '@sim2real/imaging';
+
+const BIN = fileURLToPath(new URL('../bin/sim2real.js', import.meta.url));
+const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function sim2real(args: string[]): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { ...process.env, TFJS_BACKEND: process.env.TFJS_BACKEND ?? 'wasm' },
+      maxBuffer: 16 << 20,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** A deterministic RGB image of the given size. */
+function pattern(width: number, height: number, seed: number): { width: number; height: number; data: Uint8Array } {
+  return { width, height, data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 29 + seed * 67) % 256) };
+}
+
+let root: string;
+let source: string;
+let target: string;
+let model: string;
+
+before(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'sim2real-cli-'));
+  source = path.join(root, 'source');
+  target = path.join(root, 'target');
+  model = path.join(root, 'model');
+  await mkdir(path.join(source, 'digits', '7'), { recursive: true });
+  await mkdir(target, { recursive: true });
+  for (let i = 0; i < 3; i++) {
+    await writeFile(path.join(source, 'digits', '7', `s${i}.png`), await encodePng(pattern(16, 16, i)));
+    await writeFile(path.join(target, `t${i}.png`), await encodePng(pattern(16, 16, 10 + i)));
+  }
+  // Not the model's size: translate must return it at 20×12.
+  await writeFile(path.join(source, 'wide.png'), await encodePng(pattern(20, 12, 5)));
+  await writeFile(path.join(source, 'broken.png'), Buffer.from('this is not a PNG'));
+});
+
+test('train on 16 px images: skips the bad file, names it, exits 1, writes a loadable model', async () => {
+  const { code, stdout, stderr } = await sim2real([
+    'train', '--source', source, '--target', target, '--out', model,
+    '--size', '16', '--steps', '3', '--width', '4', '--blocks', '1', '--vgg', VGG_DIR, '--sample-every', '1',
+  ]);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /broken\.png/);
+  assert.match(stderr, /1 input file was skipped/);
+  assert.match(stdout, /model written to/);
+  const manifest = JSON.parse(await readFile(path.join(model, 'sim2real-model.json'), 'utf8')) as { step: number };
+  assert.equal(manifest.step, 3);
+  assert.ok((await readdir(path.join(model, 'samples'))).length > 0);
+  const log = (await readFile(path.join(model, 'train-log.jsonl'), 'utf8')).trim().split('\n');
+  assert.ok(log.length > 0);
+});
+
+test('translate mirrors relative paths, keeps sizes and writes attention maps', async () => {
+  const out = path.join(root, 'out');
+  const attention = path.join(root, 'attention');
+  const { code, stderr } = await sim2real(['translate', '--model', model, '--in', source, '--out', out, '--attention-out', attention]);
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /skipped broken\.png/);
+  for (const file of ['digits/7/s0.png', 'digits/7/s1.png', 'digits/7/s2.png', 'wide.png']) {
+    const translated = await decodeImage(await readFile(path.join(out, file)), { name: file });
+    const mask = await decodeImage(await readFile(path.join(attention, file)), { name: file });
+    const expected = file === 'wide.png' ? [20, 12] : [16, 16];
+    assert.deepEqual([translated.width, translated.height], expected);
+    assert.deepEqual([mask.width, mask.height], expected);
+  }
+});
+
+test('bad usage exits 2 with a sentence; a missing folder exits 1', async () => {
+  const usage = await sim2real(['train', '--source', source, '--target', target, '--out', model, '--size', 'big']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--size must be an integer/);
+  const missing = await sim2real(['translate', '--model', model, '--in', path.join(root, 'nope'), '--out', path.join(root, 'x')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope/);
+});
