@@ -7,7 +7,7 @@
  * worker thread. Default model: the default architecture at --size, freshly initialised (3 training steps, one
  * per stage, so every network is written) in a temp folder. Prints a table and writes JSON.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -184,5 +184,6 @@ await server.shutdown(60_000);
 const result = { backend, size, seconds, depth, maxBatch, model: modelDir, cpus: os.cpus().length, rows };
 await mkdir(path.dirname(args.out), { recursive: true });
 await writeFile(args.out, `${JSON.stringify(result, null, 2)}\n`);
+await rm(work, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.stderr.write(`results written to ${args.out}\n`);

@@ -42,6 +42,8 @@ export interface TranslatorServerOptions {
   vggDir?: string;
   /** TensorFlow.js backend of serving and training. @default 'auto' */
   backend?: BackendChoice;
+  /** Nice value (0–19) of the training worker thread, so that serving wins the CPU when both want it. @default 10 */
+  trainingNice?: number;
 }
 
 /** A validated, complete server configuration. */
@@ -65,6 +67,7 @@ export interface TranslatorServerConfig {
   trainingDataRoot: string | undefined;
   vggDir: string | undefined;
   backend: BackendChoice;
+  trainingNice: number;
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -123,6 +126,7 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
     trainingDataRoot: dir('trainingDataRoot', options.trainingDataRoot),
     vggDir: dir('vggDir', options.vggDir),
     backend,
+    trainingNice: int('trainingNice', options.trainingNice ?? 10, 0, 19),
   };
 }
 
@@ -147,6 +151,7 @@ export const SERVER_ENV = {
   trainingDataRoot: 'TRAINING_DATA_ROOT',
   vggDir: 'SIM2REAL_VGG_DIR',
   backend: 'TFJS_BACKEND',
+  trainingNice: 'TRAINING_NICE',
 } as const satisfies Record<keyof TranslatorServerOptions, string>;
 
 const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>(['host', 'registryDir', 'defaultModel', 'trainingDataRoot', 'vggDir', 'backend']);

@@ -19,6 +19,8 @@ export interface TrainingJobsOptions {
   trainingDataRoot: string | undefined;
   vggDir: string | undefined;
   backend: BackendChoice;
+  /** Nice value of the training thread. */
+  trainingNice: number;
   /** Starts the worker thread of a job (tests may wrap it). */
   startWorker?: (input: WorkerInput) => Worker;
   log?: (entry: Record<string, unknown>) => void;
@@ -145,7 +147,7 @@ export class TrainingJobs {
       modelName,
       state: 'JOB_STATE_QUEUED',
       createdAt: new Date().toISOString(),
-      input: { sourceDir, targetDir, modelDir, options, vggDir: this.#options.vggDir, backend: this.#options.backend },
+      input: { sourceDir, targetDir, modelDir, options, vggDir: this.#options.vggDir, backend: this.#options.backend, nice: this.#options.trainingNice },
       modelVersion: '',
       error: '',
       events: [],

@@ -89,6 +89,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     trainingDataRoot: config.trainingDataRoot,
     vggDir: config.vggDir,
     backend: config.backend,
+    trainingNice: config.trainingNice,
     startWorker: hooks.startWorker,
     log,
   });

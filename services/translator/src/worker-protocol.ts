@@ -10,6 +10,8 @@ export interface WorkerInput {
   options: TranslationOptions;
   vggDir: string | undefined;
   backend: BackendChoice;
+  /** Nice value of the training thread (Linux: per thread). */
+  nice: number;
 }
 
 /** Messages from the worker to the server. */

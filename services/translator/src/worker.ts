@@ -2,6 +2,7 @@
  * A training job's thread. Training runs here, on its own TensorFlow.js instance and its own core, so the main
  * thread keeps serving Translate calls while a job runs.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadImageFolder } from '@sim2real/imaging';
 import { initBackend } from '@sim2real/tensor';
@@ -26,9 +27,22 @@ async function loadDomain(role: 'source' | 'target', dir: string, size: number):
   return images;
 }
 
+/**
+ * Lowers this thread's CPU priority. On Linux a nice value belongs to a thread, and setpriority() on pid 0
+ * (what os.setPriority() does) changes only the calling thread: serving keeps its priority.
+ */
+function lowerPriority(nice: number): void {
+  try {
+    os.setPriority(nice);
+  } catch (error) {
+    post({ type: 'log', message: `Could not lower the training thread's priority: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
 async function run(): Promise<void> {
   let lastStep = 0;
   try {
+    lowerPriority(input.nice);
     const backend = await initBackend({ backend: input.backend });
     post({ type: 'log', message: `Training on the ${backend.name} backend (${backend.package}).` });
     const config = resolveTranslationConfig(input.options);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
@@ -90,6 +91,13 @@ void describe('training jobs', () => {
       if ((event as TrainingEventOut).step >= 2) break;
     }
     events.cancel();
+    if (process.platform === 'linux') {
+      // Nice values are per thread on Linux: the training thread runs at 10, the serving thread keeps 0.
+      const nice = async (tid: string): Promise<number> => Number((await readFile(`/proc/self/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
+      const tids = await readdir('/proc/self/task');
+      assert.equal(await nice(String(process.pid)), 0);
+      assert.ok((await Promise.all(tids.map(nice))).includes(10), 'one thread runs at nice 10');
+    }
     const during = await running.client.translate({ requestId: 'during', model: 'fresh', images: [{ data: await pngOf(8, 8) }] });
     assert.equal(during.results.length, 1);
 

@@ -31,6 +31,7 @@ Options:
   --max-queued-images N     images waiting for inference (MAX_QUEUED_IMAGES)     [default: 1024]
   --max-queued-jobs N       training jobs waiting (MAX_QUEUED_JOBS)              [default: 16]
   --training-root DIR       training folders must lie under DIR (TRAINING_DATA_ROOT)
+  --training-nice N         nice value 0-19 of the training thread (TRAINING_NICE) [default: 10]
   --vgg DIR                 VGG-19 weights for training jobs (SIM2REAL_VGG_DIR)
   --backend NAME            auto | tensorflow-gpu | tensorflow | wasm | cpu (TFJS_BACKEND)
   --grace-ms N              graceful shutdown limit (SHUTDOWN_GRACE_MS)           [default: 25000]
@@ -58,6 +59,7 @@ export const serveCommand: CommandSpec = {
     'max-queued-images': { type: 'string' },
     'max-queued-jobs': { type: 'string' },
     'training-root': { type: 'string' },
+    'training-nice': { type: 'string' },
     vgg: { type: 'string' },
     backend: { type: 'string' },
     'grace-ms': { type: 'string' },
@@ -84,6 +86,7 @@ function serverOptions(options: ParsedOptions, env: NodeJS.ProcessEnv): Translat
     maxQueuedImages: int('max-queued-images', 1),
     maxQueuedJobs: int('max-queued-jobs'),
     trainingDataRoot: optionalString(options, 'training-root'),
+    trainingNice: int('training-nice'),
     vggDir: vggDir(options, env),
     backend: backendChoice(optionalString(options, 'backend') ?? env.TFJS_BACKEND, name),
   };
