@@ -1,0 +1,18 @@
+export { REGRESSOR_DEFAULTS, jsonLineLogger, resolveRegressorConfig, resolveRegressorServiceConfig } from './config.js';
+export type { BatchSource, Logger, RegressorConfig, RegressorOptions, RegressorServiceConfig, RegressorServiceOptions } from './config.js';
+export { BadSampleError, CheckpointError, RegressorConfigError } from './errors.js';
+export { buildRegressorNetwork } from './network.js';
+export { SampleStore } from './sample-store.js';
+export type { LabelledImage } from './sample-store.js';
+export { RegressorTrainer } from './trainer.js';
+export type { Evaluation } from './trainer.js';
+export { fitRegressor } from './fit.js';
+export type { FitOptions, FitResult } from './fit.js';
+export { faceBatch, samplesOfBatch } from './batch.js';
+export type { DecodedBatch } from './batch.js';
+export { loadTestSet, prepareTestSet, renderTestSet } from './test-set.js';
+export { createRegressor } from './regressor.js';
+export type { CreateRegressorDeps, Regressor } from './regressor.js';
+export type { RegressorStats } from './metrics.js';
+export { loadCheckpoint } from './checkpoint.js';
+export type { CheckpointState } from './checkpoint.js';
