@@ -9,9 +9,9 @@ export interface FaceModelOptions {
   latitudes?: number;
   /** Mesh columns around the head. @default 120 */
   longitudes?: number;
-  /** RMS vertex displacement of the first component at coefficient 1, in head half-heights. @default 0.04 */
+  /** RMS vertex displacement of the first component at coefficient 1, in head half-heights. @default 0.1 */
   firstSigma?: number;
-  /** σ_k = firstSigma · exp(−(k−1)/decayComponents): the first components carry most of the variation. @default 10 */
+  /** σ_k = firstSigma · exp(−(k−1)/decayComponents): the first components carry most of the variation. @default 6 */
   decayComponents?: number;
   /** Seed of the components (the "population" the model was learnt from). @default 20190101 */
   seed?: number;
@@ -37,8 +37,8 @@ const DEFAULTS = {
   components: 100,
   latitudes: 80,
   longitudes: 120,
-  firstSigma: 0.04,
-  decayComponents: 10,
+  firstSigma: 0.1,
+  decayComponents: 6,
   seed: 20190101,
 } as const;
 

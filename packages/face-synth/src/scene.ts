@@ -44,25 +44,25 @@ export interface FaceParams {
 export interface SampleFaceOptions {
   /** Number of coefficients K. @default 100 */
   components?: number;
-  /** Largest |yaw|. @default 30 */
+  /** Largest |yaw|. @default 20 */
   maxYawDeg?: number;
-  /** Largest |pitch|. @default 12 */
+  /** Largest |pitch|. @default 10 */
   maxPitchDeg?: number;
-  /** Largest |roll|. @default 8 */
+  /** Largest |roll|. @default 6 */
   maxRollDeg?: number;
-  /** Largest crop shift, fraction of the image. @default 0.03 */
+  /** Largest crop shift, fraction of the image. @default 0.02 */
   maxOffset?: number;
-  /** Largest relative zoom change. @default 0.04 */
+  /** Largest relative zoom change. @default 0.03 */
   maxScaleJitter?: number;
 }
 
 const SAMPLE_DEFAULTS: Required<SampleFaceOptions> = {
   components: 100,
-  maxYawDeg: 30,
-  maxPitchDeg: 12,
-  maxRollDeg: 8,
-  maxOffset: 0.03,
-  maxScaleJitter: 0.04,
+  maxYawDeg: 20,
+  maxPitchDeg: 10,
+  maxRollDeg: 6,
+  maxOffset: 0.02,
+  maxScaleJitter: 0.03,
 };
 
 /** The parameters of face number `seed`: coefficients ~ N(0, 1), pose, light and framing uniform in their ranges. */
