@@ -3,7 +3,7 @@ import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstre
 import { nanos } from '@nats-io/transport-node';
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { decodeLabelledBatch } from '@sim2real/contracts';
-import { ADAPTED_STREAM, HEADER_MSG_ID, SYNTHETIC_STREAM, adaptedSubject, provisionStreams, syntheticSubject } from '@sim2real/dataset-adapter';
+import { ADAPTED_STREAM, DEFAULT_STREAM_LIMITS, HEADER_MSG_ID, SYNTHETIC_STREAM, adaptedSubject, provisionStreams, syntheticSubject } from '@sim2real/dataset-adapter';
 import { ATTR_MESSAGING_CONSUMER_GROUP_NAME, withConsumerSpan } from '@sim2real/telemetry';
 import { samplesOfBatch } from './batch.js';
 import type { RegressorServiceConfig } from './config.js';
@@ -43,7 +43,7 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
   const subject = config.source === 'adapted' ? adaptedSubject(config.dataset) : syntheticSubject(config.dataset);
   try {
     const jsm = await jetstreamManager(nc);
-    await provisionStreams(jsm);
+    await provisionStreams(jsm, DEFAULT_STREAM_LIMITS, { update: false });
     await ensureConsumer(jsm, stream, subject, config);
   } catch (error) {
     trainer.dispose();

@@ -1,0 +1,407 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
+import type { LabelledBatch } from '@sim2real/contracts';
+import { faceBatch, fitRegressor, resolveRegressorConfig, SampleStore, type Evaluation, type LabelledImage } from '@sim2real/face-regressor';
+import { iterateFaces, loadBackgrounds, renderFace, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
+import { encodePng, fromModelOutput, imageSetFromImages, makeGrid, maskToGrey, toModelInput, type GreyImage, type RgbImage } from '@sim2real/imaging';
+import { startTelemetry } from '@sim2real/telemetry';
+import { initBackend, tf, type BackendInfo } from '@sim2real/tensor';
+import { loadTranslator, resolveTranslationConfig, train, type Translator } from '@sim2real/translation';
+import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { UsageError } from '../errors.js';
+import { NATS_OPTION, natsUrl, optionalInt, optionalString, requireString, vggDir } from '../options.js';
+import { Progress } from '../progress.js';
+import { backendChoice } from './shared.js';
+
+/** `--photos`, then `SIM2REAL_PHOTOS_DIR`, then the shared photo folder beside the repository. */
+export function photosDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string {
+  return (
+    optionalString(options, 'photos') ??
+    (env.SIM2REAL_PHOTOS_DIR || fileURLToPath(new URL('../../../../../shared/data/photos', import.meta.url)))
+  );
+}
+
+const DATASET_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+// ---------------------------------------------------------------- publish faces
+
+const PUBLISH_USAGE = `Usage: sim2real publish faces --count N --dataset NAME [--style sim|real] [options]
+
+Renders N synthetic faces (procedural 3D morphable model, 100 shape coefficients) and publishes
+them to NATS JetStream, subject sim2real.batches.synthetic.<NAME>, as LabelledBatch messages:
+PNG images, label = the coefficient vector. The same --seed renders the same faces (and batch
+ids), so publishing again stores nothing twice within the de-duplication window.
+
+Options:
+  --count N         faces to publish (required)
+  --dataset NAME    dataset name: letters, digits, "_" and "-" (required)
+  --style STYLE     sim (flat render) or real (photo-like stand-in)        [default: sim]
+  --batch N         faces per batch                                       [default: 32]
+  --size N          image width and height in pixels                      [default: 64]
+  --seed N          seed of the face set                                  [default: 0]
+  --photos DIR      backgrounds of real-style faces  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
+  --nats URL        NATS server                   [default: NATS_URL, then nats://127.0.0.1:4222]
+
+Example:
+  sim2real publish faces --count 2000 --dataset faces --batch 32
+`;
+
+export const publishFacesCommand: CommandSpec = {
+  name: 'publish faces',
+  summary: 'render synthetic faces and publish them to NATS with their 3DMM labels',
+  usage: PUBLISH_USAGE,
+  options: {
+    count: { type: 'string' },
+    dataset: { type: 'string' },
+    style: { type: 'string' },
+    batch: { type: 'string' },
+    size: { type: 'string' },
+    seed: { type: 'string' },
+    photos: { type: 'string' },
+    ...NATS_OPTION,
+  },
+  run: runPublishFaces,
+};
+
+function faceStyle(options: ParsedOptions, command: string): FaceStyle {
+  const style = optionalString(options, 'style') ?? 'sim';
+  if (style !== 'sim' && style !== 'real') throw new UsageError(`--style must be "sim" or "real", got "${style}".`, command);
+  return style;
+}
+
+async function* faceBatches(
+  faces: AsyncIterable<FaceSample>,
+  dataset: string,
+  batchSize: number,
+  attributes: Record<string, string>,
+): AsyncGenerator<LabelledBatch> {
+  let chunk: FaceSample[] = [];
+  let index = 0;
+  const build = (samples: FaceSample[]): Promise<LabelledBatch> =>
+    faceBatch(deterministicBatchId(dataset, samples.map((s) => s.id), index++), dataset, samples, attributes);
+  for await (const face of faces) {
+    chunk.push(face);
+    if (chunk.length === batchSize) {
+      yield await build(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield await build(chunk);
+}
+
+async function runPublishFaces(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const name = publishFacesCommand.name;
+  const count = optionalInt(options, 'count', name, { min: 1, max: 10_000_000 });
+  if (count === undefined) throw new UsageError('--count is required.', name);
+  const dataset = requireString(options, 'dataset', name);
+  if (!DATASET_TOKEN.test(dataset)) throw new UsageError(`--dataset must be letters, digits, "_" or "-", got "${dataset}".`, name);
+  const style = faceStyle(options, name);
+  const batchSize = optionalInt(options, 'batch', name, { min: 1, max: 10_000 }) ?? 32;
+  const size = optionalInt(options, 'size', name, { min: 8, max: 1024 }) ?? 64;
+  const seed = optionalInt(options, 'seed', name) ?? 0;
+  const backgrounds = style === 'real' ? await loadBackgrounds(photosDir(options, ctx.env)) : undefined;
+
+  const telemetry = startTelemetry({ serviceName: 'sim2real-publish', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish-faces' });
+  try {
+    await provisionStreams(await jetstreamManager(nc), DEFAULT_STREAM_LIMITS, { update: false });
+    const progress = new Progress({ label: 'publish faces', total: count, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
+    let images = 0;
+    const faces = iterateFaces({ count, style, size, seed, backgrounds, signal: ctx.signal });
+    const attributes = { generator: '@sim2real/face-synth', style, seed: String(seed), size: String(size) };
+    const summary = await publishBatches(faceBatches(faces, dataset, batchSize, attributes), {
+      js: jetstream(nc),
+      maxPayloadBytes: nc.info?.max_payload ?? 1024 * 1024,
+      signal: ctx.signal,
+      onPublished: (batch) => {
+        images += batch.samples;
+        progress.update(images);
+      },
+    });
+    progress.finish();
+    ctx.stdout.write(`${JSON.stringify({ event: 'published', dataset, style, ...summary })}\n`);
+    return 0;
+  } finally {
+    await nc.drain().catch(() => nc.close());
+    await telemetry.shutdown();
+  }
+}
+
+// ---------------------------------------------------------------- bench faces
+
+const BENCH_USAGE = `Usage: sim2real bench faces --out DIR [--quick] [options]
+
+The paper's Table 4 setting, offline (no NATS): a 3DMM regressor is trained on
+  baseline  rendered faces (sim style)
+  adapted   the same renders translated to the real style by a model trained here (ours)
+  oracle    real-style faces (labelled real data, the upper bound)
+and scored (MSE of the first K shape coefficients) on held-out real-style faces. All three rows
+use the same network, seed and number of steps. Writes OUT/results.json, OUT/strip.png
+(sim | translated | attention | real twin), OUT/test (the test faces, labels.jsonl) and the
+translation model in OUT/translator. Defaults take about 40 minutes on 2 CPU cores; --quick a
+few minutes (and measures little).
+
+Options:
+  --out DIR                 output folder (required)
+  --quick                   small sizes and few steps
+  --train N                 training faces per domain                [default: 3000; quick 300]
+  --test N                  real-style test faces                    [default: 300; quick 100]
+  --size N                  image size in pixels (multiple of 16)    [default: 64; quick 32]
+  --steps N                 regressor steps (batch 32)               [default: 400; quick 60]
+  --translator-steps N      translation training steps               [default: 300; quick 24]
+  --translator DIR          reuse a trained translation model instead of training one
+  --eval-coefficients K     coefficients regressed and scored        [default: 10]
+  --seed N                  seed of faces and networks               [default: 0]
+  --photos DIR              real-style backgrounds  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
+  --vgg DIR                 VGG-19 weights for the translator        [default: SIM2REAL_VGG_DIR]
+  --backend NAME            auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
+
+Why K = 10 by default: the model's σ_k decays as exp(−k/6); past the tenth component a coefficient
+moves the surface by well under a pixel at 64 px, so every row scores ≈ 1 (its prior variance)
+there and the tail only dilutes the comparison. --eval-coefficients 100 scores all of them.
+
+Example:
+  sim2real bench faces --out bench/faces --vgg ../shared/weights/vgg19-block3
+`;
+
+export const benchFacesCommand: CommandSpec = {
+  name: 'bench faces',
+  summary: 'regressor MSE on real-style faces: trained on sim / translated sim / real',
+  usage: BENCH_USAGE,
+  options: {
+    out: { type: 'string' },
+    quick: { type: 'boolean' },
+    train: { type: 'string' },
+    test: { type: 'string' },
+    size: { type: 'string' },
+    steps: { type: 'string' },
+    'translator-steps': { type: 'string' },
+    translator: { type: 'string' },
+    'eval-coefficients': { type: 'string' },
+    seed: { type: 'string' },
+    photos: { type: 'string' },
+    vgg: { type: 'string' },
+    backend: { type: 'string' },
+  },
+  run: runBenchFaces,
+};
+
+interface BenchConfig {
+  quick: boolean;
+  trainFaces: number;
+  testFaces: number;
+  size: number;
+  regressorSteps: number;
+  translatorSteps: number;
+  evalCoefficients: number;
+  seed: number;
+  photosDir: string;
+  vggDir: string | undefined;
+  translatorDir: string | undefined;
+}
+
+function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfig {
+  const name = benchFacesCommand.name;
+  const quick = options.quick === true;
+  const size = optionalInt(options, 'size', name, { min: 16, max: 256 }) ?? (quick ? 32 : 64);
+  if (size % 16 !== 0) throw new UsageError(`--size must be a multiple of 16, got ${size}.`, name);
+  return {
+    quick,
+    trainFaces: optionalInt(options, 'train', name, { min: 8 }) ?? (quick ? 300 : 3000),
+    testFaces: optionalInt(options, 'test', name, { min: 1 }) ?? (quick ? 100 : 300),
+    size,
+    regressorSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 60 : 400),
+    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 24 : 300),
+    evalCoefficients: optionalInt(options, 'eval-coefficients', name, { min: 1, max: 100 }) ?? 10,
+    seed: optionalInt(options, 'seed', name, { max: 2 ** 31 - 1 }) ?? 0,
+    photosDir: photosDir(options, env),
+    vggDir: vggDir(options, env),
+    translatorDir: optionalString(options, 'translator'),
+  };
+}
+
+/** The translator used by the bench: small enough to train in about 15 minutes on 2 cores at 64 px. */
+function translatorConfig(config: BenchConfig) {
+  return resolveTranslationConfig({
+    imageSize: config.size,
+    generatorWidth: 16,
+    residualBlocks: 3,
+    attentionWidth: 16,
+    discriminatorWidth: 16,
+    batchSize: 4,
+    steps: config.translatorSteps,
+    seed: config.seed + 1,
+    sampleEverySteps: Math.max(1, Math.floor(config.translatorSteps / 4)),
+    checkpointEverySteps: config.translatorSteps,
+  });
+}
+
+async function renderSet(
+  label: string,
+  options: { count: number; style: FaceStyle; size: number; seed: number; photosDir: string },
+  ctx: CommandContext,
+): Promise<FaceSample[]> {
+  const progress = new Progress({ label, total: options.count, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
+  const faces: FaceSample[] = [];
+  for await (const face of iterateFaces({ ...options, signal: ctx.signal })) {
+    faces.push(face);
+    progress.update(faces.length);
+  }
+  progress.finish();
+  return faces;
+}
+
+/** G(x) and A(x) for every image, in chunks. */
+async function translateAll(translator: Translator, images: readonly RgbImage[], ctx: CommandContext): Promise<{ output: RgbImage[]; attention: GreyImage[] }> {
+  const progress = new Progress({ label: 'translate', total: images.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
+  const output: RgbImage[] = [];
+  const attention: GreyImage[] = [];
+  for (let start = 0; start < images.length; start += 32) {
+    ctx.signal.throwIfAborted();
+    const input = await toModelInput(images.slice(start, start + 32), translator.imageSize);
+    const result = translator.translate(input);
+    output.push(...fromModelOutput(result.output));
+    attention.push(...maskToGrey(result.attention));
+    tf.dispose([input, result.output, result.initial, result.attention]);
+    progress.update(output.length);
+  }
+  progress.finish();
+  return { output, attention };
+}
+
+const labelled = (faces: readonly FaceSample[], images?: readonly RgbImage[]): LabelledImage[] =>
+  faces.map((face, i) => ({ id: face.id, image: images?.[i] ?? face.image, label: face.params.coefficients }));
+
+interface Row {
+  name: 'baseline' | 'adapted' | 'oracle';
+  trainedOn: string;
+  evaluation: Evaluation;
+  wallTimeMs: number;
+}
+
+async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const name = benchFacesCommand.name;
+  const outDir = path.resolve(requireString(options, 'out', name));
+  const config = benchConfig(options, ctx.env);
+  const backend: BackendInfo = await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
+  const started = performance.now();
+  const phases: Record<string, number> = {};
+  const phase = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const result = await work();
+    phases[key] = Math.round((performance.now() - t0) / 100) / 10;
+    return result;
+  };
+  await mkdir(outDir, { recursive: true });
+  const { size, seed } = config;
+  const domain = { size, photosDir: config.photosDir };
+
+  // Three disjoint face sets: sim and real training faces are unpaired (the translation is unsupervised).
+  const { sim, real, test } = await phase('render_s', async () => ({
+    sim: await renderSet('render sim', { ...domain, count: config.trainFaces, style: 'sim', seed: seed * 10 + 1 }, ctx),
+    real: await renderSet('render real', { ...domain, count: config.trainFaces, style: 'real', seed: seed * 10 + 2 }, ctx),
+    test: await renderSet('render test', { ...domain, count: config.testFaces, style: 'real', seed: seed * 10 + 3 }, ctx),
+  }));
+  await writeFaceDataset(path.join(outDir, 'test'), test);
+
+  const translatorDir = config.translatorDir ?? path.join(outDir, 'translator');
+  let degraded = false;
+  if (config.translatorDir === undefined) {
+    const translation = translatorConfig(config);
+    await phase('translator_train_s', async () => {
+      const progress = new Progress({ label: 'train translator', total: translation.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
+      const result = await train({
+        source: await imageSetFromImages(sim.map((f) => f.image), size),
+        target: await imageSetFromImages(real.map((f) => f.image), size),
+        modelDir: translatorDir,
+        config: translation,
+        vggDir: config.vggDir,
+        signal: ctx.signal,
+        onEvent: (event) => {
+          if (event.kind === 'step') progress.update(event.step, { stage: event.stage, ...event.losses });
+          else if (event.kind === 'warning') ctx.stderr.write(`${ctx.interactive ? '\n' : ''}warning: ${event.message ?? ''}\n`);
+        },
+      });
+      progress.finish();
+      degraded = result.degraded;
+    });
+  }
+  const translator = await loadTranslator(translatorDir);
+  let translated: { output: RgbImage[]; attention: GreyImage[] };
+  try {
+    translated = await phase('translate_s', () => translateAll(translator, sim.map((f) => f.image), ctx));
+  } finally {
+    translator.dispose();
+  }
+
+  const regressor = resolveRegressorConfig({ imageSize: size, outputs: config.evalCoefficients, seed });
+  const testStore = new SampleStore({ size, outputs: regressor.outputs, capacity: test.length });
+  await testStore.add(labelled(test));
+  const rows: Row[] = [];
+  const sets: [Row['name'], string, LabelledImage[]][] = [
+    ['baseline', 'sim renders', labelled(sim)],
+    ['adapted', 'translated sim renders (ours)', labelled(sim, translated.output)],
+    ['oracle', 'real-style faces', labelled(real)],
+  ];
+  await phase('regress_s', async () => {
+    for (const [rowName, trainedOn, train] of sets) {
+      const progress = new Progress({ label: `regress ${rowName}`, total: config.regressorSteps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
+      const fit = await fitRegressor({
+        config: regressor,
+        train,
+        test: testStore,
+        steps: config.regressorSteps,
+        signal: ctx.signal,
+        onStep: (step, loss) => progress.update(step, { loss }),
+      });
+      progress.finish({ test_mse: fit.evaluation.mse });
+      rows.push({ name: rowName, trainedOn, evaluation: fit.evaluation, wallTimeMs: fit.wallTimeMs });
+    }
+  });
+
+  const stripFile = path.join(outDir, 'strip.png');
+  await writeFile(stripFile, await encodePng(await strip(sim, translated, config)));
+  const mse = (rowName: Row['name']): number => rows.find((r) => r.name === rowName)!.evaluation.mse;
+  const [baseline, adapted, oracle] = [mse('baseline'), mse('adapted'), mse('oracle')];
+  const results = {
+    benchmark: 'faces (3DMM regression, the paper Table 4 setting)',
+    config: { ...config, regressor, translatorDir, translatorDegraded: degraded },
+    seed,
+    backend,
+    wall_time_s: Math.round((performance.now() - started) / 100) / 10,
+    phases,
+    baseline_mse: baseline,
+    adapted_mse: adapted,
+    oracle_mse: oracle,
+    baseline_over_oracle: baseline / oracle,
+    gap_closed: (baseline - adapted) / (baseline - oracle),
+    goals: { baseline_at_least_1_3x_oracle: baseline >= 1.3 * oracle, adapted_closes_half_the_gap: baseline - adapted >= 0.5 * (baseline - oracle) },
+    rows: rows.map((r) => ({ name: r.name, trained_on: r.trainedOn, mse: r.evaluation.mse, per_coefficient_mse: Array.from(r.evaluation.perOutput), wall_time_s: Math.round(r.wallTimeMs / 100) / 10 })),
+    strip: stripFile,
+  };
+  await writeFile(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+  const line = (cells: string[]): string => `${cells[0]!.padEnd(10)}${cells[1]!.padEnd(34)}${cells[2]!.padStart(10)}\n`;
+  ctx.stdout.write(`\nFaces benchmark: MSE of the first ${config.evalCoefficients} 3DMM coefficients on ${test.length} real-style test faces (${backend.name})\n`);
+  ctx.stdout.write(line(['row', 'trained on', 'MSE']));
+  for (const row of rows) ctx.stdout.write(line([row.name, row.trainedOn, row.evaluation.mse.toFixed(4)]));
+  ctx.stdout.write(`baseline/oracle = ${results.baseline_over_oracle.toFixed(2)} (goal ≥ 1.30); gap closed by ours = ${(100 * results.gap_closed).toFixed(0)} % (goal ≥ 50 %)\n`);
+  ctx.stdout.write(`results: ${path.join(outDir, 'results.json')}\nstrip:   ${stripFile}\n`);
+  return 0;
+}
+
+/** Rows of sim | translated | attention | the real-style render of the same face. */
+async function strip(sim: readonly FaceSample[], translated: { output: RgbImage[]; attention: GreyImage[] }, config: BenchConfig): Promise<RgbImage> {
+  const backgrounds = await loadBackgrounds(config.photosDir);
+  const rows: (RgbImage | GreyImage)[][] = [];
+  for (let i = 0; i < Math.min(6, sim.length); i++) {
+    const face = sim[i]!;
+    const twin = await renderFace({ ...face.params, style: 'real', size: config.size, seed: face.params.seed, backgrounds });
+    rows.push([face.image, translated.output[i]!, translated.attention[i]!, twin.image]);
+  }
+  return makeGrid(rows, { cellSize: Math.max(64, config.size), gap: 2 });
+}
