@@ -18,6 +18,8 @@ export interface RegressorOptions {
   batchSize?: number;
   /** Samples kept for replay: each step draws its mini-batch from the most recent ones. @default 4096 */
   replayCapacity?: number;
+  /** Largest random shift of training images, in pixels (framing is a nuisance, so shifts keep the label). @default 2 */
+  augmentShiftPx?: number;
   /** Seed of weights init and mini-batch draws. @default 0 */
   seed?: number;
 }
@@ -31,6 +33,7 @@ export interface RegressorConfig {
   readonly learningRate: number;
   readonly batchSize: number;
   readonly replayCapacity: number;
+  readonly augmentShiftPx: number;
   readonly seed: number;
 }
 
@@ -43,6 +46,7 @@ export const REGRESSOR_DEFAULTS: RegressorConfig = {
   learningRate: 0.001,
   batchSize: 32,
   replayCapacity: 4096,
+  augmentShiftPx: 2,
   seed: 0,
 };
 
@@ -63,6 +67,7 @@ export function resolveRegressorConfig(options: RegressorOptions = {}): Regresso
   int('blocksPerStage', 1, 16);
   int('batchSize', 1, 1024);
   int('replayCapacity', 1, 1_000_000);
+  int('augmentShiftPx', 0, 16);
   int('seed', 0, 2 ** 31 - 1);
   const multiple = 8 * config.stemStride;
   if (config.imageSize % multiple !== 0) {

@@ -65,15 +65,34 @@ export class SampleStore {
     }
   }
 
-  /** Images in [-1, 1] (`[n, size, size, 3]`) and labels (`[n, outputs]`) at `indices`; the caller disposes. */
-  tensors(indices: readonly number[]): { x: tf.Tensor4D; y: tf.Tensor2D } {
-    const stride = this.size * this.size * 3;
+  /**
+   * Images in [-1, 1] (`[n, size, size, 3]`) and labels (`[n, outputs]`) at `indices`; the caller disposes.
+   * `shifts` (dx, dy per sample, in pixels, edges repeated) move the images for augmentation.
+   */
+  tensors(indices: readonly number[], shifts?: readonly (readonly [number, number])[]): { x: tf.Tensor4D; y: tf.Tensor2D } {
+    const size = this.size;
+    const stride = size * size * 3;
     const pixels = new Float32Array(indices.length * stride);
     const labels = new Float32Array(indices.length * this.outputs);
     indices.forEach((index, row) => {
       const src = this.#pixels.subarray(index * stride, (index + 1) * stride);
       const base = row * stride;
-      for (let i = 0; i < stride; i++) pixels[base + i] = src[i]! / 127.5 - 1;
+      const [dx, dy] = shifts?.[row] ?? [0, 0];
+      if (dx === 0 && dy === 0) {
+        for (let i = 0; i < stride; i++) pixels[base + i] = src[i]! / 127.5 - 1;
+      } else {
+        for (let y = 0; y < size; y++) {
+          const sy = Math.min(size - 1, Math.max(0, y - dy));
+          for (let x = 0; x < size; x++) {
+            const sx = Math.min(size - 1, Math.max(0, x - dx));
+            const o = base + 3 * (y * size + x);
+            const s = 3 * (sy * size + sx);
+            pixels[o] = src[s]! / 127.5 - 1;
+            pixels[o + 1] = src[s + 1]! / 127.5 - 1;
+            pixels[o + 2] = src[s + 2]! / 127.5 - 1;
+          }
+        }
+      }
       labels.set(this.#labels.subarray(index * this.outputs, (index + 1) * this.outputs), row * this.outputs);
     });
     return {

@@ -69,7 +69,9 @@ export class RegressorTrainer {
     const available = this.replay.count;
     if (available === 0) throw new Error('No samples to train on yet.');
     const indices = Array.from({ length: Math.min(this.config.batchSize, available) }, () => this.#rng.int(available));
-    const { x, y } = this.replay.tensors(indices);
+    const max = this.config.augmentShiftPx;
+    const shift = (): number => this.#rng.int(2 * max + 1) - max;
+    const { x, y } = this.replay.tensors(indices, max > 0 ? indices.map(() => [shift(), shift()] as const) : undefined);
     try {
       const loss = await this.model.trainOnBatch(x, y);
       this.#step += 1;

@@ -100,12 +100,14 @@ async function runRegress(options: ParsedOptions, _positionals: string[], ctx: C
     const onAbort = (): void => void regressor.stop();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const progress = new Progress({ label: 'regress', total: maxBatches, stream: ctx.stderr, interactive: ctx.interactive, unit: 'batches' });
-    const timer = setInterval(() => {
+    const report = (): void => {
       const s = regressor.stats();
       progress.update(s.batches, { steps: s.steps, samples: s.samples, ...(s.lastLoss === undefined ? {} : { loss: s.lastLoss }), ...(s.lastEvalMse === undefined ? {} : { test_mse: s.lastEvalMse }) });
-    }, 1000);
+    };
+    const timer = setInterval(report, 1000);
     try {
       const stats = await regressor.done;
+      report();
       progress.finish();
       ctx.stdout.write(`${JSON.stringify({ event: 'regress.done', dataset, source, ...stats })}\n`);
     } finally {
