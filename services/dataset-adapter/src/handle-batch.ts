@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Tracer } from '@opentelemetry/api';
@@ -52,12 +53,16 @@ export async function handleBatch(msg: JsMsg, ctx: BatchContext): Promise<BatchO
     try {
       const batch = validateBatch(msg.data, route.dataset);
       span.setAttribute('sim2real.batch.size', batch.samples.length);
+      // The stream is shared by batches, so its metadata cannot carry each batch's trace context (TranslateRequest
+      // has no field for it): the request id, set on both sides' spans, is what joins them.
+      const requestId = randomUUID();
       const response = await withRpcClientSpan(
         tracer,
-        { service: 'sim2real.v1.Translator', method: 'TranslateStream', attributes: { 'sim2real.model': route.model } },
+        { service: 'sim2real.v1.Translator', method: 'TranslateStream', attributes: { 'sim2real.model': route.model, 'sim2real.request_id': requestId } },
         undefined,
         () =>
           ctx.translator.translate({
+            requestId,
             model: route.model,
             images: batch.samples.map((s) => s.image!),
             outputEncoding: outputEncodingFor(batch, config.outputEncoding),

@@ -16,6 +16,8 @@ export interface TranslateStreamOptions {
 
 /** One translation asked of the translator. */
 export interface TranslateCall {
+  /** Correlates the response (and the translator's request span). @default a random UUID */
+  readonly requestId?: string;
   /** `name` or `name@version`. */
   readonly model: string;
   readonly images: readonly Image[];
@@ -138,7 +140,7 @@ export class TranslateStreamClient {
       this.streams.set(call.model, stream);
     }
     const request: TranslateRequest = {
-      requestId: randomUUID(),
+      requestId: call.requestId ?? randomUUID(),
       model: call.model,
       images: [...call.images],
       outputEncoding: call.outputEncoding,

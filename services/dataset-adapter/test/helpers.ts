@@ -3,8 +3,8 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { LabelledBatch, Label } from '@sim2real/contracts';
 import { createAdapter, type Adapter, type AdapterOptions } from '@sim2real/dataset-adapter';
 
-/** A tiny batch of raw RGB images, with every label kind in turn. */
-export function makeBatch(dataset: string, batchId: string, count = 3, size = 4): LabelledBatch {
+/** A tiny batch of raw RGB images (16 px, the test model's size), with every label kind in turn. */
+export function makeBatch(dataset: string, batchId: string, count = 3, size = 16): LabelledBatch {
   const labels: Label[] = [{ classIndex: '3' }, { vector: { values: [0.25, -1.5, 7] } }, { opaque: Buffer.from('mask-bytes') }];
   return {
     batchId,

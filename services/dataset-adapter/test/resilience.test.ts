@@ -4,17 +4,20 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeLabelledBatch } from '@sim2real/contracts';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
-import { startFakeTranslator, type FakeTranslator } from './fake-translator.js';
 import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
 
 let nats: NatsServerHandle;
-let translator: FakeTranslator;
+let translator: RealTranslator;
+let registry: { registryDir: string; remove: () => Promise<void> };
 let client: Nats;
 
+// The batcher's wait for more images (maxBatchDelayMs) gives each batch a translation time the tests can rely on.
 before(async () => {
+  registry = await trainTinyRegistry('m');
   nats = await startNatsServer();
-  translator = await startFakeTranslator();
+  translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: 30 });
   client = await natsClient(nats.url);
 });
 
@@ -22,7 +25,14 @@ after(async () => {
   await client.nc.close();
   await translator.kill();
   await nats.close();
+  await registry.remove();
 });
+
+/** A second real translator on the same registry whose batches wait `delayMs` for company: a slow replica. */
+const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: delayMs });
+
+/** Whether the server holds images of a batch waiting for translation. */
+const busy = (t: RealTranslator) => (): boolean => t.server.stats().queuedImages > 0;
 
 async function resetStreams(): Promise<void> {
   for (const stream of [SYNTHETIC_STREAM, ADAPTED_STREAM, DEAD_STREAM]) await client.jsm.streams.delete(stream).catch(() => false);
@@ -48,12 +58,12 @@ async function assertExactlyOnce(expected: string[]): Promise<void> {
 
 void test('translator killed mid-run and restarted: every batch exactly once', async () => {
   await resetStreams();
-  translator.delayMs = 30;
   const ids = range('t', 0, 20);
+  const answered = translator.answeredImages();
   const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
   try {
     await publish(ids);
-    await waitFor('5 answered', () => translator.stats.answered >= 5);
+    await waitFor('5 batches answered', () => translator.answeredImages() - answered >= 5 * 3);
     await translator.kill();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await translator.restart();
@@ -67,7 +77,6 @@ void test('translator killed mid-run and restarted: every batch exactly once', a
 
 void test('nats-server killed and restarted mid-run: nothing lost, nothing twice', async () => {
   await resetStreams();
-  translator.delayMs = 20;
   const first = range('n', 0, 20);
   const second = range('n', 20, 30);
   const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
@@ -88,15 +97,14 @@ void test('nats-server killed and restarted mid-run: nothing lost, nothing twice
 
 void test('adapter process killed mid-batch: a new one takes over, nothing lost, nothing twice', async () => {
   await resetStreams();
-  translator.delayMs = 1500;
+  const slow = await slowTranslator(1500);
   const ids = range('k', 0, 6);
   await publish(ids);
-  const received = translator.stats.received;
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
     env: {
       ...process.env,
       NATS_URL: nats.url,
-      SIM2REAL_TRANSLATOR: translator.address,
+      SIM2REAL_TRANSLATOR: slow.address,
       SIM2REAL_ROUTES: 'digits=m',
       SIM2REAL_ACK_WAIT_MS: '2000',
       SIM2REAL_MAX_BATCHES_IN_FLIGHT: '2',
@@ -107,15 +115,15 @@ void test('adapter process killed mid-batch: a new one takes over, nothing lost,
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    await waitFor('a batch at the translator', () => translator.stats.received > received, 20_000);
+    await waitFor('a batch at the translator', busy(slow), 20_000);
     assert.match(stderr, /adapter.started/);
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+    await slow.kill();
   }
   assert.ok((await streamCount(client.jsm, ADAPTED_STREAM)) < ids.length);
-  translator.delayMs = 20;
   const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, ackWaitMs: 2000, maxBatchesInFlight: 2 });
   try {
     await waitFor('6 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 6);
@@ -129,17 +137,16 @@ void test('adapter process killed mid-batch: a new one takes over, nothing lost,
 
 void test('stop (SIGTERM): stops pulling, finishes in-flight batches, leaves the rest for the next adapter', async () => {
   await resetStreams();
-  translator.delayMs = 600;
+  const slow = await slowTranslator(600);
   const ids = range('s', 0, 6);
-  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: slow.address, maxBatchesInFlight: 2 });
   await publish(ids);
-  const received = translator.stats.received;
-  await waitFor('a batch at the translator', () => translator.stats.received > received);
+  await waitFor('a batch at the translator', busy(slow));
   await adapter.stop();
+  await slow.kill();
   const done = await streamCount(client.jsm, ADAPTED_STREAM);
   assert.ok(done >= 1 && done < 6, `${done} adapted before stop completed`);
   assert.equal(adapter.stats().batchesAdapted, done);
-  translator.delayMs = 10;
   const next = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
   try {
     await waitFor('6 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 6);

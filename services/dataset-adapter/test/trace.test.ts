@@ -4,21 +4,25 @@ import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTelemetry } from '@sim2real/telemetry';
 import { ADAPTED_STREAM, publishBatches } from '@sim2real/dataset-adapter';
-import { startFakeTranslator } from './fake-translator.js';
 import { startNatsServer } from './nats-server.js';
+import { startRealTranslator, trainTinyRegistry } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor } from './helpers.js';
 
-void test('producer → adapter consumer → translator client → republish share one trace with the right parents', async () => {
+void test('producer → adapter consumer → translator client → republish share one trace with the right parents; the translator request span carries the same request id', async () => {
   const exporter = new InMemorySpanExporter();
   const telemetry = startTelemetry({ serviceName: 'trace-test', exporter: 'none', spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const registry = await trainTinyRegistry('m');
   const nats = await startNatsServer();
-  const translator = await startFakeTranslator();
+  const translator = await startRealTranslator({ registryDir: registry.registryDir });
   const client = await natsClient(nats.url);
   const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
   try {
     await publishBatches([makeBatch('digits', 'traced')], { js: client.js, maxPayloadBytes: 1 << 20 });
     await waitFor('adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1);
-    await waitFor('4 spans', () => exporter.getFinishedSpans().length >= 4);
+    await waitFor('the translator request span', () => exporter.getFinishedSpans().some((s) => s.name === 'translate request'));
+    // The translator's SERVER span of the stream ends when the adapter closes the stream.
+    await adapter.stop();
+    await waitFor('the translator SERVER span', () => exporter.getFinishedSpans().some((s) => s.kind === SpanKind.SERVER));
     const spans = exporter.getFinishedSpans();
     const find = (kind: SpanKind, name: string) => {
       const found = spans.filter((s) => s.kind === kind && s.name === name);
@@ -29,8 +33,15 @@ void test('producer → adapter consumer → translator client → republish sha
     const consumer = find(SpanKind.CONSUMER, 'process sim2real.batches.synthetic.digits');
     const rpc = find(SpanKind.CLIENT, 'sim2real.v1.Translator/TranslateStream');
     const republish = find(SpanKind.PRODUCER, 'publish sim2real.batches.adapted.digits');
+    const server = find(SpanKind.SERVER, 'sim2real.v1.Translator/TranslateStream');
+    const request = find(SpanKind.INTERNAL, 'translate request');
     const traceId = producer.spanContext().traceId;
     for (const span of [consumer, rpc, republish]) assert.equal(span.spanContext().traceId, traceId, span.name);
+    // One TranslateStream carries many batches, so the translator's spans cannot be children of each batch's
+    // client span (TranslateRequest has no trace-context field); the request id joins them instead.
+    assert.equal(request.parentSpanContext?.spanId, server.spanContext().spanId);
+    assert.equal(request.attributes['sim2real.request_id'], rpc.attributes['sim2real.request_id']);
+    assert.match(String(rpc.attributes['sim2real.request_id']), /^[0-9a-f-]{36}$/);
     assert.equal(producer.parentSpanContext, undefined);
     assert.equal(consumer.parentSpanContext?.spanId, producer.spanContext().spanId);
     assert.equal(rpc.parentSpanContext?.spanId, consumer.spanContext().spanId);
@@ -44,6 +55,7 @@ void test('producer → adapter consumer → translator client → republish sha
     await client.nc.close();
     await translator.kill();
     await nats.close();
+    await registry.remove();
     await telemetry.shutdown();
   }
 });
