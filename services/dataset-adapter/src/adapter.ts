@@ -64,6 +64,7 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
     reconnectMaxDelayMs: config.reconnectMaxDelayMs,
     requestTimeoutMs: config.translateTimeoutMs,
     maxReceiveMessageBytes: config.maxReceiveMessageBytes,
+    streamsPerModel: config.translatorStreams,
   });
   const tracer = trace.getTracer('sim2real.dataset-adapter');
   const hardStop = new AbortController();

@@ -32,8 +32,13 @@ export type OutputEncodingChoice = 'same' | 'png' | 'jpeg' | 'raw';
 export interface AdapterOptions {
   /** NATS server URL(s). */
   readonly natsServers: string | readonly string[];
-  /** Translator gRPC address, `host:port`. */
+  /**
+   * Translator gRPC target: `host:port`, `dns:///host:port` (every address the name resolves to, e.g. a headless
+   * Service; calls spread with round_robin) or `ipv4:a:port,b:port`.
+   */
   readonly translatorAddress: string;
+  /** Long-lived TranslateStreams per model; round_robin puts each on the next replica, so match the replica count. @default 1 */
+  readonly translatorStreams?: number;
   readonly routes: readonly Route[];
   /** Batches being processed at once per route; also the consumer's MaxAckPending and pull size (the backpressure). @default 4 */
   readonly maxBatchesInFlight?: number;
@@ -68,6 +73,7 @@ export interface AdapterOptions {
 export interface AdapterConfig {
   readonly natsServers: string[];
   readonly translatorAddress: string;
+  readonly translatorStreams: number;
   readonly routes: readonly Route[];
   readonly maxBatchesInFlight: number;
   readonly ackWaitMs: number;
@@ -91,6 +97,10 @@ export const jsonLineLogger: Logger = (event, fields = {}) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'dataset-adapter', event, ...fields })}\n`);
 };
 
+const HOST_PORT = String.raw`[^:\s/,]+:\d+`;
+/** `host:port`, `dns:///host:port`, `dns://resolver:53/host:port`, `ipv4:a:port[,b:port]`. */
+const TRANSLATOR_TARGET = new RegExp(`^(?:(?:dns:(?://[^/\\s]*/)?)?${HOST_PORT}|ipv4:${HOST_PORT}(?:,${HOST_PORT})*)$`);
+
 /** Parses `DATASET=MODEL[@VERSION]`. Throws AdapterConfigError. */
 export function parseRoute(text: string): Route {
   const match = /^([^=]+)=(.+)$/.exec(text.trim());
@@ -102,8 +112,11 @@ export function parseRoute(text: string): Route {
 export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
   const natsServers = typeof options.natsServers === 'string' ? [options.natsServers] : [...options.natsServers];
   if (natsServers.length === 0) throw new AdapterConfigError('At least one NATS server URL is needed.', 'natsServers');
-  if (!/^[^:\s]+:\d+$/.test(options.translatorAddress)) {
-    throw new AdapterConfigError(`Translator address "${options.translatorAddress}" is not HOST:PORT.`, 'translatorAddress');
+  if (!TRANSLATOR_TARGET.test(options.translatorAddress)) {
+    throw new AdapterConfigError(
+      `Translator address "${options.translatorAddress}" is not HOST:PORT, dns:///HOST:PORT or ipv4:ADDR:PORT[,ADDR:PORT].`,
+      'translatorAddress',
+    );
   }
   if (options.routes.length === 0) throw new AdapterConfigError('At least one route DATASET=MODEL is needed.', 'routes');
   const seen = new Set<string>();
@@ -122,6 +135,7 @@ export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
   return {
     natsServers,
     translatorAddress: options.translatorAddress,
+    translatorStreams: positiveInt(options.translatorStreams ?? 1, 'translatorStreams'),
     routes: options.routes,
     maxBatchesInFlight: positiveInt(options.maxBatchesInFlight ?? 4, 'maxBatchesInFlight'),
     ackWaitMs,

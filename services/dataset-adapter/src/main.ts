@@ -12,6 +12,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const options: AdapterOptions = {
     natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
     translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',
+    translatorStreams: number('SIM2REAL_TRANSLATOR_STREAMS'),
     routes: (env.SIM2REAL_ROUTES ?? '').split(/[\s,]+/).filter(Boolean).map(parseRoute),
     maxBatchesInFlight: number('SIM2REAL_MAX_BATCHES_IN_FLIGHT'),
     ackWaitMs: number('SIM2REAL_ACK_WAIT_MS'),

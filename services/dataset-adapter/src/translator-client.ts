@@ -12,6 +12,8 @@ export interface TranslateStreamOptions {
   /** How long one request may wait for its response. */
   readonly requestTimeoutMs: number;
   readonly maxReceiveMessageBytes: number;
+  /** Streams opened per model; round_robin places each on the next replica, so use one per replica. */
+  readonly streamsPerModel: number;
 }
 
 /** One translation asked of the translator. */
@@ -112,13 +114,13 @@ class ModelStream {
 }
 
 /**
- * Translator client for the adapter: one long-lived TranslateStream per model, requests correlated by
+ * Translator client for the adapter: `streamsPerModel` long-lived TranslateStreams per model (used in turn), requests correlated by
  * request_id, a failed stream re-opened on the next request after a growing wait (requests in between
  * fail fast with TranslatorUnavailableError, so their batches are released for a later retry).
  */
 export class TranslateStreamClient {
   private readonly client: TranslatorClient;
-  private readonly streams = new Map<string, ModelStream>();
+  private readonly streams = new Map<string, { streams: ModelStream[]; next: number }>();
 
   constructor(
     address: string,
@@ -129,16 +131,22 @@ export class TranslateStreamClient {
       'grpc.max_send_message_length': -1,
       'grpc.initial_reconnect_backoff_ms': options.reconnectBaseDelayMs,
       'grpc.max_reconnect_backoff_ms': options.reconnectMaxDelayMs,
+      // A `dns:///` name of a headless Service resolves to every replica; round_robin spreads calls over them.
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     });
+    // Connect to every replica now: round_robin only picks READY ones, and the first streams would all land on
+    // whichever replica happened to connect first.
+    this.client.getChannel().getConnectivityState(true);
   }
 
   /** Translates the images; rejects with TranslationRefusedError (bad input) or TranslatorUnavailableError (retry later). */
   translate(call: TranslateCall): Promise<TranslateResponse__Output> {
-    let stream = this.streams.get(call.model);
-    if (!stream) {
-      stream = new ModelStream(this.client, this.options);
-      this.streams.set(call.model, stream);
+    let pool = this.streams.get(call.model);
+    if (!pool) {
+      pool = { streams: Array.from({ length: this.options.streamsPerModel }, () => new ModelStream(this.client, this.options)), next: 0 };
+      this.streams.set(call.model, pool);
     }
+    const stream = pool.streams[pool.next++ % pool.streams.length]!;
     const request: TranslateRequest = {
       requestId: call.requestId ?? randomUUID(),
       model: call.model,
@@ -149,7 +157,7 @@ export class TranslateStreamClient {
   }
 
   close(): void {
-    for (const stream of this.streams.values()) stream.close();
+    for (const pool of this.streams.values()) for (const stream of pool.streams) stream.close();
     this.streams.clear();
     this.client.close();
   }

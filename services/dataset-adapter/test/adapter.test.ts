@@ -150,3 +150,24 @@ void test('translator down: batches are nak-ed with growing delay, then dead-let
     await adapter.stop();
   }
 });
+
+void test('two translator replicas behind one target: round_robin spreads the streams over both', async () => {
+  await resetStreams();
+  const port = await freePort();
+  const replicas = await Promise.all(['127.0.0.1', '127.0.0.2'].map((host) => startRealTranslator({ registryDir: registry.registryDir, host, port })));
+  const { adapter } = await startAdapter({
+    natsServers: nats.url,
+    translatorAddress: `ipv4:127.0.0.1:${port},127.0.0.2:${port}`,
+    translatorStreams: 2,
+    maxBatchesInFlight: 4,
+  });
+  try {
+    await publishBatches(Array.from({ length: 12 }, (_, i) => makeBatch('digits', `rr${i}`)), { js: client.js, maxPayloadBytes: 1 << 20 });
+    await waitFor('12 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 12);
+    const answered = replicas.map((r) => r.answeredImages());
+    assert.ok(answered.every((n) => n > 0), `images per replica: ${answered.join(', ')}`);
+  } finally {
+    await adapter.stop();
+    await Promise.all(replicas.map((r) => r.kill()));
+  }
+});

@@ -43,9 +43,9 @@ export async function trainTinyRegistry(model: string, options: TranslationOptio
   return { registryDir, remove: () => rm(registryDir, { recursive: true, force: true }) };
 }
 
-/** A real translator server (`createTranslatorServer`) on 127.0.0.1 that can be killed and started again on its port. */
+/** A real translator server (`createTranslatorServer`) on 127.0.0.1 (or `host`) that can be killed and started again on its port. */
 export interface RealTranslator {
-  /** `127.0.0.1:PORT`, the same across restarts. */
+  /** `HOST:PORT`, the same across restarts. */
   readonly address: string;
   /** The running server (a new one after `restart()`). */
   readonly server: TranslatorServer;
@@ -57,13 +57,14 @@ export interface RealTranslator {
   restart(): Promise<void>;
 }
 
-export async function startRealTranslator(options: Omit<TranslatorServerOptions, 'host'> & { port?: number }): Promise<RealTranslator> {
+export async function startRealTranslator(options: TranslatorServerOptions): Promise<RealTranslator> {
+  const host = options.host ?? '127.0.0.1';
   let server: TranslatorServer | undefined;
   let port = options.port ?? 0;
   let answered = 0;
   const serve = async (): Promise<void> => {
     const s = createTranslatorServer(
-      { ...options, host: '127.0.0.1', port },
+      { ...options, host, port },
       {
         log: () => undefined,
         onBatch: (report) => {
@@ -76,7 +77,7 @@ export async function startRealTranslator(options: Omit<TranslatorServerOptions,
   };
   await serve();
   return {
-    address: `127.0.0.1:${port}`,
+    address: `${host}:${port}`,
     get server(): TranslatorServer {
       return server!;
     },

@@ -14,6 +14,11 @@ void test('routes parse and config validates with one sentence per mistake', () 
   assert.throws(() => resolveAdapterConfig({ ...base, routes: [{ dataset: 'a.b', model: 'm' }] }), /one subject token/);
   assert.throws(() => resolveAdapterConfig({ ...base, routes: [...base.routes, ...base.routes] }), /routed twice/);
   assert.throws(() => resolveAdapterConfig({ ...base, translatorAddress: 'nohost' }), /HOST:PORT/);
+  assert.throws(() => resolveAdapterConfig({ ...base, translatorAddress: 'dns:///nohost' }), /HOST:PORT/);
+  for (const target of ['dns:///translator.sim2real.svc.cluster.local:50051', 'dns://10.96.0.10:53/translator:50051', 'ipv4:127.0.0.1:1,127.0.0.2:1']) {
+    assert.equal(resolveAdapterConfig({ ...base, translatorAddress: target }).translatorAddress, target);
+  }
+  assert.equal(config.translatorStreams, 1);
   assert.throws(() => resolveAdapterConfig({ ...base, maxBatchesInFlight: 0 }), /positive integer/);
 });
 
