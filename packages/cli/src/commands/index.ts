@@ -5,7 +5,8 @@ import { serveCommand } from './serve.js';
 import { adaptCommand } from './adapt.js';
 import { publishCommand } from './publish.js';
 import { regressCommand } from './regress.js';
-import { benchFacesCommand, publishFacesCommand } from './faces.js';
+import { publishFacesCommand } from './publish-faces.js';
+import { benchFacesCommand } from './bench-faces.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand];

@@ -6,7 +6,7 @@ import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { NATS_OPTION, natsUrl, optionalInt, optionalString, requireString } from '../options.js';
 import { Progress } from '../progress.js';
-import { photosDir } from './faces.js';
+import { photosDir } from './face-translation.js';
 import { backendChoice } from './shared.js';
 
 const USAGE = `Usage: sim2real regress --dataset NAME [--test DIR] [options]

@@ -1,137 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
-import type { LabelledBatch } from '@sim2real/contracts';
-import { faceBatch, fitRegressor, resolveRegressorConfig, SampleStore, type Evaluation, type LabelledImage } from '@sim2real/face-regressor';
+import { fitRegressor, resolveRegressorConfig, SampleStore, type Evaluation, type LabelledImage } from '@sim2real/face-regressor';
 import { iterateFaces, loadBackgrounds, renderFace, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
-import { encodePng, fromModelOutput, imageSetFromImages, makeGrid, maskToGrey, toModelInput, type GreyImage, type RgbImage } from '@sim2real/imaging';
-import { startTelemetry } from '@sim2real/telemetry';
-import { initBackend, tf, type BackendInfo } from '@sim2real/tensor';
-import { loadTranslator, resolveTranslationConfig, train, type Translator } from '@sim2real/translation';
+import { encodePng, imageSetFromImages, makeGrid, type GreyImage, type RgbImage } from '@sim2real/imaging';
+import { initBackend, type BackendInfo } from '@sim2real/tensor';
+import { loadTranslator, train } from '@sim2real/translation';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { NATS_OPTION, natsUrl, optionalInt, optionalString, requireString, vggDir } from '../options.js';
+import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
+import { faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
 import { backendChoice } from './shared.js';
-
-/** `--photos`, then `SIM2REAL_PHOTOS_DIR`, then the shared photo folder beside the repository. */
-export function photosDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string {
-  return (
-    optionalString(options, 'photos') ??
-    (env.SIM2REAL_PHOTOS_DIR || fileURLToPath(new URL('../../../../../shared/data/photos', import.meta.url)))
-  );
-}
-
-const DATASET_TOKEN = /^[A-Za-z0-9_-]+$/;
-
-// ---------------------------------------------------------------- publish faces
-
-const PUBLISH_USAGE = `Usage: sim2real publish faces --count N --dataset NAME [--style sim|real] [options]
-
-Renders N synthetic faces (procedural 3D morphable model, 100 shape coefficients) and publishes
-them to NATS JetStream, subject sim2real.batches.synthetic.<NAME>, as LabelledBatch messages:
-PNG images, label = the coefficient vector. The same --seed renders the same faces (and batch
-ids), so publishing again stores nothing twice within the de-duplication window.
-
-Options:
-  --count N         faces to publish (required)
-  --dataset NAME    dataset name: letters, digits, "_" and "-" (required)
-  --style STYLE     sim (flat render) or real (photo-like stand-in)        [default: sim]
-  --batch N         faces per batch                                       [default: 32]
-  --size N          image width and height in pixels                      [default: 64]
-  --seed N          seed of the face set                                  [default: 0]
-  --photos DIR      backgrounds of real-style faces  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
-  --nats URL        NATS server                   [default: NATS_URL, then nats://127.0.0.1:4222]
-
-Example:
-  sim2real publish faces --count 2000 --dataset faces --batch 32
-`;
-
-export const publishFacesCommand: CommandSpec = {
-  name: 'publish faces',
-  summary: 'render synthetic faces and publish them to NATS with their 3DMM labels',
-  usage: PUBLISH_USAGE,
-  options: {
-    count: { type: 'string' },
-    dataset: { type: 'string' },
-    style: { type: 'string' },
-    batch: { type: 'string' },
-    size: { type: 'string' },
-    seed: { type: 'string' },
-    photos: { type: 'string' },
-    ...NATS_OPTION,
-  },
-  run: runPublishFaces,
-};
-
-function faceStyle(options: ParsedOptions, command: string): FaceStyle {
-  const style = optionalString(options, 'style') ?? 'sim';
-  if (style !== 'sim' && style !== 'real') throw new UsageError(`--style must be "sim" or "real", got "${style}".`, command);
-  return style;
-}
-
-async function* faceBatches(
-  faces: AsyncIterable<FaceSample>,
-  dataset: string,
-  batchSize: number,
-  attributes: Record<string, string>,
-): AsyncGenerator<LabelledBatch> {
-  let chunk: FaceSample[] = [];
-  let index = 0;
-  const build = (samples: FaceSample[]): Promise<LabelledBatch> =>
-    faceBatch(deterministicBatchId(dataset, samples.map((s) => s.id), index++), dataset, samples, attributes);
-  for await (const face of faces) {
-    chunk.push(face);
-    if (chunk.length === batchSize) {
-      yield await build(chunk);
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield await build(chunk);
-}
-
-async function runPublishFaces(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
-  const name = publishFacesCommand.name;
-  const count = optionalInt(options, 'count', name, { min: 1, max: 10_000_000 });
-  if (count === undefined) throw new UsageError('--count is required.', name);
-  const dataset = requireString(options, 'dataset', name);
-  if (!DATASET_TOKEN.test(dataset)) throw new UsageError(`--dataset must be letters, digits, "_" or "-", got "${dataset}".`, name);
-  const style = faceStyle(options, name);
-  const batchSize = optionalInt(options, 'batch', name, { min: 1, max: 10_000 }) ?? 32;
-  const size = optionalInt(options, 'size', name, { min: 8, max: 1024 }) ?? 64;
-  const seed = optionalInt(options, 'seed', name) ?? 0;
-  const backgrounds = style === 'real' ? await loadBackgrounds(photosDir(options, ctx.env)) : undefined;
-
-  const telemetry = startTelemetry({ serviceName: 'sim2real-publish', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
-  const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish-faces' });
-  try {
-    await provisionStreams(await jetstreamManager(nc), DEFAULT_STREAM_LIMITS, { update: false });
-    const progress = new Progress({ label: 'publish faces', total: count, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
-    let images = 0;
-    const faces = iterateFaces({ count, style, size, seed, backgrounds, signal: ctx.signal });
-    const attributes = { generator: '@sim2real/face-synth', style, seed: String(seed), size: String(size) };
-    const summary = await publishBatches(faceBatches(faces, dataset, batchSize, attributes), {
-      js: jetstream(nc),
-      maxPayloadBytes: nc.info?.max_payload ?? 1024 * 1024,
-      signal: ctx.signal,
-      onPublished: (batch) => {
-        images += batch.samples;
-        progress.update(images);
-      },
-    });
-    progress.finish();
-    ctx.stdout.write(`${JSON.stringify({ event: 'published', dataset, style, ...summary })}\n`);
-    return 0;
-  } finally {
-    await nc.drain().catch(() => nc.close());
-    await telemetry.shutdown();
-  }
-}
-
-// ---------------------------------------------------------------- bench faces
 
 const BENCH_USAGE = `Usage: sim2real bench faces --out DIR [--quick] [options]
 
@@ -224,22 +103,6 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
   };
 }
 
-/** The translator used by the bench: small enough to train in about 15 minutes on 2 cores at 64 px. */
-function translatorConfig(config: BenchConfig) {
-  return resolveTranslationConfig({
-    imageSize: config.size,
-    generatorWidth: 16,
-    residualBlocks: 3,
-    attentionWidth: 16,
-    discriminatorWidth: 16,
-    batchSize: 4,
-    steps: config.translatorSteps,
-    seed: config.seed + 1,
-    sampleEverySteps: Math.max(1, Math.floor(config.translatorSteps / 4)),
-    checkpointEverySteps: config.translatorSteps,
-  });
-}
-
 async function renderSet(
   label: string,
   options: { count: number; style: FaceStyle; size: number; seed: number; photosDir: string },
@@ -253,24 +116,6 @@ async function renderSet(
   }
   progress.finish();
   return faces;
-}
-
-/** G(x) and A(x) for every image, in chunks. */
-async function translateAll(translator: Translator, images: readonly RgbImage[], ctx: CommandContext): Promise<{ output: RgbImage[]; attention: GreyImage[] }> {
-  const progress = new Progress({ label: 'translate', total: images.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
-  const output: RgbImage[] = [];
-  const attention: GreyImage[] = [];
-  for (let start = 0; start < images.length; start += 32) {
-    ctx.signal.throwIfAborted();
-    const input = await toModelInput(images.slice(start, start + 32), translator.imageSize);
-    const result = translator.translate(input);
-    output.push(...fromModelOutput(result.output));
-    attention.push(...maskToGrey(result.attention));
-    tf.dispose([input, result.output, result.initial, result.attention]);
-    progress.update(output.length);
-  }
-  progress.finish();
-  return { output, attention };
 }
 
 const labelled = (faces: readonly FaceSample[], images?: readonly RgbImage[]): LabelledImage[] =>
@@ -311,7 +156,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   const translatorDir = config.translatorDir ?? path.join(outDir, 'translator');
   let degraded = false;
   if (config.translatorDir === undefined) {
-    const translation = translatorConfig(config);
+    const translation = faceTranslatorConfig({ size, steps: config.translatorSteps, seed: seed + 1 });
     await phase('translator_train_s', async () => {
       const progress = new Progress({ label: 'train translator', total: translation.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
       const result = await train({

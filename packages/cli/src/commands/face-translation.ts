@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { fromModelOutput, maskToGrey, toModelInput, type GreyImage, type RgbImage } from '@sim2real/imaging';
+import { tf } from '@sim2real/tensor';
+import { resolveTranslationConfig, type TranslationConfig, type Translator } from '@sim2real/translation';
+import type { CommandContext, ParsedOptions } from '../command.js';
+import { optionalString } from '../options.js';
+import { Progress } from '../progress.js';
+
+/** `--photos`, then `SIM2REAL_PHOTOS_DIR`, then the shared photo folder beside the repository. */
+export function photosDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string {
+  return (
+    optionalString(options, 'photos') ??
+    (env.SIM2REAL_PHOTOS_DIR || fileURLToPath(new URL('../../../../../shared/data/photos', import.meta.url)))
+  );
+}
+
+/** What the small sim → real face translator is sized by. */
+export interface FaceTranslatorOptions {
+  /** Image width and height in pixels. */
+  size: number;
+  /** Translation training steps. */
+  steps: number;
+  seed: number;
+}
+
+/** The small face translator (bench and demo): sized to train in about 15 minutes on 2 cores at 64 px. */
+export function faceTranslatorConfig(options: FaceTranslatorOptions): TranslationConfig {
+  return resolveTranslationConfig({
+    imageSize: options.size,
+    generatorWidth: 16,
+    residualBlocks: 3,
+    attentionWidth: 16,
+    discriminatorWidth: 16,
+    batchSize: 4,
+    steps: options.steps,
+    seed: options.seed,
+    sampleEverySteps: Math.max(1, Math.floor(options.steps / 4)),
+    checkpointEverySteps: options.steps,
+  });
+}
+
+/** G(x) and A(x) for every image, in chunks of 32. */
+export async function translateAll(
+  translator: Translator,
+  images: readonly RgbImage[],
+  ctx: CommandContext,
+): Promise<{ output: RgbImage[]; attention: GreyImage[] }> {
+  const progress = new Progress({ label: 'translate', total: images.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
+  const output: RgbImage[] = [];
+  const attention: GreyImage[] = [];
+  for (let start = 0; start < images.length; start += 32) {
+    ctx.signal.throwIfAborted();
+    const input = await toModelInput(images.slice(start, start + 32), translator.imageSize);
+    const result = translator.translate(input);
+    output.push(...fromModelOutput(result.output));
+    attention.push(...maskToGrey(result.attention));
+    tf.dispose([input, result.output, result.initial, result.attention]);
+    progress.update(output.length);
+  }
+  progress.finish();
+  return { output, attention };
+}
