@@ -15,8 +15,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { sim2realV1, type Image, type TranslateResponse__Output } from '@sim2real/contracts';
 import { tf } from '@sim2real/tensor';
-import { ADAPTED_STREAM, SYNTHETIC_STREAM, DEAD_STREAM, provisionStreams, publishBatches } from '../src/index.js';
-import { startNatsServer } from '../test/nats-server.js';
+import { ADAPTED_STREAM, SYNTHETIC_STREAM, DEAD_STREAM, provisionStreams, publishBatches, startNatsServer } from '../src/index.js';
 import { startRealTranslator, trainTinyRegistry, type RealTranslator } from '../test/real-translator.js';
 import { natsClient, startAdapter, streamCount, waitFor, makeBatch } from '../test/helpers.js';
 

@@ -62,3 +62,19 @@ export class PayloadTooLargeError extends Error {
     super(message);
   }
 }
+
+/** No `nats-server` binary to start a local server with. */
+export class NatsServerNotFoundError extends Error {
+  override readonly name = 'NatsServerNotFoundError';
+  constructor(
+    /** The folders searched (or the one path given). */
+    readonly searched: readonly string[],
+  ) {
+    super(`nats-server was not found (looked in ${searched.join(', ')}): install it with "apt-get install -y nats-server" or point NATS_SERVER_BIN at it.`);
+  }
+}
+
+/** A local nats-server that would not start. */
+export class NatsServerError extends Error {
+  override readonly name = 'NatsServerError';
+}

@@ -5,12 +5,16 @@ export type { AdapterConfig, AdapterOptions, Logger, OutputEncodingChoice, Route
 export {
   AdapterConfigError,
   BadBatchError,
+  NatsServerError,
+  NatsServerNotFoundError,
   PayloadTooLargeError,
   TranslationRefusedError,
   TranslatorUnavailableError,
 } from './errors.js';
 export type { DeadLetterKind } from './errors.js';
 export type { AdapterStats } from './metrics.js';
+export { freePort, locateNatsServer, natsServerVersion, startNatsServer } from './nats-server.js';
+export type { NatsServerHandle, NatsServerOptions } from './nats-server.js';
 export { DEFAULT_STREAM_LIMITS, provisionConsumer, provisionStreams } from './provision.js';
 export type { ConsumerSettings, StreamLimits } from './provision.js';
 export { deterministicBatchId, publishBatches, splitToFit } from './publish.js';

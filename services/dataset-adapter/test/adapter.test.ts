@@ -10,11 +10,13 @@ import {
   HEADER_MODEL,
   SYNTHETIC_STREAM,
   consumerName,
+  freePort,
   provisionStreams,
   publishBatches,
+  startNatsServer,
   syntheticSubject,
+  type NatsServerHandle,
 } from '@sim2real/dataset-adapter';
-import { freePort, startNatsServer, type NatsServerHandle } from './nats-server.js';
 import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
 

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeLabelledBatch } from '@sim2real/contracts';
-import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
-import { startNatsServer, type NatsServerHandle } from './nats-server.js';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, provisionStreams, publishBatches, startNatsServer, type NatsServerHandle } from '@sim2real/dataset-adapter';
 import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
 

@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpanKind } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTelemetry } from '@sim2real/telemetry';
-import { ADAPTED_STREAM, publishBatches } from '@sim2real/dataset-adapter';
-import { startNatsServer } from './nats-server.js';
+import { ADAPTED_STREAM, publishBatches, startNatsServer } from '@sim2real/dataset-adapter';
 import { startRealTranslator, trainTinyRegistry } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor } from './helpers.js';
 
-void test('producer → adapter consumer → translator client → republish share one trace with the right parents; the translator request span carries the same request id', async () => {
+void test('producer → adapter consumer → translator client → translator request → republish share one trace with the right parents', async () => {
   const exporter = new InMemorySpanExporter();
   const telemetry = startTelemetry({ serviceName: 'trace-test', exporter: 'none', spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const registry = await trainTinyRegistry('m');
@@ -19,13 +18,14 @@ void test('producer → adapter consumer → translator client → republish sha
   try {
     await publishBatches([makeBatch('digits', 'traced')], { js: client.js, maxPayloadBytes: 1 << 20 });
     await waitFor('adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1);
-    await waitFor('the translator request span', () => exporter.getFinishedSpans().some((s) => s.name === 'translate request'));
-    // The translator's SERVER span of the stream ends when the adapter closes the stream.
+    const isServer = (s: ReadableSpan): boolean => s.kind === SpanKind.SERVER && s.name === 'sim2real.v1.Translator/TranslateStream';
+    await waitFor('the translator request span', () => exporter.getFinishedSpans().some((s) => isServer(s) && s.attributes['sim2real.request_id'] !== undefined));
+    // The translator's SERVER span of the stream call ends when the adapter closes the stream.
     await adapter.stop();
-    await waitFor('the translator SERVER span', () => exporter.getFinishedSpans().some((s) => s.kind === SpanKind.SERVER));
+    await waitFor('the stream call span', () => exporter.getFinishedSpans().filter(isServer).length === 2);
     const spans = exporter.getFinishedSpans();
-    const find = (kind: SpanKind, name: string) => {
-      const found = spans.filter((s) => s.kind === kind && s.name === name);
+    const find = (kind: SpanKind, name: string, only: (s: ReadableSpan) => boolean = () => true) => {
+      const found = spans.filter((s) => s.kind === kind && s.name === name && only(s));
       assert.equal(found.length, 1, `${name}: ${found.length} spans`);
       return found[0]!;
     };
@@ -33,15 +33,15 @@ void test('producer → adapter consumer → translator client → republish sha
     const consumer = find(SpanKind.CONSUMER, 'process sim2real.batches.synthetic.digits');
     const rpc = find(SpanKind.CLIENT, 'sim2real.v1.Translator/TranslateStream');
     const republish = find(SpanKind.PRODUCER, 'publish sim2real.batches.adapted.digits');
-    const server = find(SpanKind.SERVER, 'sim2real.v1.Translator/TranslateStream');
-    const request = find(SpanKind.INTERNAL, 'translate request');
+    const call = find(SpanKind.SERVER, 'sim2real.v1.Translator/TranslateStream', (s) => s.attributes['sim2real.request_id'] === undefined);
+    const request = find(SpanKind.SERVER, 'sim2real.v1.Translator/TranslateStream', (s) => s.attributes['sim2real.request_id'] !== undefined);
     const traceId = producer.spanContext().traceId;
-    for (const span of [consumer, rpc, republish]) assert.equal(span.spanContext().traceId, traceId, span.name);
-    // One TranslateStream carries many batches, so the translator's spans cannot be children of each batch's
-    // client span (TranslateRequest has no trace-context field); the request id joins them instead.
-    assert.equal(request.parentSpanContext?.spanId, server.spanContext().spanId);
+    for (const span of [consumer, rpc, request, republish]) assert.equal(span.spanContext().traceId, traceId, span.name);
+    // One TranslateStream carries many batches: each request brings its client span's context in trace_context.
+    assert.equal(request.parentSpanContext?.spanId, rpc.spanContext().spanId);
+    assert.equal(request.links[0]?.context.spanId, call.spanContext().spanId);
+    assert.notEqual(call.spanContext().traceId, traceId);
     assert.equal(request.attributes['sim2real.request_id'], rpc.attributes['sim2real.request_id']);
-    assert.match(String(rpc.attributes['sim2real.request_id']), /^[0-9a-f-]{36}$/);
     assert.equal(producer.parentSpanContext, undefined);
     assert.equal(consumer.parentSpanContext?.spanId, producer.spanContext().spanId);
     assert.equal(rpc.parentSpanContext?.spanId, consumer.spanContext().spanId);

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { decodeLabelledBatch, encodeLabelledBatch } from '@sim2real/contracts';
-import { publishBatches } from '@sim2real/dataset-adapter';
+import { publishBatches, startNatsServer, type NatsServerHandle } from '@sim2real/dataset-adapter';
 import { generateFaceDataset, type FaceSample } from '@sim2real/face-synth';
 import { initBackend, tf } from '@sim2real/tensor';
 import {
@@ -24,7 +24,6 @@ import {
   resolveRegressorServiceConfig,
   samplesOfBatch,
 } from '@sim2real/face-regressor';
-import { startNatsServer, type NatsServerHandle } from './nats-server.js';
 
 const SIZE = 16;
 const tiny = resolveRegressorConfig({ imageSize: SIZE, outputs: 4, width: 4, batchSize: 8, learningRate: 0.01, replayCapacity: 64 });
@@ -112,7 +111,7 @@ void describe('consumer', () => {
     server = await startNatsServer();
   });
   after(async () => {
-    await server.stop();
+    await server.close();
   });
 
   void it('trains from published batches in the producer trace, evaluates and checkpoints', async () => {
