@@ -5,5 +5,5 @@ export { MNIST_SIDE, digitSplits, loadMnistDigits, mnistDigitCount } from './mni
 export type { DigitRange, DigitSample, DigitSplitCounts, LoadMnistOptions } from './mnist.js';
 export { makeMnistM } from './mnist-m.js';
 export type { MnistMOptions } from './mnist-m.js';
-export { createRandom, shuffleInPlace } from './random.js';
-export type { Random } from './random.js';
+export { trainDigitClassifier } from './digit-classifier.js';
+export type { DigitClassifier, DigitClassifierOptions } from './digit-classifier.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeImage, listImageFiles, resizeImage, type RgbImage } from '@sim2real/imaging';
 import { DatasetOptionError } from './errors.js';
 import type { DigitSample } from './mnist.js';
-import { createRandom, type Random } from './random.js';
+import { SeededRandom } from '@sim2real/random';
 
 export interface MnistMOptions {
   /** Folder of natural photos (PNG/JPEG, colour or grey), e.g. `../shared/data/photos`, resolved by the caller. */
@@ -32,7 +32,7 @@ async function loadPhotos(photosDir: string, size: number, maxPixels: number | u
 }
 
 /** |crop − digit| per channel over a random size × size crop of a random photo (Ganin et al. 2016, MNIST-M). */
-function blend(digit: RgbImage, photos: readonly RgbImage[], random: Random): RgbImage {
+function blend(digit: RgbImage, photos: readonly RgbImage[], random: SeededRandom): RgbImage {
   const photo = photos[random.int(photos.length)]!;
   const size = digit.width;
   const left = random.int(photo.width - size + 1);
@@ -55,7 +55,7 @@ export async function makeMnistM(digits: readonly DigitSample[], options: MnistM
   const { photosDir, seed = 0, size = 32, maxPixels, signal } = options;
   if (!Number.isSafeInteger(size) || size < 1) throw new DatasetOptionError(`size must be a positive integer, got ${size}.`);
   const photos = await loadPhotos(photosDir, size, maxPixels, signal);
-  const random = createRandom(seed);
+  const random = new SeededRandom(seed);
   const out: DigitSample[] = [];
   for (const digit of digits) {
     signal?.throwIfAborted();

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { resizeImage, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { DatasetOptionError } from './errors.js';
-import { createRandom, shuffleInPlace } from './random.js';
+import { SeededRandom, shuffleInPlace } from '@sim2real/random';
 
 /** One digit with its class. */
 export interface DigitSample {
@@ -94,7 +94,7 @@ export async function loadMnistDigits(options: LoadMnistOptions = {}): Promise<D
   if (offset + count > total) {
     throw new DatasetOptionError(`MNIST has ${total} digits; offset ${offset} + count ${count} goes past the end.`);
   }
-  const order = shuffleInPlace(Array.from({ length: total }, (_, i) => i), createRandom(seed));
+  const order = shuffleInPlace(Array.from({ length: total }, (_, i) => i), new SeededRandom(seed));
   const samples: DigitSample[] = [];
   for (const index of order.slice(offset, offset + count)) {
     const { label, image } = digitAt(index);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { encodePng } from '@sim2real/imaging';
-import { DatasetOptionError, createRandom, digitSplits, loadMnistDigits, makeMnistM, mnistDigitCount, shuffleInPlace, type DigitSample } from '../src/index.js';
+import { DatasetOptionError, digitSplits, loadMnistDigits, makeMnistM, mnistDigitCount, type DigitSample } from '../src/index.js';
 
 const SHARED_PHOTOS = fileURLToPath(new URL('../../../../shared/data/photos', import.meta.url));
 let uniformDir: string;
@@ -29,22 +29,6 @@ function isGreyRgb(sample: DigitSample): boolean {
   for (let i = 0; i < data.length; i += 3) if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) return false;
   return true;
 }
-
-void describe('random', () => {
-  void it('mulberry32 is deterministic by seed, in [0, 1), and shuffles are permutations', () => {
-    const a = createRandom(42);
-    const b = createRandom(42);
-    const first = Array.from({ length: 1000 }, () => a.next());
-    assert.deepEqual(Array.from({ length: 1000 }, () => b.next()), first);
-    assert.notDeepEqual(Array.from({ length: 5 }, () => createRandom(43).next()), first.slice(0, 5));
-    assert.ok(first.every((v) => v >= 0 && v < 1));
-    const mean = first.reduce((s, v) => s + v, 0) / first.length;
-    assert.ok(Math.abs(mean - 0.5) < 0.05, `mean ${mean}`);
-    const shuffled = shuffleInPlace(Array.from({ length: 50 }, (_, i) => i), createRandom(1));
-    assert.deepEqual([...shuffled].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
-    assert.notDeepEqual(shuffled, Array.from({ length: 50 }, (_, i) => i));
-  });
-});
 
 void describe('loadMnistDigits', () => {
   void it('loads 10 000 packaged digits as grey-valued RGB at 32 × 32 by default', async () => {

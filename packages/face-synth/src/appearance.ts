@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { SeededRandom } from '@sim2real/random';
 import { valueNoise3 } from './random.js';
 
 export type Rgb = [number, number, number];
@@ -76,7 +76,7 @@ const IRIS: readonly Rgb[] = [
 ];
 
 /** A `real` face: skin tone, hair and eye colour drawn per face, textured, with highlights. */
-export function realPalette(rng: Rng): Palette {
+export function realPalette(rng: SeededRandom): Palette {
   const t = rng.next();
   const skin = mix(SKIN_LIGHT, SKIN_DARK, t);
   const flush = rng.uniform(0.95, 1.08);

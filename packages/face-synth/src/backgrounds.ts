@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeImage, listImageFiles, type RgbImage } from '@sim2real/imaging';
 import { BackgroundsError } from './errors.js';
-import { valueNoise3, type Rng } from './random.js';
+import type { SeededRandom } from '@sim2real/random';
+import { valueNoise3 } from './random.js';
 
 /** Decoded photos that `real`-style faces are composited over. */
 export interface BackgroundSet {
@@ -34,7 +35,7 @@ export async function loadBackgrounds(dir: string): Promise<BackgroundSet> {
  * Fills `out` (size × size × 3, values in [0, 1]) with a random crop of a random photo: crop side 35–100 % of the
  * photo's shorter side, possibly mirrored, bilinear.
  */
-export function paintPhotoCrop(backgrounds: BackgroundSet, rng: Rng, size: number, out: Float32Array): void {
+export function paintPhotoCrop(backgrounds: BackgroundSet, rng: SeededRandom, size: number, out: Float32Array): void {
   const photo = backgrounds.photos[rng.int(backgrounds.photos.length)]!;
   const side = Math.min(photo.width, photo.height) * rng.uniform(0.35, 1);
   const x0 = rng.uniform(0, photo.width - side);
@@ -65,7 +66,7 @@ export function paintPhotoCrop(backgrounds: BackgroundSet, rng: Rng, size: numbe
 }
 
 /** Fills `out` with smooth coloured clutter: the `real` background when no photo folder is given. */
-export function paintClutter(rng: Rng, size: number, out: Float32Array): void {
+export function paintClutter(rng: SeededRandom, size: number, out: Float32Array): void {
   const seed = rng.int(2 ** 31);
   const frequency = rng.uniform(3, 10) / size;
   const base = [rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)];

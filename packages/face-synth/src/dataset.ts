@@ -4,7 +4,7 @@ import { encodePng, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { loadBackgrounds, type BackgroundSet } from './backgrounds.js';
 import { FaceSynthConfigError } from './errors.js';
 import { createFaceModel, type FaceModelOptions } from './model.js';
-import { mixSeed } from './random.js';
+import { mixSeed } from '@sim2real/random';
 import { renderFace, type FaceStyle } from './render.js';
 import { sampleFace, type FaceParams, type SampleFaceOptions } from './scene.js';
 

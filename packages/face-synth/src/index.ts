@@ -11,5 +11,3 @@ export { generateFaceDataset, iterateFaces, writeFaceDataset } from './dataset.j
 export type { FaceDatasetOptions, FaceSample } from './dataset.js';
 export { rasterize } from './rasterize.js';
 export type { RasterInput, RasterOutput } from './rasterize.js';
-export { createRng, mixSeed } from './random.js';
-export type { Rng } from './random.js';

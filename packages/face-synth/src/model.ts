@@ -1,5 +1,5 @@
 import { FaceSynthConfigError } from './errors.js';
-import { createRng, mixSeed } from './random.js';
+import { SeededRandom, mixSeed } from '@sim2real/random';
 
 /** Options of the procedural morphable model; every face of one model shares mesh and components. */
 export interface FaceModelOptions {
@@ -184,7 +184,7 @@ function shapeComponents(
 ): { components: Float32Array; sigmas: Float32Array } {
   const n = directions.length;
   const vertexCount = n / 3;
-  const rng = createRng(mixSeed(options.seed, 0x3d));
+  const rng = SeededRandom.fromSeeds(mixSeed(options.seed, 0x3d));
   const rigid: Float64Array[] = [];
   for (let axis = 0; axis < 3; axis++) {
     const translation = new Float64Array(n);
@@ -225,7 +225,7 @@ function randomField(
   directions: Float32Array,
   frequency: number,
   terms: number,
-  rng: ReturnType<typeof createRng>,
+  rng: SeededRandom,
 ): Float64Array {
   const n = directions.length;
   const field = new Float64Array(n);

@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { SeededRandom } from '@sim2real/random';
 
 /** Averages factor × factor blocks of a (size·factor)² × channels float image. */
 export function downsample(src: Float32Array, size: number, factor: number, channels: number): Float32Array {
@@ -52,7 +52,7 @@ export function gaussianBlur(img: Float32Array, size: number, sigmaPx: number): 
 }
 
 /** A camera's finish: white balance and contrast shifts, vignetting, then sensor noise. In place. */
-export function cameraFinish(img: Float32Array, size: number, rng: Rng): void {
+export function cameraFinish(img: Float32Array, size: number, rng: SeededRandom): void {
   const gains = [rng.uniform(0.88, 1.12), rng.uniform(0.92, 1.08), rng.uniform(0.85, 1.15)];
   const contrast = rng.uniform(0.85, 1.2);
   const brightness = rng.uniform(-0.06, 0.06);

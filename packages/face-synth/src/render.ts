@@ -4,7 +4,7 @@ import { paintClutter, paintPhotoCrop, type BackgroundSet } from './backgrounds.
 import { FaceSynthConfigError } from './errors.js';
 import { createFaceModel, shapeVertices, type FaceModel } from './model.js';
 import { cameraFinish, downsample, gaussianBlur, toBytes } from './post.js';
-import { createRng, mixSeed, type Rng } from './random.js';
+import { SeededRandom, mixSeed } from '@sim2real/random';
 import { rasterize } from './rasterize.js';
 import { lightDirection, poseMatrix, type Framing, type Lighting, type Pose } from './scene.js';
 
@@ -70,7 +70,7 @@ export async function renderFace(options: RenderFaceOptions): Promise<RenderedFa
     attributeCount: ATTRIBUTES,
   });
 
-  const rng = createRng(mixSeed(options.seed ?? 0, 0x5eed));
+  const rng = SeededRandom.fromSeeds(mixSeed(options.seed ?? 0, 0x5eed));
   const colour = new Float32Array(big * big * 3);
   if (options.style === 'sim') {
     for (let p = 0; p < big * big; p++) colour.set(SIM_BACKGROUND, 3 * p);
@@ -165,7 +165,7 @@ const simLight: LightModel = (out, albedo, n, _view, light, lighting) => {
 };
 
 /** Wrapped diffuse (soft skin), tinted key and ambient light, Blinn–Phong highlights. */
-function realLight(rng: Rng): LightModel {
+function realLight(rng: SeededRandom): LightModel {
   const warm = rng.uniform(-0.12, 0.12);
   const key = [1 + warm, 1, 1 - warm];
   const sky = [rng.uniform(0.85, 1), rng.uniform(0.9, 1), rng.uniform(0.95, 1.15)];

@@ -1,5 +1,5 @@
 import { FaceSynthConfigError } from './errors.js';
-import { createRng, mixSeed } from './random.js';
+import { SeededRandom, mixSeed } from '@sim2real/random';
 
 /** Head rotation in degrees (applied roll ∘ pitch ∘ yaw). Not part of the label: a nuisance, as in real photos. */
 export interface Pose {
@@ -76,7 +76,7 @@ export function sampleFace(seed: number, options: SampleFaceOptions = {}): FaceP
       throw new FaceSynthConfigError(`${name} must be a non-negative number, got ${o[name]}.`, name);
     }
   }
-  const rng = createRng(mixSeed(seed, 0xface));
+  const rng = SeededRandom.fromSeeds(mixSeed(seed, 0xface));
   const coefficients = new Float32Array(o.components);
   for (let k = 0; k < o.components; k++) coefficients[k] = rng.normal();
   const symmetric = (max: number): number => rng.uniform(-max, max);

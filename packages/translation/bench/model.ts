@@ -17,7 +17,7 @@ import { buildAttention } from '../src/networks/attention.js';
 import { buildDiscriminator } from '../src/networks/discriminator.js';
 import { buildGenerator } from '../src/networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, loadVggWeights } from '../src/networks/vgg.js';
-import { SeededRandom } from '../src/random.js';
+import { SeededRandom } from '@sim2real/random';
 import { type Networks, discriminatorVariables, generate, generatorVariables, trainStep } from '../src/train-step.js';
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 import { tf } from '@sim2real/tensor';
-import type { SeededRandom } from './random.js';
+import type { SeededRandom } from '@sim2real/random';
 
 /**
  * History of generated images for the discriminator (Shrivastava et al. 2017; the paper keeps 50).

@@ -9,7 +9,7 @@ import { buildAttention } from '../src/networks/attention.js';
 import { buildDiscriminator } from '../src/networks/discriminator.js';
 import { buildGenerator } from '../src/networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from '../src/networks/vgg.js';
-import { SeededRandom } from '../src/random.js';
+import { SeededRandom } from '@sim2real/random';
 import { type Networks, generate } from '../src/train-step.js';
 import { writeCheckpointParts } from '../src/trainer-state.js';
 import { VGG_DIR, setupBackend, tempDir, tinyConfig } from './helpers.js';

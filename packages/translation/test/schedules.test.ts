@@ -4,7 +4,8 @@ import { tf } from '@sim2real/tensor';
 import { HistoryPool } from '../src/history-pool.js';
 import { LambdaSchedule } from '../src/index.js';
 import { learningRateAt } from '../src/lr-schedule.js';
-import { EpochSampler, SeededRandom } from '../src/random.js';
+import { SeededRandom } from '@sim2real/random';
+import { EpochSampler } from '../src/epoch-sampler.js';
 
 const lambdaConfig = { threshold: 1, step: 0.5, intervalSteps: 2, max: 10 };
 

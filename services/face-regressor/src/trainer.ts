@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@sim2real/face-synth';
+import { SeededRandom } from '@sim2real/random';
 import { tf } from '@sim2real/tensor';
 import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import type { RegressorConfig } from './config.js';
@@ -25,7 +25,7 @@ export class RegressorTrainer {
   #step: number;
   #samplesSeen: number;
   #lastEvalMse: number | undefined;
-  readonly #rng: Rng;
+  readonly #rng: SeededRandom;
 
   private constructor(config: RegressorConfig, model: tf.LayersModel, state?: CheckpointState) {
     this.config = config;
@@ -35,7 +35,7 @@ export class RegressorTrainer {
     this.#step = state?.step ?? 0;
     this.#samplesSeen = state?.samplesSeen ?? 0;
     this.#lastEvalMse = state?.lastEvalMse;
-    this.#rng = createRng(config.seed * 7919 + this.#step);
+    this.#rng = SeededRandom.fromSeeds(config.seed * 7919 + this.#step);
   }
 
   /** A fresh network, or the one in `resumeFrom` when that folder holds a checkpoint (optimizer moments restart). */
