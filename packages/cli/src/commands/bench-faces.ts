@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fitRegressor, resolveRegressorConfig, SampleStore, type Evaluation, type LabelledImage } from '@sim2real/face-regressor';
-import { iterateFaces, loadBackgrounds, renderFace, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
-import { encodePng, imageSetFromImages, makeGrid, type GreyImage, type RgbImage } from '@sim2real/imaging';
+import { iterateFaces, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
+import { encodePng, imageSetFromImages, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { initBackend, type BackendInfo } from '@sim2real/tensor';
 import { loadTranslator, train } from '@sim2real/translation';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
-import { faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
+import { faceStrip, faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
 import { backendChoice } from './shared.js';
 
 const BENCH_USAGE = `Usage: sim2real bench faces --out DIR [--quick] [options]
@@ -209,7 +209,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   });
 
   const stripFile = path.join(outDir, 'strip.png');
-  await writeFile(stripFile, await encodePng(await strip(sim, translated, config)));
+  await writeFile(stripFile, await encodePng(await faceStrip(sim, translated, config)));
   const mse = (rowName: Row['name']): number => rows.find((r) => r.name === rowName)!.evaluation.mse;
   const [baseline, adapted, oracle] = [mse('baseline'), mse('adapted'), mse('oracle')];
   const results = {
@@ -237,16 +237,4 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   ctx.stdout.write(`baseline/oracle = ${results.baseline_over_oracle.toFixed(2)} (goal ≥ 1.30); gap closed by ours = ${(100 * results.gap_closed).toFixed(0)} % (goal ≥ 50 %)\n`);
   ctx.stdout.write(`results: ${path.join(outDir, 'results.json')}\nstrip:   ${stripFile}\n`);
   return 0;
-}
-
-/** Rows of sim | translated | attention | the real-style render of the same face. */
-async function strip(sim: readonly FaceSample[], translated: { output: RgbImage[]; attention: GreyImage[] }, config: BenchConfig): Promise<RgbImage> {
-  const backgrounds = await loadBackgrounds(config.photosDir);
-  const rows: (RgbImage | GreyImage)[][] = [];
-  for (let i = 0; i < Math.min(6, sim.length); i++) {
-    const face = sim[i]!;
-    const twin = await renderFace({ ...face.params, style: 'real', size: config.size, seed: face.params.seed, backgrounds });
-    rows.push([face.image, translated.output[i]!, translated.attention[i]!, twin.image]);
-  }
-  return makeGrid(rows, { cellSize: Math.max(64, config.size), gap: 2 });
 }

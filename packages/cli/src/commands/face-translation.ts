@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { fromModelOutput, maskToGrey, toModelInput, type GreyImage, type RgbImage } from '@sim2real/imaging';
+import { loadBackgrounds, renderFace, type FaceSample } from '@sim2real/face-synth';
+import { fromModelOutput, makeGrid, maskToGrey, toModelInput, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { tf } from '@sim2real/tensor';
 import { resolveTranslationConfig, type TranslationConfig, type Translator } from '@sim2real/translation';
 import type { CommandContext, ParsedOptions } from '../command.js';
@@ -59,4 +60,20 @@ export async function translateAll(
   }
   progress.finish();
   return { output, attention };
+}
+
+/** Rows of sim | translated | attention | the real-style render of the same face. */
+export async function faceStrip(
+  sim: readonly FaceSample[],
+  translated: { output: readonly RgbImage[]; attention: readonly GreyImage[] },
+  config: { photosDir: string; size: number },
+): Promise<RgbImage> {
+  const backgrounds = await loadBackgrounds(config.photosDir);
+  const rows: (RgbImage | GreyImage)[][] = [];
+  for (let i = 0; i < Math.min(6, sim.length); i++) {
+    const face = sim[i]!;
+    const twin = await renderFace({ ...face.params, style: 'real', size: config.size, seed: face.params.seed, backgrounds });
+    rows.push([face.image, translated.output[i]!, translated.attention[i]!, twin.image]);
+  }
+  return makeGrid(rows, { cellSize: Math.max(64, config.size), gap: 2 });
 }

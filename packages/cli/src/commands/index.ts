@@ -7,6 +7,7 @@ import { publishCommand } from './publish.js';
 import { regressCommand } from './regress.js';
 import { publishFacesCommand } from './publish-faces.js';
 import { benchFacesCommand } from './bench-faces.js';
+import { demoCommand } from './demo.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, demoCommand];

@@ -27,6 +27,7 @@ Options:
   --eval-every N          steps between evaluations                             [default: 100]
   --checkpoint-every N    steps between checkpoints                             [default: 200]
   --max-batches N         stop after N batches (0: never)                       [default: 0]
+  --steps-per-batch N     optimiser steps per batch (0: one pass over its samples) [default: 0]
   --size N                network input size (multiple of 16)                   [default: 64]
   --outputs N             coefficients regressed                                [default: 100]
   --photos DIR            backgrounds of rendered test faces [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
@@ -50,6 +51,7 @@ export const regressCommand: CommandSpec = {
     'eval-every': { type: 'string' },
     'checkpoint-every': { type: 'string' },
     'max-batches': { type: 'string' },
+    'steps-per-batch': { type: 'string' },
     size: { type: 'string' },
     outputs: { type: 'string' },
     photos: { type: 'string' },
@@ -74,6 +76,7 @@ async function runRegress(options: ParsedOptions, _positionals: string[], ctx: C
     evalEverySteps: optionalInt(options, 'eval-every', name, { min: 1 }),
     checkpointEverySteps: optionalInt(options, 'checkpoint-every', name, { min: 1 }),
     maxBatches,
+    stepsPerBatch: optionalInt(options, 'steps-per-batch', name, { max: 1000 }),
     regressor: {
       imageSize: optionalInt(options, 'size', name, { min: 16, max: 512 }),
       outputs: optionalInt(options, 'outputs', name, { min: 1, max: 10_000 }),

@@ -1,0 +1,293 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { ADAPTED_STREAM, DEAD_STREAM, adaptedSubject, deadSubject } from '@sim2real/dataset-adapter';
+import { createTranslatorClient, type TranslatorClient } from '@sim2real/translator';
+import { formatDuration } from '../progress.js';
+import { StatusBoard } from './board.js';
+import { ChildProcesses, type Child } from './children.js';
+import type { DemoConfig } from './config.js';
+import { cachedGenerator, faceSets, type FaceSetSpec, generatorConfig, generatorName, renderFaceSet, trainGenerator } from './generator.js';
+import { demoNats, type DemoNats } from './nats.js';
+import { writeSampleStrip } from './samples.js';
+import { Supervision } from './supervision.js';
+
+/** The stages, in the order they are shown. */
+export const STAGES = ['nats', 'translator', 'faces', 'generator', 'adapter', 'publish', 'regress-adapted', 'regress-sim', 'samples'] as const;
+type StageName = (typeof STAGES)[number];
+
+/** What a run measured and where it put things. */
+export interface DemoResult {
+  readonly runDir: string;
+  readonly dataset: string;
+  readonly model: string;
+  readonly generatorCached: boolean;
+  readonly natsUrl: string;
+  readonly localNats: boolean;
+  readonly testFaces: number;
+  readonly adaptedMse: number;
+  readonly simMse: number;
+  readonly samples: string;
+  readonly results: string;
+  readonly logs: string;
+  /** Every process the run started, by stage (all stopped when `runDemo` returns). */
+  readonly pids: Record<string, number>;
+  readonly wallTimeS: number;
+  readonly stageSeconds: Record<string, number>;
+}
+
+export interface DemoIo {
+  readonly stderr: NodeJS.WritableStream;
+  readonly interactive: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly signal: AbortSignal;
+  /** Extra flags for every tfjs-using child (`--backend NAME`). */
+  readonly backendArgs: readonly string[];
+}
+
+const jsonLine = (line: string): Record<string, unknown> | undefined => {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+};
+
+const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const fixed = (value: unknown, digits = 3): string => num(value)?.toFixed(digits) ?? '-';
+
+/** A promise resolved by the first line `match` accepts. */
+function lineWaiter<T>(match: (line: string) => T | undefined): { onLine: (line: string) => void; found: Promise<T> } {
+  let resolve!: (value: T) => void;
+  let done = false;
+  const found = new Promise<T>((r) => (resolve = r));
+  return {
+    found,
+    onLine: (line) => {
+      if (done) return;
+      const value = match(line);
+      if (value !== undefined) {
+        done = true;
+        resolve(value);
+      }
+    },
+  };
+}
+
+/**
+ * Runs the pipeline once: NATS, translator, faces, generator, adapter, two regressors, publisher, samples. Every
+ * process it starts is stopped before it returns or throws (pipeline order: producer, consumers, adapter,
+ * translator, then NATS).
+ */
+export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResult> {
+  const startedAt = performance.now();
+  const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const runDir = path.join(config.dataDir, 'runs', runId);
+  const logs = path.join(runDir, 'logs');
+  await mkdir(logs, { recursive: true });
+  const registry = path.join(config.dataDir, 'registry');
+  const dataset = `demo-${runId.toLowerCase()}`;
+  const board = new StatusBoard(STAGES, { stream: io.stderr, interactive: io.interactive });
+  const children = new ChildProcesses(logs, io.env);
+  const supervision = new Supervision(io.signal);
+  const pids: Record<string, number> = {};
+  const started: Partial<Record<StageName, Child>> = {};
+  let nats: DemoNats | undefined;
+  let client: TranslatorClient | undefined;
+  let monitor: NatsConnection | undefined;
+
+  const spawn = (stage: StageName, args: string[], onLine: (line: string) => void, mayFinish = false): Child => {
+    const child = children.spawn(stage, args, { onLine });
+    pids[stage] = child.pid;
+    started[stage] = child;
+    supervision.watch(child, { mayFinish });
+    return child;
+  };
+
+  try {
+    // NATS
+    board.set('nats', config.natsUrl ? `trying ${config.natsUrl}` : 'starting a local nats-server', 'running');
+    nats = await supervision.race(demoNats(config.natsUrl, io.env));
+    const natsUrl = nats.url;
+    if (nats.local?.pid !== undefined) {
+      pids.nats = nats.local.pid;
+      children.adopted.add(nats.local.pid);
+    }
+    board.set(
+      'nats',
+      nats.local ? `local nats-server ${nats.local.version} at ${natsUrl} (JetStream in ${nats.local.dir})${nats.note ? `; ${nats.note}` : ''}` : `using ${natsUrl}`,
+      'done',
+    );
+
+    // Translator (starts while the faces render)
+    board.set('translator', 'starting', 'running');
+    const listening = lineWaiter((line) => /translator listening on [^ ]*:(\d+) \(backend ([^,)]+)/.exec(line) ?? undefined);
+    spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--grace-ms', '5000', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
+    const translatorReady = listening.found.then(([, port, backend]) => {
+      board.set('translator', `serving 127.0.0.1:${port} (backend ${backend}, registry ${registry})`, 'done');
+      return `127.0.0.1:${port}`;
+    });
+
+    // Faces: the generator's training sets only when no trained generator is cached.
+    const sets = faceSets(config);
+    const modelName = generatorName(config);
+    let model = await cachedGenerator(registry, modelName);
+    const generatorCached = model !== undefined;
+    const toRender: [string, FaceSetSpec][] = generatorCached ? [['test', sets.test]] : [['sim', sets.sim], ['real', sets.real], ['test', sets.test]];
+    const counts: Record<string, string> = Object.fromEntries(toRender.map(([key, set]) => [key, `0/${set.count}`]));
+    const showFaces = (state?: 'done'): void => board.set('faces', Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(' · '), state ?? 'running');
+    showFaces();
+    const dirs: Record<string, string> = {};
+    for (const [key, set] of toRender) {
+      const rendered = await supervision.race(
+        renderFaceSet(config, set, (done) => {
+          counts[key] = `${done}/${set.count}`;
+          showFaces();
+        }, io.signal),
+      );
+      counts[key] = rendered.cached ? `${set.count} cached` : `${set.count}`;
+      dirs[key] = rendered.dir;
+    }
+    showFaces('done');
+    const testDir = dirs.test!;
+
+    const translatorAddress = await supervision.race(translatorReady);
+    client = createTranslatorClient(translatorAddress);
+
+    // Generator
+    if (model === undefined) {
+      board.set('generator', `training ${modelName} on the translator`, 'running');
+      const t0 = performance.now();
+      model = await supervision.race(
+        trainGenerator(
+          client,
+          { name: modelName, sourceDir: dirs.sim!, targetDir: dirs.real!, config: generatorConfig(config) },
+          (p) => {
+            const rate = p.step > 0 ? p.step / ((performance.now() - t0) / 1000) : 0;
+            const eta = rate > 0 ? ` ETA ${formatDuration((p.totalSteps - p.step) / rate)}` : '';
+            board.set('generator', `step ${p.step}/${p.totalSteps || config.generatorSteps} ${p.stage}${eta}${p.message ? ` · ${p.message}` : ''}`);
+          },
+          io.signal,
+        ),
+      );
+      board.set('generator', `trained ${model} (cached for the next run)`, 'done');
+    } else {
+      board.set('generator', `cached ${model}`, 'skipped');
+    }
+
+    // Consumers first, then the producer.
+    const totalBatches = Math.ceil(config.faces / config.batch);
+    board.set('adapter', 'starting', 'running');
+    const adapterStarted = lineWaiter((line) => (jsonLine(line)?.event === 'adapter.started' ? true : undefined));
+    spawn('adapter', ['adapt', '--translator', translatorAddress, '--route', `${dataset}=${model}`, '--nats', natsUrl], adapterStarted.onLine);
+
+    const regressors = (['adapted', 'sim'] as const).map((source) => {
+      const stage = `regress-${source}` as const;
+      board.set(stage, 'starting', 'running');
+      const ready = lineWaiter((line) => (jsonLine(line)?.event === 'regressor.started' ? true : undefined));
+      let mse: number | undefined;
+      let last: Record<string, unknown> = {};
+      const child = spawn(
+        stage,
+        [
+          'regress', '--dataset', dataset, '--source', source === 'sim' ? 'synthetic' : 'adapted', '--test', testDir,
+          '--max-batches', String(totalBatches), '--steps-per-batch', String(config.stepsPerBatch), '--size', String(config.size),
+          '--outputs', String(config.evalCoefficients), '--eval-every', String(Math.max(1, Math.ceil((totalBatches * config.stepsPerBatch) / 4))),
+          '--nats', natsUrl, ...io.backendArgs,
+        ],
+        (line) => {
+          ready.onLine(line);
+          const event = jsonLine(line);
+          if (event?.event === 'progress') last = event;
+          else if (event?.event === 'regressor.eval') mse = num(event.mse);
+          else if (event?.event === 'regress.done') mse = num(event.lastEvalMse) ?? mse;
+          else return;
+          board.set(stage, `batches ${num(last.done) ?? 0}/${totalBatches} · steps ${num(last.steps) ?? 0} · loss ${fixed(last.loss)} · test MSE ${fixed(mse)}`);
+        },
+        true,
+      );
+      return { stage, child, ready: ready.found, mse: () => mse };
+    });
+    await supervision.race(Promise.all([adapterStarted.found, ...regressors.map((r) => r.ready)]));
+    board.set('adapter', `routing ${dataset} → ${model}`);
+
+    board.set('publish', 'starting', 'running');
+    let published: Record<string, unknown> | undefined;
+    const publisher = spawn(
+      'publish',
+      ['publish', 'faces', '--count', String(config.faces), '--dataset', dataset, '--batch', String(config.batch), '--size', String(config.size), '--seed', String(sets.publishSeed), '--nats', natsUrl],
+      (line) => {
+        const event = jsonLine(line);
+        if (event?.event === 'progress') board.set('publish', `faces ${num(event.done) ?? 0}/${config.faces} · ${fixed(event.rate, 1)} img/s`);
+        else if (event?.event === 'published') published = event;
+      },
+      true,
+    );
+
+    // The adapter's progress is read from JetStream: adapted and dead-lettered batches of this run's dataset.
+    monitor = await connect({ servers: natsUrl, name: 'sim2real-demo-monitor' });
+    const jsm = await jetstreamManager(monitor);
+    const count = async (stream: string, subject: string): Promise<number> =>
+      (await jsm.streams.info(stream, { subjects_filter: subject }).catch(() => undefined))?.state.subjects?.[subject] ?? 0;
+    const poll = setInterval(() => {
+      void Promise.all([count(ADAPTED_STREAM, adaptedSubject(dataset)), count(DEAD_STREAM, deadSubject(dataset))]).then(([adapted, dead]) => {
+        if (board.state('adapter') !== 'running') return;
+        board.set('adapter', `batches adapted ${adapted}/${totalBatches}${dead > 0 ? ` · dead-lettered ${dead}` : ''} (${model})`, adapted + dead >= totalBatches ? 'done' : undefined);
+      });
+    }, 1000);
+    try {
+      await supervision.race(publisher.exited);
+      board.set('publish', `${num(published?.samples) ?? config.faces} faces in ${num(published?.batches) ?? totalBatches} batches`, 'done');
+      for (const r of regressors) {
+        await supervision.race(r.child.exited);
+        board.set(r.stage, `test MSE ${fixed(r.mse(), 4)}`, 'done');
+      }
+    } finally {
+      clearInterval(poll);
+    }
+
+    board.set('samples', 'translating 6 faces with attention', 'running');
+    const samples = await supervision.race(
+      writeSampleStrip(client, { model, seed: sets.publishSeed, size: config.size, photosDir: config.photosDir, file: path.join(runDir, 'samples.png'), signal: io.signal }),
+    );
+    board.set('samples', samples, 'done');
+
+    const [adaptedMse, simMse] = regressors.map((r) => r.mse());
+    if (adaptedMse === undefined || simMse === undefined) throw new Error(`A regressor reported no test MSE; see the logs in ${logs}.`);
+    const stageSeconds = Object.fromEntries(STAGES.map((s) => [s, board.seconds(s) ?? 0]));
+    const result: DemoResult = {
+      runDir,
+      dataset,
+      model,
+      generatorCached,
+      natsUrl,
+      localNats: nats.local !== undefined,
+      testFaces: sets.test.count,
+      adaptedMse,
+      simMse,
+      samples,
+      results: path.join(runDir, 'results.json'),
+      logs,
+      pids,
+      wallTimeS: Math.round((performance.now() - startedAt) / 100) / 10,
+      stageSeconds,
+    };
+    await writeFile(result.results, `${JSON.stringify({ ...result, config, published }, null, 2)}\n`);
+    return result;
+  } finally {
+    supervision.stopping();
+    board.close();
+    await monitor?.close().catch(() => undefined);
+    client?.close();
+    // Pipeline order: the producer, the consumers, the adapter, the translator, then NATS.
+    for (const group of [['publish'], ['regress-adapted', 'regress-sim'], ['adapter'], ['translator']] as const) {
+      const running = group.flatMap((stage) => started[stage] ?? []);
+      await Promise.all(running.map((child) => child.stop(child.name === 'translator' ? 15_000 : 30_000)));
+    }
+    await nats?.local?.close();
+    children.killAll();
+    children.dispose();
+  }
+}
