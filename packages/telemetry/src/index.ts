@@ -3,8 +3,8 @@ export type { Telemetry } from './setup.js';
 export { resolveTelemetryConfig } from './config.js';
 export type { TelemetryConfig, TelemetryExporter, TelemetryOptions } from './config.js';
 export { TelemetryConfigError } from './errors.js';
-export { metadataGetter, metadataSetter, natsHeadersGetter, natsHeadersSetter } from './propagation.js';
-export type { MetadataCarrier, NatsHeadersCarrier } from './propagation.js';
+export { fieldsGetter, fieldsSetter, metadataGetter, metadataSetter, natsHeadersGetter, natsHeadersSetter } from './propagation.js';
+export type { MetadataCarrier, NatsHeadersCarrier, TraceContextFields } from './propagation.js';
 export {
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -19,4 +19,4 @@ export {
   withProducerSpan,
   withRpcClientSpan,
 } from './messaging.js';
-export type { MessagingSpanInfo, RpcSpanInfo } from './messaging.js';
+export type { MessagingSpanInfo, RpcCarrier, RpcSpanInfo } from './messaging.js';

@@ -1,5 +1,13 @@
 import { SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { metadataSetter, natsHeadersGetter, natsHeadersSetter, type MetadataCarrier, type NatsHeadersCarrier } from './propagation.js';
+import {
+  fieldsSetter,
+  metadataSetter,
+  natsHeadersGetter,
+  natsHeadersSetter,
+  type MetadataCarrier,
+  type NatsHeadersCarrier,
+  type TraceContextFields,
+} from './propagation.js';
 
 // Messaging and RPC attribute names (semantic conventions, incubating: copied here as OpenTelemetry advises).
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
@@ -69,14 +77,21 @@ export interface RpcSpanInfo {
 }
 
 /**
- * Runs `fn` inside a CLIENT span `<service>/<method>` (child of the active context) after writing
- * its context into the call's gRPC `metadata`. Ends the span once. Without metadata (a request sent on a
- * long-lived stream opened earlier) the span still times the request on the client side.
+ * Where a client span's context travels to the server: the call's gRPC `metadata`, or, for a request sent on a
+ * long-lived stream opened earlier (whose metadata was sent once, for every request), the request message's own
+ * trace-context `fields`.
+ */
+export type RpcCarrier = { readonly metadata: MetadataCarrier } | { readonly fields: TraceContextFields };
+
+/**
+ * Runs `fn` inside a CLIENT span `<service>/<method>` (child of the active context) after writing its context
+ * into `carrier`, so the server's span can be its child. Ends the span once. Without a carrier the span only
+ * times the call on the client side.
  */
 export async function withRpcClientSpan<T>(
   tracer: Tracer,
   info: RpcSpanInfo,
-  metadata: MetadataCarrier | undefined,
+  carrier: RpcCarrier | undefined,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const span = tracer.startSpan(`${info.service}/${info.method}`, {
@@ -84,7 +99,8 @@ export async function withRpcClientSpan<T>(
     attributes: { [ATTR_RPC_SYSTEM]: 'grpc', [ATTR_RPC_SERVICE]: info.service, [ATTR_RPC_METHOD]: info.method, ...info.attributes },
   });
   const ctx = trace.setSpan(context.active(), span);
-  if (metadata) propagation.inject(ctx, metadata, metadataSetter);
+  if (carrier && 'metadata' in carrier) propagation.inject(ctx, carrier.metadata, metadataSetter);
+  else if (carrier) propagation.inject(ctx, carrier.fields, fieldsSetter);
   return runInSpan(span, ctx, fn);
 }
 

@@ -14,6 +14,9 @@ export interface NatsHeadersCarrier {
   keys(): string[];
 }
 
+/** A message's own trace-context map (proto `map<string, string>`, e.g. `TranslateRequest.trace_context`). */
+export type TraceContextFields = Record<string, string>;
+
 /** Writes propagation fields into grpc-js Metadata (`propagation.inject(ctx, metadata, metadataSetter)`). */
 export const metadataSetter: TextMapSetter<MetadataCarrier> = {
   set(carrier, key, value) {
@@ -45,4 +48,17 @@ export const natsHeadersGetter: TextMapGetter<NatsHeadersCarrier | undefined> = 
     const name = carrier.keys().find((k) => k.toLowerCase() === key.toLowerCase());
     return name === undefined ? undefined : carrier.get(name) || undefined;
   },
+};
+
+/** Writes propagation fields into a message's trace-context map. */
+export const fieldsSetter: TextMapSetter<TraceContextFields> = {
+  set(carrier, key, value) {
+    carrier[key] = value;
+  },
+};
+
+/** Reads propagation fields from a message's trace-context map (absent or empty map = no context). */
+export const fieldsGetter: TextMapGetter<TraceContextFields | undefined> = {
+  keys: (carrier) => Object.keys(carrier ?? {}),
+  get: (carrier, key) => carrier?.[key] || undefined,
 };

@@ -6,6 +6,7 @@ import { Metadata } from '@grpc/grpc-js';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import {
   TelemetryConfigError,
+  fieldsGetter,
   metadataGetter,
   natsHeadersGetter,
   resolveTelemetryConfig,
@@ -39,7 +40,7 @@ void test('producer → consumer → rpc client spans share a trace with the rig
 
     const metadata = new Metadata();
     await withConsumerSpan(tracer, { destination: 'sim2real.batches.synthetic.d', messageId: 'b1' }, hdrs, () =>
-      withRpcClientSpan(tracer, { service: 'sim2real.v1.Translator', method: 'TranslateStream' }, metadata, async () => {}),
+      withRpcClientSpan(tracer, { service: 'sim2real.v1.Translator', method: 'Translate' }, { metadata }, async () => {}),
     );
     const [producer, client, consumer] = exporter.getFinishedSpans();
     assert.equal(exporter.getFinishedSpans().length, 3);
@@ -59,6 +60,25 @@ void test('producer → consumer → rpc client spans share a trace with the rig
     // The server side reads the client span's context back from the metadata.
     const remote = trace.getSpanContext(propagation.extract(context.active(), metadata, metadataGetter));
     assert.equal(remote?.spanId, client!.spanContext().spanId);
+  } finally {
+    await shutdown();
+  }
+});
+
+void test('a request on a stream carries its client span context in its own trace-context fields', async () => {
+  const { exporter, shutdown } = start();
+  try {
+    const tracer = trace.getTracer('test');
+    const fields: Record<string, string> = {};
+    await withRpcClientSpan(tracer, { service: 'sim2real.v1.Translator', method: 'TranslateStream' }, { fields }, async () => {});
+    const [client] = exporter.getFinishedSpans();
+    assert.deepEqual(Object.keys(fields), ['traceparent']);
+    assert.equal(fields.traceparent, `00-${client!.spanContext().traceId}-${client!.spanContext().spanId}-01`);
+    const remote = trace.getSpanContext(propagation.extract(context.active(), fields, fieldsGetter));
+    assert.equal(remote?.spanId, client!.spanContext().spanId);
+    assert.equal(remote?.isRemote, true);
+    assert.equal(trace.getSpanContext(propagation.extract(context.active(), {}, fieldsGetter)), undefined);
+    assert.equal(trace.getSpanContext(propagation.extract(context.active(), undefined, fieldsGetter)), undefined);
   } finally {
     await shutdown();
   }

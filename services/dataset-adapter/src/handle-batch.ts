@@ -53,19 +53,21 @@ export async function handleBatch(msg: JsMsg, ctx: BatchContext): Promise<BatchO
     try {
       const batch = validateBatch(msg.data, route.dataset);
       span.setAttribute('sim2real.batch.size', batch.samples.length);
-      // The stream is shared by batches, so its metadata cannot carry each batch's trace context (TranslateRequest
-      // has no field for it): the request id, set on both sides' spans, is what joins them.
+      // The stream is shared by batches, so each request carries its own trace context (TranslateRequest.trace_context):
+      // the translator's span of this request is a child of this client span.
       const requestId = randomUUID();
+      const traceContext: Record<string, string> = {};
       const response = await withRpcClientSpan(
         tracer,
         { service: 'sim2real.v1.Translator', method: 'TranslateStream', attributes: { 'sim2real.model': route.model, 'sim2real.request_id': requestId } },
-        undefined,
+        { fields: traceContext },
         () =>
           ctx.translator.translate({
             requestId,
             model: route.model,
             images: batch.samples.map((s) => s.image!),
             outputEncoding: outputEncodingFor(batch, config.outputEncoding),
+            traceContext,
             signal: ctx.stopSignal,
           }),
       );

@@ -24,6 +24,8 @@ export interface TranslateCall {
   readonly model: string;
   readonly images: readonly Image[];
   readonly outputEncoding: Image['encoding'];
+  /** W3C trace context of the caller's span, sent in the request (the stream's metadata is shared by every request). @default {} */
+  readonly traceContext?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
 }
 
@@ -152,6 +154,7 @@ export class TranslateStreamClient {
       model: call.model,
       images: [...call.images],
       outputEncoding: call.outputEncoding,
+      traceContext: { ...call.traceContext },
     };
     return stream.translate(request, call.signal);
   }

@@ -1,6 +1,6 @@
-import { SpanKind, SpanStatusCode, context, metrics, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, metrics, propagation, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { metadataGetter } from '@sim2real/telemetry';
+import { fieldsGetter, metadataGetter, type TraceContextFields } from '@sim2real/telemetry';
 import { status } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
 
@@ -56,9 +56,23 @@ export class ServerTelemetry {
     return { span, context: trace.setSpan(parent, span) };
   }
 
-  /** An INTERNAL span for one request of a TranslateStream, under the stream's SERVER span. */
-  startRequest(parent: Context, requestId: string): Span {
-    return this.#tracer.startSpan('translate request', { kind: SpanKind.INTERNAL, attributes: { 'sim2real.request_id': requestId } }, parent);
+  /**
+   * The SERVER span of one request of a TranslateStream: a child of the client span whose context the request
+   * carries in `trace_context` (linked to the stream's span), or of the stream's span when it carries none.
+   */
+  startRequest(stream: Context, requestId: string, traceContext: TraceContextFields): Span {
+    const remote = propagation.extract(ROOT_CONTEXT, traceContext, fieldsGetter);
+    const fromRequest = trace.getSpanContext(remote) !== undefined;
+    const streamSpan = trace.getSpanContext(stream);
+    return this.#tracer.startSpan(
+      `${RPC_SERVICE}/TranslateStream`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'rpc.system': 'grpc', 'rpc.service': RPC_SERVICE, 'rpc.method': 'TranslateStream', 'sim2real.request_id': requestId },
+        links: fromRequest && streamSpan ? [{ context: streamSpan, attributes: { 'sim2real.link': 'stream' } }] : [],
+      },
+      fromRequest ? remote : stream,
+    );
   }
 
   /** Sets the model attributes on a span. */
@@ -77,11 +91,6 @@ export class ServerTelemetry {
     span.end();
   }
 
-  /** Ends a request span; errors as for calls. */
-  endRequest(span: Span, code: status, details?: string): void {
-    if (SERVER_ERROR_CODES.has(code)) span.setStatus({ code: SpanStatusCode.ERROR, message: details });
-    span.end();
-  }
 
   recordTranslated(images: number, model: string, method: string, durationMs: number, code: status): void {
     const attributes: Attributes = { 'rpc.system': 'grpc', 'rpc.service': RPC_SERVICE, 'rpc.method': method, 'rpc.grpc.status_code': code };

@@ -133,7 +133,7 @@ export function translateStreamHandler(deps: TranslateHandlerDeps): (call: Serve
     }
 
     const handle = async (request: TranslateRequest): Promise<void> => {
-      const requestSpan = deps.telemetry.startRequest(context, request.requestId);
+      const requestSpan = deps.telemetry.startRequest(context, request.requestId, request.traceContext);
       const started = performance.now();
       try {
         const outcome = await translateRequest(request, deps.translate, signal);
@@ -141,12 +141,12 @@ export function translateStreamHandler(deps: TranslateHandlerDeps): (call: Serve
         batchSize = Math.max(batchSize, outcome.batchSize);
         deps.telemetry.setModel(requestSpan, { ...model, batchSize: outcome.batchSize });
         record(deps, 'TranslateStream', started, outcome, status.OK);
-        deps.telemetry.endRequest(requestSpan, status.OK);
+        deps.telemetry.endCall(requestSpan, status.OK);
         await send(outcome.response);
       } catch (error) {
         const mapped = toGrpcStatus(error);
         record(deps, 'TranslateStream', started, undefined, mapped.code);
-        deps.telemetry.endRequest(requestSpan, mapped.code, mapped.details);
+        deps.telemetry.endCall(requestSpan, mapped.code, mapped.details);
         if (!signal.aborted) stop({ code: mapped.code, details: `Request "${request.requestId}": ${mapped.details}` });
       }
     };

@@ -228,6 +228,41 @@ void describe('TranslateStream', () => {
     assert.equal(tf.memory().numTensors, tensorsBefore);
   });
 
+  void test("each request's SERVER span is a child of the context in its trace_context field, linked to the stream's span", async () => {
+    spans.reset();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const metadata = new grpc.Metadata();
+    metadata.set('traceparent', `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`);
+    const stream = main.client.translateStream({ metadata });
+    const done = collect(stream);
+    const data = await pngOf(8, 8);
+    stream.write({ requestId: 'a', model: 'tiny@v1', images: [{ data }], traceContext: { traceparent: `00-${traceId}-${'a'.repeat(16)}-01` } });
+    stream.write({ requestId: 'b', model: 'tiny@v1', images: [{ data }], traceContext: { traceparent: `00-${traceId}-${'b'.repeat(16)}-01` } });
+    stream.write({ requestId: 'none', model: 'tiny@v1', images: [{ data }] });
+    stream.end();
+    assert.equal((await done).length, 3);
+    const serverSpans = spans.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER && s.name === 'sim2real.v1.Translator/TranslateStream');
+    const call = serverSpans.find((s) => s.attributes['sim2real.request_id'] === undefined);
+    assert.ok(call, 'the span of the stream call');
+    assert.equal(call.parentSpanContext?.spanId, '2'.repeat(16));
+    for (const id of ['a', 'b']) {
+      const request = serverSpans.find((s) => s.attributes['sim2real.request_id'] === id);
+      assert.ok(request, id);
+      assert.equal(request.spanContext().traceId, traceId);
+      assert.equal(request.parentSpanContext?.spanId, id.repeat(16));
+      assert.equal(request.parentSpanContext?.isRemote, true);
+      assert.equal(request.links[0]?.context.spanId, call.spanContext().spanId);
+      assert.equal(request.attributes['rpc.system'], 'grpc');
+      assert.equal(request.attributes['rpc.method'], 'TranslateStream');
+      assert.equal(request.attributes['rpc.grpc.status_code'], grpc.status.OK);
+      assert.equal(request.attributes['sim2real.model'], 'tiny');
+    }
+    const plain = serverSpans.find((s) => s.attributes['sim2real.request_id'] === 'none');
+    assert.ok(plain);
+    assert.equal(plain.parentSpanContext?.spanId, call.spanContext().spanId);
+    assert.equal(plain.links.length, 0);
+  });
+
   void test('a bad request ends the stream with its status after the good ones are answered', async () => {
     const stream = main.client.translateStream();
     const done = collect(stream);

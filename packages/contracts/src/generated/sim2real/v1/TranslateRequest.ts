@@ -16,6 +16,13 @@ export interface TranslateRequest {
    * ENCODING_UNSPECIFIED = PNG.
    */
   'outputEncoding'?: (_sim2real_v1_Encoding);
+  /**
+   * W3C trace context of the caller's span for this request ("traceparent", optionally "tracestate"; keys as
+   * OpenTelemetry's propagation API writes them). Read on TranslateStream only: one stream carries many
+   * requests, so its gRPC metadata cannot hold each request's context; the server parents the request's span
+   * on this field (on the stream's own span when it is empty). Translate takes the context from the metadata.
+   */
+  'traceContext'?: ({[key: string]: string});
 }
 
 export interface TranslateRequest__Output {
@@ -31,4 +38,11 @@ export interface TranslateRequest__Output {
    * ENCODING_UNSPECIFIED = PNG.
    */
   'outputEncoding': (_sim2real_v1_Encoding__Output);
+  /**
+   * W3C trace context of the caller's span for this request ("traceparent", optionally "tracestate"; keys as
+   * OpenTelemetry's propagation API writes them). Read on TranslateStream only: one stream carries many
+   * requests, so its gRPC metadata cannot hold each request's context; the server parents the request's span
+   * on this field (on the stream's own span when it is empty). Translate takes the context from the metadata.
+   */
+  'traceContext': ({[key: string]: string});
 }
