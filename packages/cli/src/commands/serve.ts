@@ -1,5 +1,6 @@
 import { ConfigError, createTranslatorServer, serverOptionsFromEnv } from '@sim2real/translator';
 import type { TranslatorServerOptions } from '@sim2real/translator';
+import { startTelemetry } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, vggDir } from '../options.js';
@@ -98,20 +99,26 @@ function serverOptions(options: ParsedOptions, env: NodeJS.ProcessEnv): Translat
 
 async function runServe(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
   const graceMs = optionalInt(options, 'grace-ms', serveCommand.name) ?? Number(ctx.env.SHUTDOWN_GRACE_MS ?? 25_000);
-  let server: ReturnType<typeof createTranslatorServer>;
+  // Telemetry first: the server creates its instruments from the global providers.
+  const telemetry = startTelemetry({ serviceName: 'sim2real-translator', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
   try {
-    server = createTranslatorServer(serverOptions(options, ctx.env), {
-      log: (entry) => ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`),
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message, serveCommand.name);
-    throw error;
+    let server: ReturnType<typeof createTranslatorServer>;
+    try {
+      server = createTranslatorServer(serverOptions(options, ctx.env), {
+        log: (entry) => ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`),
+      });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UsageError(error.message, serveCommand.name);
+      throw error;
+    }
+    ctx.stdout.write(`translator config: ${JSON.stringify(server.config)}\n`);
+    const { port, backend } = await server.start();
+    ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package})\n`);
+    if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+    await server.shutdown(graceMs);
+    ctx.stdout.write('translator stopped\n');
+    return 0;
+  } finally {
+    await telemetry.shutdown();
   }
-  ctx.stdout.write(`translator config: ${JSON.stringify(server.config)}\n`);
-  const { port, backend } = await server.start();
-  ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package})\n`);
-  if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-  await server.shutdown(graceMs);
-  ctx.stdout.write('translator stopped\n');
-  return 0;
 }
