@@ -89,7 +89,7 @@ function report(result: DemoResult, evalCoefficients: number): string {
     `samples: ${result.samples}  (sim | translated | attention | real-style render of the same face)\n`,
     `results: ${result.results}\n`,
     `logs:    ${result.logs}\n`,
-    `done in ${formatDuration(result.wallTimeS)}${result.generatorCached ? ' (generator from the cache)' : ''}; every process stopped (pids ${Object.values(result.pids).join(', ')})\n`,
+    `done in ${formatDuration(result.wallTimeS)}${result.generatorCached ? ' (generator from the cache)' : ''}\n`,
   ].join('');
 }
 
@@ -103,7 +103,7 @@ async function runDemoCommand(options: ParsedOptions, _positionals: string[], ct
     return 0;
   } catch (error) {
     if (ctx.signal.aborted) {
-      ctx.stderr.write('sim2real demo: interrupted; every process it started has been stopped.\n');
+      ctx.stderr.write('sim2real demo: interrupted; every process it started is stopped.\n');
       return 130;
     }
     throw error;

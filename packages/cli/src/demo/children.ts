@@ -37,7 +37,9 @@ export interface SpawnOptions {
  */
 export class ChildProcesses {
   readonly #running = new Map<number, ChildProcess>();
-  readonly #onExit = (): void => this.killAll();
+  readonly #onExit = (): void => this.#killAll();
+  /** Also SIGKILLed by the exit hook (e.g. a nats-server the demo started). */
+  readonly adopted = new Set<number>();
 
   constructor(
     private readonly logDir: string,
@@ -45,9 +47,6 @@ export class ChildProcesses {
   ) {
     process.on('exit', this.#onExit);
   }
-
-  /** Also SIGKILLed by the exit hook (e.g. a nats-server the demo started). */
-  readonly adopted = new Set<number>();
 
   spawn(name: string, args: readonly string[], options: SpawnOptions = {}): Child {
     const logFile = path.join(this.logDir, `${name}.log`);
@@ -99,13 +98,8 @@ export class ChildProcesses {
     };
   }
 
-  /** Pids of the children still running. */
-  get pids(): number[] {
-    return [...this.#running.keys()];
-  }
-
   /** SIGKILLs every child still running (synchronous: safe in an exit hook). */
-  killAll(): void {
+  #killAll(): void {
     for (const pid of [...this.#running.keys(), ...this.adopted]) signalGroup(pid, 'SIGKILL');
   }
 

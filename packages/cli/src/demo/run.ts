@@ -103,6 +103,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     pids[stage] = child.pid;
     started[stage] = child;
     supervision.watch(child, { mayFinish });
+    board.set(stage, `starting (pid ${child.pid})`, 'running');
     return child;
   };
 
@@ -117,12 +118,11 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     }
     board.set(
       'nats',
-      nats.local ? `local nats-server ${nats.local.version} at ${natsUrl} (JetStream in ${nats.local.dir})${nats.note ? `; ${nats.note}` : ''}` : `using ${natsUrl}`,
+      nats.local ? `local nats-server ${nats.local.version} at ${natsUrl} (pid ${nats.local.pid}, JetStream in ${nats.local.dir})${nats.note ? `; ${nats.note}` : ''}` : `using ${natsUrl}`,
       'done',
     );
 
     // Translator (starts while the faces render)
-    board.set('translator', 'starting', 'running');
     const listening = lineWaiter((line) => /translator listening on [^ ]*:(\d+) \(backend ([^,)]+)/.exec(line) ?? undefined);
     spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--grace-ms', '5000', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
     const translatorReady = listening.found.then(([, port, backend]) => {
@@ -179,13 +179,11 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
 
     // Consumers first, then the producer.
     const totalBatches = Math.ceil(config.faces / config.batch);
-    board.set('adapter', 'starting', 'running');
     const adapterStarted = lineWaiter((line) => (jsonLine(line)?.event === 'adapter.started' ? true : undefined));
     spawn('adapter', ['adapt', '--translator', translatorAddress, '--route', `${dataset}=${model}`, '--nats', natsUrl], adapterStarted.onLine);
 
     const regressors = (['adapted', 'sim'] as const).map((source) => {
       const stage = `regress-${source}` as const;
-      board.set(stage, 'starting', 'running');
       const ready = lineWaiter((line) => (jsonLine(line)?.event === 'regressor.started' ? true : undefined));
       let mse: number | undefined;
       let last: Record<string, unknown> = {};
@@ -213,7 +211,6 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     await supervision.race(Promise.all([adapterStarted.found, ...regressors.map((r) => r.ready)]));
     board.set('adapter', `routing ${dataset} → ${model}`);
 
-    board.set('publish', 'starting', 'running');
     let published: Record<string, unknown> | undefined;
     const publisher = spawn(
       'publish',
@@ -231,12 +228,12 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     const jsm = await jetstreamManager(monitor);
     const count = async (stream: string, subject: string): Promise<number> =>
       (await jsm.streams.info(stream, { subjects_filter: subject }).catch(() => undefined))?.state.subjects?.[subject] ?? 0;
-    const poll = setInterval(() => {
-      void Promise.all([count(ADAPTED_STREAM, adaptedSubject(dataset)), count(DEAD_STREAM, deadSubject(dataset))]).then(([adapted, dead]) => {
-        if (board.state('adapter') !== 'running') return;
-        board.set('adapter', `batches adapted ${adapted}/${totalBatches}${dead > 0 ? ` · dead-lettered ${dead}` : ''} (${model})`, adapted + dead >= totalBatches ? 'done' : undefined);
-      });
-    }, 1000);
+    const showAdapter = async (final: boolean): Promise<void> => {
+      const [adapted, dead] = await Promise.all([count(ADAPTED_STREAM, adaptedSubject(dataset)), count(DEAD_STREAM, deadSubject(dataset))]);
+      if (board.state('adapter') !== 'running') return;
+      board.set('adapter', `batches adapted ${adapted}/${totalBatches}${dead > 0 ? ` · dead-lettered ${dead}` : ''} (${model})`, final || adapted + dead >= totalBatches ? 'done' : undefined);
+    };
+    const poll = setInterval(() => void showAdapter(false), 1000);
     try {
       await supervision.race(publisher.exited);
       board.set('publish', `${num(published?.samples) ?? config.faces} faces in ${num(published?.batches) ?? totalBatches} batches`, 'done');
@@ -247,6 +244,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     } finally {
       clearInterval(poll);
     }
+    await showAdapter(true);
 
     board.set('samples', 'translating 6 faces with attention', 'running');
     const samples = await supervision.race(
@@ -282,12 +280,15 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     await monitor?.close().catch(() => undefined);
     client?.close();
     // Pipeline order: the producer, the consumers, the adapter, the translator, then NATS.
+    const stopStarted = performance.now();
     for (const group of [['publish'], ['regress-adapted', 'regress-sim'], ['adapter'], ['translator']] as const) {
       const running = group.flatMap((stage) => started[stage] ?? []);
       await Promise.all(running.map((child) => child.stop(child.name === 'translator' ? 15_000 : 30_000)));
     }
     await nats?.local?.close();
-    children.killAll();
+    // Everything stopped: drop the exit hook (on a throw above it stays and SIGKILLs what is left at exit).
     children.dispose();
+    const list = Object.entries(pids).map(([stage, pid]) => `${stage} ${pid}`).join(', ');
+    io.stderr.write(`stopped in ${((performance.now() - stopStarted) / 1000).toFixed(1)} s: ${list || 'nothing was running'}\n`);
   }
 }
