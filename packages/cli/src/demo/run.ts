@@ -1,15 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { ADAPTED_STREAM, DEAD_STREAM, adaptedSubject, deadSubject } from '@sim2real/dataset-adapter';
 import { createTranslatorClient, type TranslatorClient } from '@sim2real/translator';
 import { formatDuration } from '../progress.js';
+import { openBatchCounts, type BatchCounts } from './batch-counts.js';
 import { StatusBoard } from './board.js';
 import { ChildProcesses, type Child } from './children.js';
 import type { DemoConfig } from './config.js';
 import { cachedGenerator, faceSets, type FaceSetSpec, generatorConfig, generatorName, renderFaceSet, trainGenerator } from './generator.js';
+import { fixed, jsonLine, lineWaiter, num } from './json-lines.js';
 import { demoNats, type DemoNats } from './nats.js';
+import { RegressorLines } from './regressor-lines.js';
 import { writeSampleStrip } from './samples.js';
 import { Supervision } from './supervision.js';
 
@@ -46,35 +46,6 @@ export interface DemoIo {
   readonly backendArgs: readonly string[];
 }
 
-const jsonLine = (line: string): Record<string, unknown> | undefined => {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-};
-
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-const fixed = (value: unknown, digits = 3): string => num(value)?.toFixed(digits) ?? '-';
-
-/** A promise resolved by the first line `match` accepts. */
-function lineWaiter<T>(match: (line: string) => T | undefined): { onLine: (line: string) => void; found: Promise<T> } {
-  let resolve!: (value: T) => void;
-  let done = false;
-  const found = new Promise<T>((r) => (resolve = r));
-  return {
-    found,
-    onLine: (line) => {
-      if (done) return;
-      const value = match(line);
-      if (value !== undefined) {
-        done = true;
-        resolve(value);
-      }
-    },
-  };
-}
 
 /**
  * Runs the pipeline once: NATS, translator, faces, generator, adapter, two regressors, publisher, samples. Every
@@ -96,7 +67,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   const started: Partial<Record<StageName, Child>> = {};
   let nats: DemoNats | undefined;
   let client: TranslatorClient | undefined;
-  let monitor: NatsConnection | undefined;
+  let batchCounts: BatchCounts | undefined;
 
   const spawn = (stage: StageName, args: string[], onLine: (line: string) => void, mayFinish = false): Child => {
     const child = children.spawn(stage, args, { onLine });
@@ -122,9 +93,10 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
       'done',
     );
 
-    // Translator (starts while the faces render)
+    // Translator (starts while the faces render). Its training thread keeps the demo's priority: training is the
+    // foreground work here, not a background job competing with serving.
     const listening = lineWaiter((line) => /translator listening on [^ ]*:(\d+) \(backend ([^,)]+)/.exec(line) ?? undefined);
-    spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--grace-ms', '5000', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
+    spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--grace-ms', '5000', '--training-nice', '0', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
     const translatorReady = listening.found.then(([, port, backend]) => {
       board.set('translator', `serving 127.0.0.1:${port} (backend ${backend}, registry ${registry})`, 'done');
       return `127.0.0.1:${port}`;
@@ -185,8 +157,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     const regressors = (['adapted', 'sim'] as const).map((source) => {
       const stage = `regress-${source}` as const;
       const ready = lineWaiter((line) => (jsonLine(line)?.event === 'regressor.started' ? true : undefined));
-      let mse: number | undefined;
-      let last: Record<string, unknown> = {};
+      const lines = new RegressorLines(totalBatches);
       const child = spawn(
         stage,
         [
@@ -197,16 +168,12 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
         ],
         (line) => {
           ready.onLine(line);
-          const event = jsonLine(line);
-          if (event?.event === 'progress') last = event;
-          else if (event?.event === 'regressor.eval') mse = num(event.mse);
-          else if (event?.event === 'regress.done') mse = num(event.lastEvalMse) ?? mse;
-          else return;
-          board.set(stage, `batches ${num(last.done) ?? 0}/${totalBatches} · steps ${num(last.steps) ?? 0} · loss ${fixed(last.loss)} · test MSE ${fixed(mse)}`);
+          const text = lines.onLine(line);
+          if (text !== undefined) board.set(stage, text);
         },
         true,
       );
-      return { stage, child, ready: ready.found, mse: () => mse };
+      return { stage, child, ready: ready.found, lines };
     });
     await supervision.race(Promise.all([adapterStarted.found, ...regressors.map((r) => r.ready)]));
     board.set('adapter', `routing ${dataset} → ${model}`);
@@ -224,12 +191,9 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     );
 
     // The adapter's progress is read from JetStream: adapted and dead-lettered batches of this run's dataset.
-    monitor = await connect({ servers: natsUrl, name: 'sim2real-demo-monitor' });
-    const jsm = await jetstreamManager(monitor);
-    const count = async (stream: string, subject: string): Promise<number> =>
-      (await jsm.streams.info(stream, { subjects_filter: subject }).catch(() => undefined))?.state.subjects?.[subject] ?? 0;
+    const counter = (batchCounts = await openBatchCounts(natsUrl, dataset));
     const showAdapter = async (final: boolean): Promise<void> => {
-      const [adapted, dead] = await Promise.all([count(ADAPTED_STREAM, adaptedSubject(dataset)), count(DEAD_STREAM, deadSubject(dataset))]);
+      const { adapted, dead } = await counter.counts();
       if (board.state('adapter') !== 'running') return;
       board.set('adapter', `batches adapted ${adapted}/${totalBatches}${dead > 0 ? ` · dead-lettered ${dead}` : ''} (${model})`, final || adapted + dead >= totalBatches ? 'done' : undefined);
     };
@@ -237,10 +201,14 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     try {
       await supervision.race(publisher.exited);
       board.set('publish', `${num(published?.samples) ?? config.faces} faces in ${num(published?.batches) ?? totalBatches} batches`, 'done');
-      for (const r of regressors) {
-        await supervision.race(r.child.exited);
-        board.set(r.stage, `test MSE ${fixed(r.mse(), 4)}`, 'done');
-      }
+      await supervision.race(
+        Promise.all(
+          regressors.map(async (r) => {
+            await r.child.exited;
+            board.set(r.stage, `test MSE ${fixed(r.lines.mse, 4)}`, 'done');
+          }),
+        ),
+      );
     } finally {
       clearInterval(poll);
     }
@@ -252,7 +220,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     );
     board.set('samples', samples, 'done');
 
-    const [adaptedMse, simMse] = regressors.map((r) => r.mse());
+    const [adaptedMse, simMse] = regressors.map((r) => r.lines.mse);
     if (adaptedMse === undefined || simMse === undefined) throw new Error(`A regressor reported no test MSE; see the logs in ${logs}.`);
     const stageSeconds = Object.fromEntries(STAGES.map((s) => [s, board.seconds(s) ?? 0]));
     const result: DemoResult = {
@@ -277,7 +245,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   } finally {
     supervision.stopping();
     board.close();
-    await monitor?.close().catch(() => undefined);
+    await batchCounts?.close();
     client?.close();
     // Pipeline order: the producer, the consumers, the adapter, the translator, then NATS.
     const stopStarted = performance.now();
