@@ -92,7 +92,8 @@ export class StatusBoard {
   }
 
   #draw(): void {
-    const columns = (this.options.stream as NodeJS.WriteStream).columns ?? 120;
+    // A pseudo-terminal without a size reports 0 columns.
+    const columns = (this.options.stream as NodeJS.WriteStream).columns || 120;
     const lines = [...this.#stages].map(([name, stage]) => this.#line(name, stage).slice(0, columns - 1));
     const up = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A` : '';
     this.options.stream.write(`${up}${lines.map((l) => `\r\x1b[2K${l}`).join('\n')}\n`);

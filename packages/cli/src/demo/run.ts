@@ -2,7 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTranslatorClient, type TranslatorClient } from '@sim2real/translator';
 import { formatDuration } from '../progress.js';
-import { openBatchCounts, type BatchCounts } from './batch-counts.js';
 import { StatusBoard } from './board.js';
 import { ChildProcesses, type Child } from './children.js';
 import type { DemoConfig } from './config.js';
@@ -10,6 +9,7 @@ import { cachedGenerator, faceSets, type FaceSetSpec, generatorConfig, generator
 import { fixed, jsonLine, lineWaiter, num } from './json-lines.js';
 import { demoNats, type DemoNats } from './nats.js';
 import { RegressorLines } from './regressor-lines.js';
+import { openRunStreams, type RunStreams } from './run-streams.js';
 import { writeSampleStrip } from './samples.js';
 import { Supervision } from './supervision.js';
 
@@ -67,7 +67,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   const started: Partial<Record<StageName, Child>> = {};
   let nats: DemoNats | undefined;
   let client: TranslatorClient | undefined;
-  let batchCounts: BatchCounts | undefined;
+  let streams: RunStreams | undefined;
 
   const spawn = (stage: StageName, args: string[], onLine: (line: string) => void, mayFinish = false): Child => {
     const child = children.spawn(stage, args, { onLine });
@@ -83,6 +83,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     board.set('nats', config.natsUrl ? `trying ${config.natsUrl}` : 'starting a local nats-server', 'running');
     nats = await supervision.race(demoNats(config.natsUrl, io.env));
     const natsUrl = nats.url;
+    const runStreams = (streams = await supervision.race(openRunStreams(natsUrl, dataset)));
     if (nats.local?.pid !== undefined) {
       pids.nats = nats.local.pid;
       children.adopted.add(nats.local.pid);
@@ -191,9 +192,8 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     );
 
     // The adapter's progress is read from JetStream: adapted and dead-lettered batches of this run's dataset.
-    const counter = (batchCounts = await openBatchCounts(natsUrl, dataset));
     const showAdapter = async (final: boolean): Promise<void> => {
-      const { adapted, dead } = await counter.counts();
+      const { adapted, dead } = await runStreams.counts();
       if (board.state('adapter') !== 'running') return;
       board.set('adapter', `batches adapted ${adapted}/${totalBatches}${dead > 0 ? ` · dead-lettered ${dead}` : ''} (${model})`, final || adapted + dead >= totalBatches ? 'done' : undefined);
     };
@@ -245,7 +245,6 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   } finally {
     supervision.stopping();
     board.close();
-    await batchCounts?.close();
     client?.close();
     // Pipeline order: the producer, the consumers, the adapter, the translator, then NATS.
     const stopStarted = performance.now();
@@ -253,10 +252,12 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
       const running = group.flatMap((stage) => started[stage] ?? []);
       await Promise.all(running.map((child) => child.stop(child.name === 'translator' ? 15_000 : 30_000)));
     }
-    await nats?.local?.close();
+    if (nats?.local) await nats.local.close();
+    else await streams?.forget().catch((error: unknown) => io.stderr.write(`could not delete this run's consumers and batches from NATS: ${String(error)}\n`));
+    await streams?.close();
     // Everything stopped: drop the exit hook (on a throw above it stays and SIGKILLs what is left at exit).
     children.dispose();
     const list = Object.entries(pids).map(([stage, pid]) => `${stage} ${pid}`).join(', ');
-    io.stderr.write(`stopped in ${((performance.now() - stopStarted) / 1000).toFixed(1)} s: ${list || 'nothing was running'}\n`);
+    if (list) io.stderr.write(`stopped in ${((performance.now() - stopStarted) / 1000).toFixed(1)} s: ${list}\n`);
   }
 }
