@@ -8,6 +8,7 @@ import { regressCommand } from './regress.js';
 import { publishFacesCommand } from './publish-faces.js';
 import { benchFacesCommand } from './bench-faces.js';
 import { demoCommand } from './demo.js';
+import { benchDigitsCommand } from './bench-digits.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, demoCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand];

@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { initBackend } from '@sim2real/tensor';
 import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
 import { resolveTranslationConfig, train } from '@sim2real/translation';
-import type { TrainingEvent } from '@sim2real/translation';
+import type { TrainingEvent, TranslationOptions } from '@sim2real/translation';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
-import { PartialFailureError } from '../errors.js';
+import { PartialFailureError, UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
 import { backendChoice, reportSkipped } from './shared.js';
@@ -27,6 +28,9 @@ Options:
   --width N             base width of G0 (ngf)                         [default: 64]
   --blocks N            residual blocks in G0                          [default: 9]
   --no-attention        train G0 only (stage 1); the mask is all ones
+  --config FILE         JSON object of further model and trainer options (TranslationOptions of
+                        @sim2real/translation, e.g. {"discriminatorWidth": 32, "lambda": {"step": 1e-5}});
+                        the flags above win over it
   --vgg DIR             VGG-19 weights (TensorFlow.js layers format); also SIM2REAL_VGG_DIR.
                         Without them: pixel L1 self-regularisation and a random attention
                         encoder (degraded mode, announced)
@@ -58,6 +62,7 @@ export const trainCommand: CommandSpec = {
     width: { type: 'string' },
     blocks: { type: 'string' },
     'no-attention': { type: 'boolean' },
+    config: { type: 'string' },
     vgg: { type: 'string' },
     seed: { type: 'string' },
     'sample-every': { type: 'string' },
@@ -74,7 +79,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   const sourceDir = requireString(options, 'source', name);
   const targetDir = requireString(options, 'target', name);
   const modelDir = requireString(options, 'out', name);
-  const config = resolveTranslationConfig({
+  const flags: TranslationOptions = {
     imageSize: optionalInt(options, 'size', name, { min: 8, max: 1024 }),
     steps: optionalInt(options, 'steps', name, { min: 1 }),
     batchSize: optionalInt(options, 'batch', name, { min: 1, max: 256 }),
@@ -84,7 +89,9 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
     seed: optionalInt(options, 'seed', name),
     sampleEverySteps: optionalInt(options, 'sample-every', name, { min: 1 }),
     checkpointEverySteps: optionalInt(options, 'checkpoint-every', name, { min: 1 }),
-  });
+  };
+  const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+  const config = resolveTranslationConfig({ ...(await optionsFile(optionalString(options, 'config'), name)), ...given });
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
 
   await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
@@ -125,4 +132,17 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   ctx.stdout.write(`model written to ${result.modelDir} (${result.steps} steps, λ=${result.lambda}${result.degraded ? ', degraded: no VGG weights' : ''})\n`);
   if (skipped.length > 0) throw new PartialFailureError(reportSkipped(skipped));
   return 0;
+}
+
+/** The `--config` JSON object, or nothing; field values are validated by resolveTranslationConfig. */
+async function optionsFile(file: string | undefined, command: string): Promise<TranslationOptions> {
+  if (file === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--config ${file} is not a readable JSON file (${error instanceof Error ? error.message : String(error)}).`, command);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--config ${file} must hold a JSON object.`, command);
+  return parsed;
 }

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { decodeImage } from '@sim2real/imaging';
+import { main } from '../src/main.js';
+
+const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
+const ENV = { TFJS_BACKEND: process.env.TFJS_BACKEND ?? 'wasm' };
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await main(argv, { stdout, stderr, env: ENV, signal: new AbortController().signal, interactive: false });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+let root: string;
+
+before(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'sim2real-bench-digits-'));
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+test('bench digits runs two seeds end to end in worker processes: results.json, table, strip, models from train/translate', async () => {
+  const out = path.join(root, 'bench');
+  const { code, stdout, stderr } = await run([
+    'bench', 'digits', '--out', out, '--seeds', '3,4', '--parallel', '2', '--source', '40', '--target-train', '40', '--target-test', '30',
+    '--size', '16', '--steps', '4', '--translator-steps', '3', '--translator-batch', '2', '--vgg', VGG_DIR,
+  ]);
+  assert.equal(code, 0, stderr);
+
+  const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as Record<string, unknown>;
+  for (const key of ['source_only', 'initial', 'final', 'oracle', 'label_preservation']) {
+    const value = results[key];
+    assert.ok(typeof value === 'number' && value >= 0 && value <= 1, `${key} = ${String(value)} is not a fraction`);
+    assert.match(stdout, new RegExp(`^${key} `, 'm'));
+  }
+  assert.deepEqual(results.seeds, [3, 4]);
+  assert.equal((results.backend as { name: string }).name, 'wasm');
+  assert.ok(typeof results.wall_time_s === 'number' && results.wall_time_s > 0);
+  const perSeed = results.per_seed as { seed: number; final: number }[];
+  assert.deepEqual(perSeed.map((r) => r.seed), [3, 4]);
+  assert.ok(Math.abs((perSeed[0]!.final + perSeed[1]!.final) / 2 - (results.final as number)) < 1e-9, 'final is the mean over the seeds');
+  const spread = (results.spread as Record<string, { std: number; min: number; max: number }>).final!;
+  assert.ok(spread.min <= (results.final as number) && (results.final as number) <= spread.max && spread.std >= 0);
+
+  // 8 rows of source | translated | attention | target, cells of 64 px with 2 px gaps.
+  const strip = await decodeImage(await readFile(path.join(out, 'strip.png')));
+  assert.deepEqual([strip.width, strip.height], [2 + 4 * 66, 2 + 8 * 66]);
+
+  // The translator came from `sim2real train` with the bench's --config, and translate mirrored the class folders.
+  const manifest = JSON.parse(await readFile(path.join(out, 'seed-3', 'translator', 'sim2real-model.json'), 'utf8')) as {
+    step: number;
+    config: { discriminatorWidth: number; imageSize: number };
+  };
+  assert.equal(manifest.step, 3);
+  assert.equal(manifest.config.discriminatorWidth, 16);
+  assert.equal(manifest.config.imageSize, 16);
+  const sourceClasses = await readdir(path.join(out, 'seed-3', 'source'));
+  assert.deepEqual((await readdir(path.join(out, 'seed-3', 'translated'))).sort(), sourceClasses.sort());
+});
+
+test('bench digits refuses bad seeds with one sentence', async () => {
+  const { code, stderr } = await run(['bench', 'digits', '--out', path.join(root, 'bad'), '--seeds', '1,x']);
+  assert.equal(code, 2);
+  assert.match(stderr, /--seeds must be distinct integers/);
+});
+
+test('train --config must be a JSON object', async () => {
+  const file = path.join(root, 'options.json');
+  await writeFile(file, '[1, 2]');
+  const { code, stderr } = await run(['train', '--source', root, '--target', root, '--out', path.join(root, 'm'), '--config', file]);
+  assert.equal(code, 2);
+  assert.match(stderr, /must hold a JSON object/);
+});
