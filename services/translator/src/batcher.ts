@@ -30,12 +30,12 @@ export interface BatchResult<O> {
 }
 
 interface Pending<I, O> {
+  key: string;
   item: I;
   enqueuedAt: number;
   resolve: (result: BatchResult<O>) => void;
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
 }
 
 /**
@@ -47,6 +47,8 @@ interface Pending<I, O> {
  */
 export class MicroBatcher<I, O> {
   readonly #queues = new Map<string, Pending<I, O>[]>();
+  /** One abort listener per signal, however many of its items wait (a request's images share one signal). */
+  readonly #watched = new Map<AbortSignal, { pending: Set<Pending<I, O>>; onAbort: () => void }>();
   readonly #run: RunBatch<I, O>;
   readonly #options: BatcherOptions;
   readonly #onBatch: ((report: BatchReport) => void) | undefined;
@@ -81,11 +83,8 @@ export class MicroBatcher<I, O> {
       );
     }
     return new Promise<BatchResult<O>>((resolve, reject) => {
-      const pending: Pending<I, O> = { item, enqueuedAt: performance.now(), resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        pending.onAbort = () => this.#drop(key, pending);
-        signal.addEventListener('abort', pending.onAbort, { once: true });
-      }
+      const pending: Pending<I, O> = { key, item, enqueuedAt: performance.now(), resolve, reject, signal };
+      this.#watch(pending);
       let queue = this.#queues.get(key);
       if (!queue) this.#queues.set(key, (queue = []));
       queue.push(pending);
@@ -100,12 +99,36 @@ export class MicroBatcher<I, O> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  #drop(key: string, pending: Pending<I, O>): void {
-    const queue = this.#queues.get(key);
+  #watch(pending: Pending<I, O>): void {
+    const { signal } = pending;
+    if (!signal) return;
+    let watched = this.#watched.get(signal);
+    if (!watched) {
+      const group = new Set<Pending<I, O>>();
+      const onAbort = (): void => {
+        this.#watched.delete(signal);
+        for (const p of group) this.#drop(p);
+      };
+      watched = { pending: group, onAbort };
+      this.#watched.set(signal, watched);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    watched.pending.add(pending);
+  }
+
+  #unwatch(pending: Pending<I, O>): void {
+    const watched = pending.signal && this.#watched.get(pending.signal);
+    if (!watched || !watched.pending.delete(pending) || watched.pending.size > 0) return;
+    pending.signal!.removeEventListener('abort', watched.onAbort);
+    this.#watched.delete(pending.signal!);
+  }
+
+  #drop(pending: Pending<I, O>): void {
+    const queue = this.#queues.get(pending.key);
     const index = queue?.indexOf(pending) ?? -1;
     if (!queue || index < 0) return;
     queue.splice(index, 1);
-    if (queue.length === 0) this.#queues.delete(key);
+    if (queue.length === 0) this.#queues.delete(pending.key);
     this.#queued -= 1;
     pending.reject(pending.signal?.reason);
     this.#notifyIdle();
@@ -138,7 +161,7 @@ export class MicroBatcher<I, O> {
     if (queue.length === 0) this.#queues.delete(key);
     this.#queued -= batch.length;
     this.#running = true;
-    for (const p of batch) if (p.onAbort) p.signal?.removeEventListener('abort', p.onAbort);
+    for (const p of batch) this.#unwatch(p);
     const started = performance.now();
     const report: BatchReport = { key, size: batch.length, waitedMs: started - (batch[0]?.enqueuedAt ?? started), durationMs: 0 };
     try {

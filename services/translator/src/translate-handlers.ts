@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import { status } from '@grpc/grpc-js';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { callSignal, cancelledStatus, unaryHandler } from './calls.js';
@@ -98,6 +98,8 @@ export function translateStreamHandler(deps: TranslateHandlerDeps): (call: Serve
       return;
     }
     const signal = callSignal(call);
+    // One listener per request in progress (bounded by maxInFlightPerStream), the end of the call, a write awaiting 'drain'.
+    setMaxListeners(deps.limits.maxInFlightPerStream + 2, signal);
     let inFlight = 0;
     let clientDone = false;
     let finished = false;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MicroBatcher } from '../src/batcher.js';
@@ -78,6 +79,27 @@ void describe('MicroBatcher', () => {
     await assert.rejects(dropped, /client went away/);
     assert.equal((await kept).output, 20);
     assert.deepEqual(batches, [{ key: 'm', items: [2] }]);
+    assert.equal(batcher.queued, 0);
+  });
+
+  void test("a signal shared by many items gets one abort listener, removed once they run; aborting it drops all still queued", async () => {
+    const { batcher, batches } = recordingBatcher({ maxBatchSize: 4, maxBatchDelayMs: 30, runMs: 20 });
+    const request = new AbortController();
+    const first = Array.from({ length: 32 }, (_, i) => batcher.submit('m', i, request.signal));
+    assert.equal(getEventListeners(request.signal, 'abort').length, 1);
+    await Promise.all(first);
+    assert.equal(getEventListeners(request.signal, 'abort').length, 0);
+    assert.equal(batches.length, 8);
+
+    const other = new AbortController();
+    const queued = Array.from({ length: 12 }, (_, i) => batcher.submit('m', 100 + i, other.signal));
+    const settled = Promise.allSettled(queued);
+    // The first 4 filled a batch, which started at once: they are no longer abortable.
+    other.abort(new Error('request failed'));
+    const outcomes = await settled;
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 4);
+    assert.equal(outcomes.filter((o) => o.status === 'rejected').length, 8);
+    assert.equal(getEventListeners(other.signal, 'abort').length, 0);
     assert.equal(batcher.queued, 0);
   });
 
