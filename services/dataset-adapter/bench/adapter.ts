@@ -1,23 +1,37 @@
 /**
  * End-to-end throughput of the adapter next to the translator's own TranslateStream throughput, on the same
- * images and the same model.
+ * images and the same model, in the deployment shape: the translator in its own process, the adapter with its
+ * production defaults.
  *
  *   npm run bench:adapter -- [--batches N] [--batch-size N] [--size PX] [--in-flight N]
  *                            [--ngf N] [--blocks N] [--registry DIR --model NAME] [--translator HOST:PORT]
  *
- * Starts a nats-server (JetStream, temp store) and, unless --translator is given, a real translator server in
- * this process (`createTranslatorServer`) serving either --model from --registry or a model of the default
- * architecture (ngf 64, 9 residual blocks; --ngf/--blocks change it) trained for 3 steps on noise at --size.
- * Untrained weights cost the same to run as trained ones. Prints a table and one JSON line.
+ * Starts a nats-server (JetStream, temp store) and, unless --translator is given, the translator's container
+ * entry point (services/translator/src/main.ts) as a child process serving either --model from --registry or a
+ * model of the default architecture (ngf 64, 9 residual blocks; --ngf/--blocks change it) trained here for 3
+ * steps on noise at --size (untrained weights cost the same to run as trained ones). The adapter runs in this
+ * process (which otherwise only publishes and polls). Prints a table, the adapter's counters (redeliveries,
+ * naks, duplicates) and one JSON line.
  */
-import { parseArgs } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { sim2realV1, type Image, type TranslateResponse__Output } from '@sim2real/contracts';
-import { tf } from '@sim2real/tensor';
-import { ADAPTED_STREAM, SYNTHETIC_STREAM, DEAD_STREAM, provisionStreams, publishBatches, startNatsServer } from '../src/index.js';
-import { startRealTranslator, trainTinyRegistry, type RealTranslator } from '../test/real-translator.js';
-import { natsClient, startAdapter, streamCount, waitFor, makeBatch } from '../test/helpers.js';
+import {
+  ADAPTED_STREAM,
+  DEAD_STREAM,
+  SYNTHETIC_STREAM,
+  createAdapter,
+  freePort,
+  provisionStreams,
+  publishBatches,
+  startNatsServer,
+} from '../src/index.js';
+import { trainTinyRegistry } from '../test/real-translator.js';
+import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +53,47 @@ const inFlight = Number(values['in-flight']);
 const model = values.model;
 const architecture = values.registry ? `model ${model} from ${values.registry}` : `ngf ${values.ngf}, ${values.blocks} residual blocks, ${size} px`;
 
+/** The translator's container entry point in a child process (run by tsx, as this script is); its stderr is kept. */
+async function startTranslatorProcess(registryDir: string): Promise<{ address: string; proc: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
+  const main = path.join(path.dirname(fileURLToPath(import.meta.resolve('@sim2real/translator'))), 'main.ts');
+  const port = await freePort();
+  const proc = spawn(process.execPath, [...process.execArgv, main], {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REGISTRY_DIR: registryDir,
+      MAX_BATCH_SIZE: String(batchSize),
+      MAX_IMAGES_PER_REQUEST: String(Math.max(64, batchSize)),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const address = `127.0.0.1:${port}`;
+  const probe = new sim2realV1.Translator(address, grpc.credentials.createInsecure());
+  try {
+    await new Promise<void>((resolve, reject) => probe.waitForReady(Date.now() + 120_000, (error) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    proc.kill('SIGKILL');
+    throw new Error(`The translator did not start: ${String(error)}\n${stderr}`);
+  } finally {
+    probe.close();
+  }
+  return {
+    address,
+    proc,
+    stderr: () => stderr,
+    stop: async () => {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 let trained: Awaited<ReturnType<typeof trainTinyRegistry>> | undefined;
-let local: RealTranslator | undefined;
+let local: Awaited<ReturnType<typeof startTranslatorProcess>> | undefined;
 if (!values.translator) {
   let registryDir = values.registry;
   if (!registryDir) {
@@ -56,10 +109,13 @@ if (!values.translator) {
     registryDir = trained.registryDir;
     console.error(`trained the bench model (${architecture}, 3 steps) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  local = await startRealTranslator({ registryDir, maxBatchSize: batchSize, maxImagesPerRequest: Math.max(64, batchSize) });
+  local = await startTranslatorProcess(registryDir);
+  const child = local.proc;
+  // Never leave the translator behind, even when interrupted.
+  process.once('exit', () => child.kill('SIGKILL'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 }
 const translatorAddress = values.translator ?? local!.address;
-const backendName = (): string => (local ? tf.getBackend() : 'remote');
 const images: Image[] = makeBatch('bench', 'x', batchSize, size).samples!.map((s) => s.image!);
 
 /** The translator alone: `batches` requests of `batchSize` images over one TranslateStream, `inFlight` at a time. */
@@ -89,11 +145,26 @@ async function translatorAlone(): Promise<number> {
 }
 
 const nats = await startNatsServer();
+process.once('exit', () => {
+  if (nats.pid !== undefined) process.kill(nats.pid, 'SIGKILL');
+});
 const client = await natsClient(nats.url);
 try {
   const aloneS = await translatorAlone();
+  console.error(`translator alone: ${batches} batches in ${aloneS.toFixed(1)} s; now end to end`);
   await provisionStreams(client.jsm);
-  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress, routes: [{ dataset: 'bench', model }], maxBatchesInFlight: inFlight, ackWaitMs: 30_000 });
+  const logs: Record<string, number> = {};
+  const retryErrors: string[] = [];
+  const adapter = await createAdapter({
+    natsServers: nats.url,
+    translatorAddress,
+    routes: [{ dataset: 'bench', model }],
+    maxBatchesInFlight: inFlight,
+    logger: (event, fields) => {
+      logs[event] = (logs[event] ?? 0) + 1;
+      if (event === 'batch.retry') retryErrors.push(String(fields?.error));
+    },
+  });
   // Warm-up batch, then the timed run with everything published up front (consumer lag = the whole run).
   await publishBatches([makeBatch('bench', 'warm', batchSize, size)], { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
   await waitFor('warm-up', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1, 120_000);
@@ -102,20 +173,34 @@ try {
   await publishBatches(list, { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
   await waitFor('all adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === batches + 1, 600_000);
   const endToEndS = (performance.now() - started) / 1000;
+  const stats = adapter.stats();
   await adapter.stop();
   const dead = await streamCount(client.jsm, DEAD_STREAM);
   const synthetic = await streamCount(client.jsm, SYNTHETIC_STREAM);
   const row = (name: string, s: number) => ({ name, seconds: s, batchesPerS: batches / s, imagesPerS: (batches * batchSize) / s });
   const rows = [row('translator alone (TranslateStream)', aloneS), row('end to end (NATS → adapter → translator → NATS)', endToEndS)];
   const overheadPct = (1 - rows[0]!.seconds / rows[1]!.seconds) * 100;
-  console.log(`\n${batches} batches × ${batchSize} images, ${size}×${size} raw RGB, ${inFlight} in flight, translator: ${local ? `in-process, ${architecture}` : `${translatorAddress} model ${model}`}, backend ${backendName()}`);
-  console.log('| path | batches/s | images/s |\n| --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.name} | ${r.batchesPerS.toFixed(1)} | ${r.imagesPerS.toFixed(0)} |`);
+  const translator = local ? `own process (services/translator/src/main.ts), ${architecture}` : `${translatorAddress} model ${model}`;
+  const listenerWarnings = (local?.stderr().match(/MaxListenersExceededWarning/g) ?? []).length;
+  const counters = {
+    redelivered: stats.redelivered,
+    naks: stats.retried,
+    duplicates: stats.duplicates,
+    deadLettered: stats.deadLettered,
+    adapted: stats.batchesAdapted,
+    logEvents: logs,
+    retryErrors,
+    ...(local ? { translatorListenerWarnings: listenerWarnings } : {}),
+  };
+  console.log(`\n${batches} batches × ${batchSize} images, ${size}×${size} raw RGB, ${inFlight} in flight, translator: ${translator}`);
+  console.log('| path | seconds | batches/s | images/s |\n| --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(1)} | ${r.batchesPerS.toFixed(2)} | ${r.imagesPerS.toFixed(1)} |`);
   console.log(`adapter path costs ${overheadPct.toFixed(1)} % of the translator's throughput (goal ≤ 15 %)`);
-  console.log(JSON.stringify({ bench: 'adapter', batches, batchSize, size, inFlight, translator: local ? 'in-process' : translatorAddress, architecture, backend: backendName(), rows, overheadPct, dead, synthetic }));
+  console.log(`adapter: ${JSON.stringify(counters)}`);
+  console.log(JSON.stringify({ bench: 'adapter', batches, batchSize, size, inFlight, translator, architecture, rows, overheadPct, ...counters, dead, synthetic }));
 } finally {
   await client.nc.close();
-  await local?.kill();
+  await local?.stop();
   await trained?.remove();
   await nats.close();
 }

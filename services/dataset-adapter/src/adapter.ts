@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { trace } from '@opentelemetry/api';
@@ -68,6 +69,8 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
   });
   const tracer = trace.getTracer('sim2real.dataset-adapter');
   const hardStop = new AbortController();
+  // Every batch in flight listens to it (through its translation): bounded, not a leak.
+  setMaxListeners(config.maxBatchesInFlight * config.routes.length + 1, hardStop.signal);
   const inFlight = new Set<Promise<BatchOutcome>>();
   const iterators: ConsumerMessages[] = [];
   const advisories: Subscription[] = [];

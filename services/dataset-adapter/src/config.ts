@@ -50,7 +50,10 @@ export interface AdapterOptions {
   readonly retryBaseDelayMs?: number;
   /** @default 30000 */
   readonly retryMaxDelayMs?: number;
-  /** How long one batch may wait for the translator before it is released for a later retry. @default 60000 */
+  /**
+   * How long a batch may wait for the translator while its stream answers nothing (a translator busy with a backlog
+   * keeps answering other batches) before it is released for a later retry. @default 60000
+   */
   readonly translateTimeoutMs?: number;
   /** First wait before re-opening a failed TranslateStream; doubles per failure. @default 200 */
   readonly reconnectBaseDelayMs?: number;

@@ -48,6 +48,7 @@ export async function handleBatch(msg: JsMsg, ctx: BatchContext): Promise<BatchO
     messageId: msg.headers?.get(HEADER_MSG_ID) || undefined,
     attributes: { [ATTR_MESSAGING_CONSUMER_GROUP_NAME]: consumerName(route.dataset) },
   };
+  if (msg.info.deliveryCount > 1) ctx.metrics.redelivered(route.dataset);
   return withConsumerSpan(tracer, info, msg.headers, async (span) => {
     const working = setInterval(() => msg.working(), config.workingIntervalMs);
     try {

@@ -10,6 +10,8 @@ export interface AdapterStats {
   readonly deadLettered: number;
   /** Transient failures released for a later retry (nak). */
   readonly retried: number;
+  /** Deliveries of a batch after its first (a nak, an AckWait that ran out, a restart). */
+  readonly redelivered: number;
   readonly batchesPerSecond: number;
   readonly imagesPerSecond: number;
   /** Batches not yet delivered, per dataset, as last read from the consumers. */
@@ -23,14 +25,16 @@ export class AdapterMetrics {
   private readonly batches: Counter;
   private readonly images: Counter;
   private readonly dead: Counter;
+  private readonly redeliveries: Counter;
   private readonly duration: Histogram;
-  private counts = { batchesAdapted: 0, imagesAdapted: 0, duplicates: 0, deadLettered: 0, retried: 0 };
+  private counts = { batchesAdapted: 0, imagesAdapted: 0, duplicates: 0, deadLettered: 0, retried: 0, redelivered: 0 };
 
   constructor() {
     const meter = metrics.getMeter('sim2real.dataset-adapter');
     this.batches = meter.createCounter('sim2real.adapter.batches', { description: 'Batches handled, by dataset and outcome.', unit: '{batch}' });
     this.images = meter.createCounter('sim2real.adapter.images', { description: 'Images adapted, by dataset.', unit: '{image}' });
     this.dead = meter.createCounter('sim2real.adapter.dead_lettered', { description: 'Batches moved to the dead subject.', unit: '{batch}' });
+    this.redeliveries = meter.createCounter('sim2real.adapter.redelivered', { description: 'Deliveries of a batch after its first.', unit: '{batch}' });
     this.duration = meter.createHistogram('sim2real.adapter.batch.duration', { description: 'Receipt to source ack of adapted batches.', unit: 's' });
     meter
       .createObservableGauge('sim2real.adapter.consumer_lag', { description: 'Batches waiting in the synthetic stream, per dataset.', unit: '{batch}' })
@@ -60,6 +64,11 @@ export class AdapterMetrics {
   retried(dataset: string): void {
     this.counts.retried += 1;
     this.batches.add(1, { dataset, outcome: 'retried' });
+  }
+
+  redelivered(dataset: string): void {
+    this.counts.redelivered += 1;
+    this.redeliveries.add(1, { dataset });
   }
 
   setLag(dataset: string, pending: number): void {

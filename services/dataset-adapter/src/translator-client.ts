@@ -9,7 +9,10 @@ export interface TranslateStreamOptions {
   /** First wait before re-opening a stream that failed; doubles per consecutive failure. */
   readonly reconnectBaseDelayMs: number;
   readonly reconnectMaxDelayMs: number;
-  /** How long one request may wait for its response. */
+  /**
+   * How long a request may wait while its stream answers nothing: a translator working through a backlog answers
+   * other requests meanwhile, and giving up on a request it will still compute would only double its work.
+   */
   readonly requestTimeoutMs: number;
   readonly maxReceiveMessageBytes: number;
   /** Streams opened per model; round_robin places each on the next replica, so use one per replica. */
@@ -40,6 +43,8 @@ class ModelStream {
   private readonly pending = new Map<string, Pending>();
   private failures = 0;
   private notBefore = 0;
+  /** When the stream last answered a request. */
+  private answeredAt = 0;
 
   constructor(
     private readonly client: TranslatorClient,
@@ -56,11 +61,18 @@ class ModelStream {
     const response = new Promise<TranslateResponse__Output>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
     });
-    const timer = setTimeout(() => {
+    const sentAt = performance.now();
+    const expire = (): void => {
+      const silentMs = performance.now() - Math.max(sentAt, this.answeredAt);
+      if (silentMs < this.options.requestTimeoutMs) {
+        timer = setTimeout(expire, this.options.requestTimeoutMs - silentMs);
+        return;
+      }
       this.settle(requestId)?.reject(
-        new TranslatorUnavailableError(`The translator did not answer within ${this.options.requestTimeoutMs} ms.`, grpc.status.DEADLINE_EXCEEDED),
+        new TranslatorUnavailableError(`The translator answered nothing for ${this.options.requestTimeoutMs} ms.`, grpc.status.DEADLINE_EXCEEDED),
       );
-    }, this.options.requestTimeoutMs);
+    };
+    let timer = setTimeout(expire, this.options.requestTimeoutMs);
     const onAbort = (): void => this.settle(requestId)?.reject(new TranslatorUnavailableError('The translation was abandoned.', grpc.status.CANCELLED));
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -83,6 +95,7 @@ class ModelStream {
     this.call = call;
     call.on('data', (response: TranslateResponse__Output) => {
       this.failures = 0;
+      this.answeredAt = performance.now();
       this.settle(response.requestId)?.resolve(response);
     });
     call.on('error', (error: grpc.ServiceError) => this.fail(call, error));

@@ -154,3 +154,40 @@ void test('stop (SIGTERM): stops pulling, finishes in-flight batches, leaves the
     await next.adapter.stop();
   }
 });
+
+void test('a translator working through a backlog longer than translateTimeoutMs gives up on no batch: its stream keeps answering', async () => {
+  await resetStreams();
+  // One image per inference run: a batch is `imagesPerBatch` runs, and batches queue behind one another.
+  const serial = await startRealTranslator({ registryDir: registry.registryDir, maxBatchSize: 1 });
+  const imagesPerBatch = 12;
+  const publishIds = (ids: string[]): Promise<unknown> =>
+    publishBatches(ids.map((id) => makeBatch('digits', id, imagesPerBatch)), { js: client.js, maxPayloadBytes: 1 << 20 });
+  try {
+    // The time of one batch on this machine (after a warm-up that loads the model) scales the rest.
+    const probe = await startAdapter({ natsServers: nats.url, translatorAddress: serial.address });
+    await publishIds(['warm']);
+    await waitFor('warm-up', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1);
+    const started = performance.now();
+    await publishIds(['timed']);
+    await waitFor('timed batch', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 2);
+    const batchMs = performance.now() - started;
+    await probe.adapter.stop();
+
+    // The last of `inFlight` batches waits about 3 timeouts in the translator's queue while every batch ahead is answered.
+    const translateTimeoutMs = Math.max(400, Math.ceil(4 * batchMs));
+    const inFlight = Math.min(40, Math.ceil((3 * translateTimeoutMs) / batchMs));
+    const ids = range('q', 0, inFlight);
+    const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: serial.address, translateTimeoutMs, maxBatchesInFlight: inFlight });
+    try {
+      await publishIds(ids);
+      await waitFor('backlog adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === inFlight + 2, 60_000 + 10 * inFlight * batchMs);
+      assert.equal(adapter.stats().retried, 0, `naks with a ${translateTimeoutMs} ms timeout, ${inFlight} batches of ${batchMs.toFixed(0)} ms`);
+      assert.equal(adapter.stats().redelivered, 0);
+      await assertExactlyOnce(['warm', 'timed', ...ids]);
+    } finally {
+      await adapter.stop();
+    }
+  } finally {
+    await serial.kill();
+  }
+});
