@@ -13,7 +13,8 @@
  * process (which otherwise only publishes and polls). Prints a table, the adapter's counters (redeliveries,
  * naks, duplicates) and one JSON line.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,15 @@ const size = Number(values.size);
 const inFlight = Number(values['in-flight']);
 const model = values.model;
 const architecture = values.registry ? `model ${model} from ${values.registry}` : `ngf ${values.ngf}, ${values.blocks} residual blocks, ${size} px`;
+
+const CLOCK_TICKS_PER_S = process.platform === 'linux' ? Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) : 0;
+
+/** CPU time (user + system) a process has used, from /proc (Linux); undefined elsewhere. */
+async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined || !CLOCK_TICKS_PER_S) return undefined;
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
 
 /** The translator's container entry point in a child process (run by tsx, as this script is); its stderr is kept. */
 async function startTranslatorProcess(registryDir: string): Promise<{ address: string; proc: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
@@ -119,7 +129,7 @@ const translatorAddress = values.translator ?? local!.address;
 const images: Image[] = makeBatch('bench', 'x', batchSize, size).samples!.map((s) => s.image!);
 
 /** The translator alone: `batches` requests of `batchSize` images over one TranslateStream, `inFlight` at a time. */
-async function translatorAlone(): Promise<number> {
+async function translatorAlone(): Promise<{ seconds: number; cpuMs: number | undefined }> {
   const client = new sim2realV1.Translator(translatorAddress, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 });
   const call = client.translateStream();
   const waiting = new Map<string, () => void>();
@@ -132,6 +142,7 @@ async function translatorAlone(): Promise<number> {
     });
   await one(); // warm-up (model load)
   const started = performance.now();
+  const cpuBefore = await cpuMsOf(local?.proc.pid);
   let next = 0;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -139,9 +150,10 @@ async function translatorAlone(): Promise<number> {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = await cpuMsOf(local?.proc.pid);
   call.end();
   client.close();
-  return seconds;
+  return { seconds, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
 const nats = await startNatsServer();
@@ -150,7 +162,8 @@ process.once('exit', () => {
 });
 const client = await natsClient(nats.url);
 try {
-  const aloneS = await translatorAlone();
+  const alone = await translatorAlone();
+  const aloneS = alone.seconds;
   console.error(`translator alone: ${batches} batches in ${aloneS.toFixed(1)} s; now end to end`);
   await provisionStreams(client.jsm);
   const logs: Record<string, number> = {};
@@ -170,9 +183,15 @@ try {
   await waitFor('warm-up', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1, 120_000);
   const list = Array.from({ length: batches }, (_, i) => makeBatch('bench', `b${i}`, batchSize, size));
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const translatorCpu2 = await cpuMsOf(local?.proc.pid);
   await publishBatches(list, { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
   await waitFor('all adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === batches + 1, 600_000);
   const endToEndS = (performance.now() - started) / 1000;
+  const translatorCpu3 = await cpuMsOf(local?.proc.pid);
+  // CPU time of this process (adapter, publisher, polling) per batch: the adapter path's own cost, whatever else runs.
+  const cpu = process.cpuUsage(cpuBefore);
+  const adapterCpuMsPerBatch = (cpu.user + cpu.system) / 1000 / batches;
   const stats = adapter.stats();
   await adapter.stop();
   const dead = await streamCount(client.jsm, DEAD_STREAM);
@@ -182,7 +201,15 @@ try {
   const overheadPct = (1 - rows[0]!.seconds / rows[1]!.seconds) * 100;
   const translator = local ? `own process (services/translator/src/main.ts), ${architecture}` : `${translatorAddress} model ${model}`;
   const listenerWarnings = (local?.stderr().match(/MaxListenersExceededWarning/g) ?? []).length;
+  // On a shared machine wall time swings with the neighbours' load; CPU time per batch does not.
+  const perBatch = (from: number | undefined, to: number | undefined): number | undefined =>
+    from === undefined || to === undefined ? undefined : (to - from) / batches;
+  const translatorCpuMsPerBatch = { alone: perBatch(0, alone.cpuMs), endToEnd: perBatch(translatorCpu2, translatorCpu3) };
+  const cpuOverheadPct = translatorCpuMsPerBatch.alone && (adapterCpuMsPerBatch / translatorCpuMsPerBatch.alone) * 100;
   const counters = {
+    adapterCpuMsPerBatch,
+    translatorCpuMsPerBatch,
+    cpuOverheadPct,
     redelivered: stats.redelivered,
     naks: stats.retried,
     duplicates: stats.duplicates,
@@ -196,6 +223,9 @@ try {
   console.log('| path | seconds | batches/s | images/s |\n| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(1)} | ${r.batchesPerS.toFixed(2)} | ${r.imagesPerS.toFixed(1)} |`);
   console.log(`adapter path costs ${overheadPct.toFixed(1)} % of the translator's throughput (goal ≤ 15 %)`);
+  if (cpuOverheadPct !== undefined) {
+    console.log(`CPU per batch: translator ${translatorCpuMsPerBatch.alone!.toFixed(0)} ms alone, ${translatorCpuMsPerBatch.endToEnd!.toFixed(0)} ms end to end; adapter (with publisher and polling) ${adapterCpuMsPerBatch.toFixed(0)} ms = ${cpuOverheadPct.toFixed(1)} % of the translator's`);
+  }
   console.log(`adapter: ${JSON.stringify(counters)}`);
   console.log(JSON.stringify({ bench: 'adapter', batches, batchSize, size, inFlight, translator, architecture, rows, overheadPct, ...counters, dead, synthetic }));
 } finally {
