@@ -2,25 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { decodeImage } from '@sim2real/imaging';
-import { main } from '../src/main.js';
+import { TEST_BACKEND, VGG_DIR, runMain } from './cli.js';
 
-const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
-const ENV = { TFJS_BACKEND: process.env.TFJS_BACKEND ?? 'wasm' };
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(argv, { stdout, stderr, env: ENV, signal: new AbortController().signal, interactive: false });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const run = (argv: string[]) => runMain(argv, { TFJS_BACKEND: TEST_BACKEND });
 
 let root: string;
 

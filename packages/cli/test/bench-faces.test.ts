@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { decodeImage } from '@sim2real/imaging';
+import { VGG_DIR, runBin } from './cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/sim2real.js', import.meta.url));
-const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
-
-async function sim2real(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, TFJS_BACKEND: process.env.TFJS_BACKEND ?? 'wasm' },
-      maxBuffer: 16 << 20,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 let root: string;
 
@@ -36,7 +19,7 @@ after(async () => {
 
 test('bench faces end to end at 16 px: table, results.json with the three rows, strip, test set', async () => {
   const out = path.join(root, 'tiny');
-  const { code, stdout, stderr } = await sim2real([
+  const { code, stdout, stderr } = await runBin([
     'bench', 'faces', '--out', out, '--size', '16', '--train', '12', '--test', '6', '--steps', '2',
     '--translator-steps', '3', '--eval-coefficients', '4', '--seed', '3', '--vgg', VGG_DIR,
   ]);
@@ -79,7 +62,7 @@ test('bench faces end to end at 16 px: table, results.json with the three rows, 
 });
 
 test('bench faces: a size that is not a multiple of 16 exits 2 with a sentence', async () => {
-  const { code, stderr } = await sim2real(['bench', 'faces', '--out', path.join(root, 'bad'), '--size', '24']);
+  const { code, stderr } = await runBin(['bench', 'faces', '--out', path.join(root, 'bad'), '--size', '24']);
   assert.equal(code, 2);
   assert.match(stderr, /--size must be a multiple of 16/);
 });

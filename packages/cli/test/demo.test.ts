@@ -5,9 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { BIN } from './cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/sim2real.js', import.meta.url));
 // Smaller still than --quick: a few batches of 32 px faces, a 3-step generator.
 const TINY = ['--quick', '--size', '32', '--faces', '32', '--batch', '16', '--generator-faces', '16', '--generator-steps', '3', '--test-faces', '16', '--steps-per-batch', '1'];
 

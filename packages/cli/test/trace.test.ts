@@ -6,12 +6,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { startNatsServer } from '@sim2real/dataset-adapter';
 import { encodePng } from '@sim2real/imaging';
+import { BIN } from './cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/sim2real.js', import.meta.url));
 
 /** OTLP/JSON span kinds. */
 const KIND = { SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;

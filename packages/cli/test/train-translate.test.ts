@@ -1,34 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { decodeImage, encodePng } from '@sim2real/imaging';
+import { VGG_DIR, runBin } from './cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/sim2real.js', import.meta.url));
-const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
-
-interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function sim2real(args: string[]): Promise<RunResult> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      env: { ...process.env, TFJS_BACKEND: process.env.TFJS_BACKEND ?? 'wasm' },
-      maxBuffer: 16 << 20,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** A deterministic RGB image of the given size. */
 function pattern(width: number, height: number, seed: number): { width: number; height: number; data: Uint8Array } {
@@ -57,7 +34,7 @@ before(async () => {
 });
 
 test('train on 16 px images: skips the bad file, names it, exits 1, writes a loadable model', async () => {
-  const { code, stdout, stderr } = await sim2real([
+  const { code, stdout, stderr } = await runBin([
     'train', '--source', source, '--target', target, '--out', model,
     '--size', '16', '--steps', '3', '--width', '4', '--blocks', '1', '--vgg', VGG_DIR, '--sample-every', '1',
   ]);
@@ -75,7 +52,7 @@ test('train on 16 px images: skips the bad file, names it, exits 1, writes a loa
 test('translate mirrors relative paths, keeps sizes and writes attention maps', async () => {
   const out = path.join(root, 'out');
   const attention = path.join(root, 'attention');
-  const { code, stderr } = await sim2real(['translate', '--model', model, '--in', source, '--out', out, '--attention-out', attention]);
+  const { code, stderr } = await runBin(['translate', '--model', model, '--in', source, '--out', out, '--attention-out', attention]);
   assert.equal(code, 1, stderr);
   assert.match(stderr, /skipped broken\.png/);
   for (const file of ['digits/7/s0.png', 'digits/7/s1.png', 'digits/7/s2.png', 'wide.png']) {
@@ -88,10 +65,10 @@ test('translate mirrors relative paths, keeps sizes and writes attention maps', 
 });
 
 test('bad usage exits 2 with a sentence; a missing folder exits 1', async () => {
-  const usage = await sim2real(['train', '--source', source, '--target', target, '--out', model, '--size', 'big']);
+  const usage = await runBin(['train', '--source', source, '--target', target, '--out', model, '--size', 'big']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--size must be an integer/);
-  const missing = await sim2real(['translate', '--model', model, '--in', path.join(root, 'nope'), '--out', path.join(root, 'x')]);
+  const missing = await runBin(['translate', '--model', model, '--in', path.join(root, 'nope'), '--out', path.join(root, 'x')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope/);
 });

@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { main } from '../src/main.js';
+
+/** The `sim2real` executable, as users run it. */
+export const BIN = fileURLToPath(new URL('../bin/sim2real.js', import.meta.url));
+/** VGG-19 weights beside the repository (`SIM2REAL_VGG_DIR` overrides). */
+export const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
+/** Tests run on wasm unless `TFJS_BACKEND` says otherwise. */
+export const TEST_BACKEND = process.env.TFJS_BACKEND ?? 'wasm';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the `sim2real` executable in a child process and collects its exit code and output. */
+export async function runBin(args: string[]): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      env: { ...process.env, TFJS_BACKEND: TEST_BACKEND },
+      maxBuffer: 16 << 20,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as RunResult;
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Runs `main` in this process with captured streams and the given environment. */
+export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await main(argv, { stdout, stderr, env, signal: new AbortController().signal, interactive: false });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
