@@ -24,11 +24,7 @@ export interface FaceTranslatorOptions {
   seed: number;
 }
 
-/**
- * The small face translator (bench and demo): 400 steps at 32 px take about 7 CPU minutes (wasm).
- * λ is induced as in the paper but on a faster clock (+2e-6 every 10 steps instead of +1e-6 every 50): with
- * the default clock a run of a few hundred steps keeps λ ≈ 0, and G0 learns no content at all.
- */
+/** The small face translator (bench and demo): 400 steps at 32 px take about 11 CPU minutes (wasm). */
 export function faceTranslatorConfig(options: FaceTranslatorOptions): TranslationConfig {
   return resolveTranslationConfig({
     imageSize: options.size,
@@ -37,7 +33,6 @@ export function faceTranslatorConfig(options: FaceTranslatorOptions): Translatio
     attentionWidth: 16,
     discriminatorWidth: 16,
     batchSize: 4,
-    lambda: { step: 2e-6, intervalSteps: 10 },
     steps: options.steps,
     seed: options.seed,
     sampleEverySteps: Math.max(1, Math.floor(options.steps / 4)),
