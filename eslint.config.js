@@ -20,7 +20,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@sim2real/*/src/*', '@sim2real/*/*'], message: 'Import a package through its index (house style 1).' }] },
+        // A package's one other entry point is `/testing`: fixtures for the tests of packages built on it.
+        {
+          patterns: [
+            { group: ['@sim2real/*/src/*', '@sim2real/*/*', '!@sim2real/*/testing'], message: 'Import a package through its index (house style 1).' },
+          ],
+        },
       ],
     },
   },

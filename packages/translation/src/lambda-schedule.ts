@@ -1,4 +1,4 @@
-import type { LambdaConfig } from './config.js';
+import type { LambdaConfig, StageName } from './config.js';
 
 /** Serialisable state of a LambdaSchedule (stored in checkpoints). */
 export interface LambdaState {
@@ -77,4 +77,15 @@ export class LambdaSchedule {
   snapshot(): LambdaState {
     return structuredClone(this.state);
   }
+}
+
+/**
+ * λ of the joint fine-tuning stage, which the paper leaves open: the largest λ the earlier stages induced,
+ * frozen. The attention stage's λ stays 0 when its composite never fooled D (G0 frozen, D already strong);
+ * that means "not measured", not "no self-regularisation needed", and fine-tuning G0 at λ = 0 would undo
+ * the faithfulness its own stage induced (measured on digits: the joint stage then drifted away from the
+ * input's content).
+ */
+export function jointStageLambda(stageLambdas: Partial<Record<StageName, number>>): number {
+  return Math.max(stageLambdas.g0 ?? 0, stageLambdas.attention ?? 0);
 }

@@ -7,7 +7,7 @@ import { type ModelManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION, commitCheckpoin
 import { type StageName, type TranslationConfig, stagePlan } from './config.js';
 import { ConfigError, ModelLoadError, TrainingCancelledError } from './errors.js';
 import { HistoryPool } from './history-pool.js';
-import { LambdaSchedule } from './lambda-schedule.js';
+import { LambdaSchedule, jointStageLambda } from './lambda-schedule.js';
 import { learningRateAt } from './lr-schedule.js';
 import { buildAttention } from './networks/attention.js';
 import { buildDiscriminator } from './networks/discriminator.js';
@@ -187,7 +187,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       if (resumeFrom) {
         schedule = new LambdaSchedule(config.lambda, resumeFrom.state.lambda);
       } else if (stage === 'joint') {
-        schedule = new LambdaSchedule(config.lambda, { lambda: state.stageLambdas.attention ?? 0, frozen: true, window: [], history: [] });
+        schedule = new LambdaSchedule(config.lambda, { lambda: jointStageLambda(state.stageLambdas), frozen: true, window: [], history: [] });
       } else {
         schedule = new LambdaSchedule(config.lambda);
       }

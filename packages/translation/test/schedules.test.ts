@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { tf } from '@sim2real/tensor';
 import { HistoryPool } from '../src/history-pool.js';
 import { LambdaSchedule } from '../src/index.js';
+import { jointStageLambda } from '../src/lambda-schedule.js';
 import { learningRateAt } from '../src/lr-schedule.js';
 import { SeededRandom } from '@sim2real/random';
 import { EpochSampler } from '../src/epoch-sampler.js';
@@ -30,6 +31,12 @@ void test('λ freezes at max and a snapshot restores the schedule', () => {
   assert.equal(schedule.frozen, true);
   const copy = new LambdaSchedule(lambdaConfig, schedule.snapshot());
   assert.equal(copy.observe(100, 5), 0.75);
+});
+
+void test('the joint stage keeps the largest λ of the earlier stages, also when the attention stage never raised it', () => {
+  assert.equal(jointStageLambda({ g0: 2e-6, attention: 0 }), 2e-6);
+  assert.equal(jointStageLambda({ g0: 1e-6, attention: 3e-6 }), 3e-6);
+  assert.equal(jointStageLambda({}), 0);
 });
 
 void test('learning rate is constant for the first half of a stage, then decays linearly towards 0', () => {

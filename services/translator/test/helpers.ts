@@ -1,51 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { encodePng, imageSetFromImages } from '@sim2real/imaging';
-import type { RgbImage } from '@sim2real/imaging';
-import { initBackend } from '@sim2real/tensor';
-import { resolveTranslationConfig, train } from '@sim2real/translation';
-import type { TranslationOptions } from '@sim2real/translation';
+import { encodePng } from '@sim2real/imaging';
+import { noiseImage } from '@sim2real/translation/testing';
 import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
 import type { TranslatorClient, TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
 
-/** The smallest model that still has every part (attention included): trains in about a second. */
-export const TINY_MODEL: TranslationOptions = {
-  imageSize: 16,
-  generatorWidth: 4,
-  residualBlocks: 1,
-  attentionWidth: 4,
-  discriminatorWidth: 4,
-  discriminatorDownsamplings: 1,
-  historyPoolSize: 2,
-  steps: 3,
-  checkpointEverySteps: 100,
-  sampleEverySteps: 100,
-};
-
-/** A deterministic noisy RGB image. */
-export function randomImage(width: number, height: number, seed = 1): RgbImage {
-  const data = new Uint8Array(width * height * 3);
-  let state = seed >>> 0 || 1;
-  for (let i = 0; i < data.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    data[i] = state >>> 24;
-  }
-  return { width, height, data };
-}
+export { TINY_MODEL, noiseImage, trainTinyModel } from '@sim2real/translation/testing';
 
 export async function pngOf(width: number, height: number, seed = 1): Promise<Uint8Array> {
-  return encodePng(randomImage(width, height, seed));
-}
-
-/** Trains TINY_MODEL on noise into `modelDir` (a registry version folder). */
-export async function trainTinyModel(modelDir: string, options: TranslationOptions = {}): Promise<void> {
-  await initBackend({ backend: 'auto' });
-  const config = resolveTranslationConfig({ ...TINY_MODEL, ...options });
-  const images = (seed: number): RgbImage[] => Array.from({ length: 4 }, (_, i) => randomImage(config.imageSize, config.imageSize, seed + i));
-  const source = await imageSetFromImages(images(1), config.imageSize);
-  const target = await imageSetFromImages(images(100), config.imageSize);
-  await train({ source, target, modelDir, config });
+  return encodePng(noiseImage(width, height, seed));
 }
 
 /** A folder of `count` random PNGs (training data). */

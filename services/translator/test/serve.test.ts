@@ -13,7 +13,7 @@ import { startTelemetry } from '@sim2real/telemetry';
 import type { Telemetry } from '@sim2real/telemetry';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { TranslateRequestIn, TranslateResponseOut } from '../src/index.js';
-import { pngOf, randomImage, startTestServer, statusOf, tempDir, trainTinyModel } from './helpers.js';
+import { pngOf, noiseImage, startTestServer, statusOf, tempDir, trainTinyModel } from './helpers.js';
 import type { RunningServer } from './helpers.js';
 
 const spans = new InMemorySpanExporter();
@@ -66,12 +66,12 @@ void after(async () => {
 
 void describe('Translate', () => {
   void test('translates PNG, JPEG and raw inputs, preserving each size, with attention and G0 output when asked', async () => {
-    const raw = randomImage(9, 7, 3);
+    const raw = noiseImage(9, 7, 3);
     const response = await main.client.translate({
       requestId: 'r1',
       images: [
         { data: await pngOf(20, 12, 1), encoding: 'ENCODING_PNG' },
-        { data: await encodeJpeg(randomImage(16, 16, 2)), encoding: 'ENCODING_JPEG' },
+        { data: await encodeJpeg(noiseImage(16, 16, 2)), encoding: 'ENCODING_JPEG' },
         { data: raw.data, encoding: 'ENCODING_RAW_RGB8', width: 9, height: 7 },
       ],
       includeAttention: true,

@@ -323,7 +323,7 @@ async function runSeedHere(config: BenchConfig, seed: number, outDir: string, ct
   const outcome = await runSeed(config, seed, outDir, timer, ctx, backend);
   const files = seedFiles(outDir, seed);
   await writeFile(files.strip, await encodePng(outcome.strip));
-  await writeFile(files.phases, JSON.stringify(timer.seconds));
+  await writeFile(files.phases, JSON.stringify({ wall: timer.seconds, cpu: timer.cpuSeconds }));
   await writeFile(files.result, JSON.stringify(outcome.result));
 }
 
@@ -366,12 +366,13 @@ async function runBenchDigits(options: ParsedOptions, _positionals: string[], ct
   });
 
   const perSeed: SeedResult[] = [];
-  const phases: Record<string, number> = {};
+  const phases = { wall: {} as Record<string, number>, cpu: {} as Record<string, number> };
   for (const seed of config.seeds) {
     const files = seedFiles(outDir, seed);
     perSeed.push(JSON.parse(await readFile(files.result, 'utf8')) as SeedResult);
-    for (const [phase, seconds] of Object.entries(JSON.parse(await readFile(files.phases, 'utf8')) as Record<string, number>)) {
-      phases[phase] = Math.round(((phases[phase] ?? 0) + seconds) * 10) / 10;
+    const seedPhases = JSON.parse(await readFile(files.phases, 'utf8')) as typeof phases;
+    for (const kind of ['wall', 'cpu'] as const) {
+      for (const [phase, seconds] of Object.entries(seedPhases[kind])) phases[kind][phase] = Math.round(((phases[kind][phase] ?? 0) + seconds) * 10) / 10;
     }
   }
   const stripFile = path.join(outDir, 'strip.png');
@@ -387,7 +388,9 @@ async function runBenchDigits(options: ParsedOptions, _positionals: string[], ct
     seeds: config.seeds,
     backend,
     wall_time_s: Math.round((performance.now() - started) / 100) / 10,
-    phases, // summed over the seeds; with --parallel they overlapped
+    // Summed over the seeds; with --parallel they overlapped in wall time.
+    phases: phases.wall,
+    phases_cpu_s: phases.cpu,
     ...Object.fromEntries(METRICS.map((m) => [m, mean(m)])),
     spread: Object.fromEntries(METRICS.map((m) => [m, stats[m]])),
     gap_closed: { initial: gapClosed('initial'), final: gapClosed('final') },

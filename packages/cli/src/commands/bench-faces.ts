@@ -5,6 +5,7 @@ import { iterateFaces, writeFaceDataset, type FaceSample, type FaceStyle } from 
 import { encodePng, imageSetFromImages, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { initBackend, type BackendInfo } from '@sim2real/tensor';
 import { loadTranslator, train } from '@sim2real/translation';
+import { cpuSeconds, formatTable, PhaseTimer } from '../bench-report.js';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
@@ -135,22 +136,13 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   const backend: BackendInfo = await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const phases: Record<string, number> = {};
-  const phasesCpu: Record<string, number> = {};
-  const phase = async <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const result = await work();
-    phases[key] = Math.round((performance.now() - t0) / 100) / 10;
-    phasesCpu[key] = cpuSeconds(process.cpuUsage(cpu0));
-    return result;
-  };
+  const timer = new PhaseTimer();
   await mkdir(outDir, { recursive: true });
   const { size, seed } = config;
   const domain = { size, photosDir: config.photosDir };
 
   // Three disjoint face sets: sim and real training faces are unpaired (the translation is unsupervised).
-  const { sim, real, test } = await phase('render_s', async () => ({
+  const { sim, real, test } = await timer.time('render_s', async () => ({
     sim: await renderSet('render sim', { ...domain, count: config.trainFaces, style: 'sim', seed: seed * 10 + 1 }, ctx),
     real: await renderSet('render real', { ...domain, count: config.trainFaces, style: 'real', seed: seed * 10 + 2 }, ctx),
     test: await renderSet('render test', { ...domain, count: config.testFaces, style: 'real', seed: seed * 10 + 3 }, ctx),
@@ -161,7 +153,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   let degraded = false;
   if (config.translatorDir === undefined) {
     const translation = faceTranslatorConfig({ size, steps: config.translatorSteps, seed: seed + 1 });
-    await phase('translator_train_s', async () => {
+    await timer.time('translator_train_s', async () => {
       const progress = new Progress({ label: 'train translator', total: translation.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
       const result = await train({
         source: await imageSetFromImages(sim.map((f) => f.image), size),
@@ -182,7 +174,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   const translator = await loadTranslator(translatorDir);
   let translated: { output: RgbImage[]; attention: GreyImage[] };
   try {
-    translated = await phase('translate_s', () => translateAll(translator, sim.map((f) => f.image), ctx));
+    translated = await timer.time('translate_s', () => translateAll(translator, sim.map((f) => f.image), ctx));
   } finally {
     translator.dispose();
   }
@@ -196,7 +188,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
     ['adapted', 'translated sim renders (ours)', labelled(sim, translated.output)],
     ['oracle', 'real-style faces', labelled(real)],
   ];
-  await phase('regress_s', async () => {
+  await timer.time('regress_s', async () => {
     for (const [rowName, trainedOn, train] of sets) {
       const progress = new Progress({ label: `regress ${rowName}`, total: config.regressorSteps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
       const fit = await fitRegressor({
@@ -222,10 +214,9 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
     seed,
     backend,
     wall_time_s: Math.round((performance.now() - started) / 100) / 10,
-    // On a shared machine wall time says little: CPU time is what the run would take alone (wasm uses one core).
     cpu_time_s: cpuSeconds(process.cpuUsage(cpuStarted)),
-    phases,
-    phases_cpu_s: phasesCpu,
+    phases: timer.seconds,
+    phases_cpu_s: timer.cpuSeconds,
     baseline_mse: baseline,
     adapted_mse: adapted,
     oracle_mse: oracle,
@@ -237,17 +228,10 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   };
   await writeFile(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-  const line = (cells: string[]): string => `${cells[0]!.padEnd(10)}${cells[1]!.padEnd(34)}${cells[2]!.padStart(10)}\n`;
   ctx.stdout.write(`\nFaces benchmark: MSE of the first ${config.evalCoefficients} 3DMM coefficients on ${test.length} real-style test faces (${backend.name})\n`);
-  ctx.stdout.write(line(['row', 'trained on', 'MSE']));
-  for (const row of rows) ctx.stdout.write(line([row.name, row.trainedOn, row.evaluation.mse.toFixed(4)]));
+  ctx.stdout.write(formatTable(['row', 'trained on', 'MSE'], rows.map((row) => [row.name, row.trainedOn, row.evaluation.mse.toFixed(4)])));
   ctx.stdout.write(`baseline/oracle = ${results.baseline_over_oracle.toFixed(2)} (goal ≥ 1.30); gap closed by ours = ${(100 * results.gap_closed).toFixed(0)} % (goal ≥ 50 %)\n`);
   ctx.stdout.write(`wall time ${results.wall_time_s} s, CPU time ${results.cpu_time_s} s\n`);
   ctx.stdout.write(`results: ${path.join(outDir, 'results.json')}\nstrip:   ${stripFile}\n`);
   return 0;
-}
-
-/** User + system CPU seconds of a `process.cpuUsage()` difference, to 0.1 s. */
-function cpuSeconds(usage: { user: number; system: number }): number {
-  return Math.round((usage.user + usage.system) / 1e5) / 10;
 }
