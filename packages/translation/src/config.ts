@@ -14,6 +14,8 @@ export const VGG_CONV_LAYERS = [
 export type VggConvLayer = (typeof VGG_CONV_LAYERS)[number];
 
 export type AdversarialLossKind = 'paper' | 'lsgan';
+/** How the decoders of G0 and the attention branch double the resolution. */
+export type UpsamplingKind = 'resize' | 'transposed';
 export type StageName = 'g0' | 'attention' | 'joint';
 
 /** Adaptive weight induction of the self-regularisation weight λ (paper section 2). */
@@ -57,8 +59,14 @@ export interface TranslationOptions {
   dilation?: number;
   /** Train the attention branch (stages 2 and 3); false = G0 only, mask all ones. @default true */
   attention?: boolean;
-  /** Width of the attention head's last deconvolution (the first has twice this). @default 64 */
+  /** Width of the attention head's last upsampling conv (the first has twice this). @default 64 */
   attentionWidth?: number;
+  /**
+   * Decoder upsampling of G0 and the attention branch: 'transposed' = stride-2 transposed convs (the paper);
+   * 'resize' = nearest ×2 + conv, free of the checkerboard the transposed convs left in short CPU runs
+   * (faces and digits at 32 px). @default 'resize'
+   */
+  upsampling?: UpsamplingKind;
   /** Base width (ndf) of the PatchGAN discriminator. @default 64 */
   discriminatorWidth?: number;
   /** Stride-2 layers of the discriminator (two stride-1 layers follow). @default 3 */
@@ -116,6 +124,8 @@ export interface TranslationConfig {
   dilation: number;
   attention: boolean;
   attentionWidth: number;
+  /** Absent in models written before the option existed: those are 'transposed'. */
+  upsampling: UpsamplingKind;
   discriminatorWidth: number;
   discriminatorDownsamplings: number;
   adversarialLoss: AdversarialLossKind;
@@ -174,6 +184,10 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
   if (adversarialLoss !== 'paper' && adversarialLoss !== 'lsgan') {
     throw new ConfigError('adversarialLoss', `adversarialLoss must be 'paper' or 'lsgan', got '${String(adversarialLoss)}'.`);
   }
+  const upsampling = options.upsampling ?? 'resize';
+  if (upsampling !== 'resize' && upsampling !== 'transposed') {
+    throw new ConfigError('upsampling', `upsampling must be 'resize' or 'transposed', got '${String(upsampling)}'.`);
+  }
   const imageSize = int('imageSize', options.imageSize ?? 64, 8, 4096);
   if (imageSize % 4 !== 0) {
     throw new ConfigError('imageSize', `imageSize must be a multiple of 4 (two stride-2 stages), got ${imageSize}.`);
@@ -216,6 +230,7 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     dilation: int('dilation', options.dilation ?? 2, 1, 16),
     attention: options.attention ?? true,
     attentionWidth: int('attentionWidth', options.attentionWidth ?? 64, 1, 1024),
+    upsampling,
     discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth ?? 64, 1, 1024),
     discriminatorDownsamplings: int('discriminatorDownsamplings', options.discriminatorDownsamplings ?? 3, 1, 6),
     adversarialLoss,

@@ -7,6 +7,7 @@ export type {
   StageSplit,
   TranslationConfig,
   TranslationOptions,
+  UpsamplingKind,
   VggConvLayer,
 } from './config.js';
 export { ConfigError, InputShapeError, ModelLoadError, TrainingCancelledError, VggWeightsError } from './errors.js';

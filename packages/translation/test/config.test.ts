@@ -31,6 +31,7 @@ void test('invalid options are rejected with one sentence naming the field', () 
     [{ residualBlocks: 1.5 }, 'residualBlocks'],
     [{ learningRate: -1 }, 'learningRate'],
     [{ adversarialLoss: 'wgan' as never }, 'adversarialLoss'],
+    [{ upsampling: 'bilinear' as never }, 'upsampling'],
     [{ perceptualLayers: ['block4_conv1' as never] }, 'perceptualLayers'],
     [{ perceptualWeights: [1, 2] }, 'perceptualWeights'],
     [{ stageSplit: { g0: 0.5, attention: 0.5, joint: 0.5 } }, 'stageSplit'],

@@ -28,6 +28,17 @@ function range(t: tf.Tensor): [number, number] {
   return [tf.min(t).dataSync()[0]!, tf.max(t).dataSync()[0]!];
 }
 
+void test('both decoder kinds double the resolution back to the input size', () => {
+  for (const upsampling of ['resize', 'transposed'] as const) {
+    const g0 = buildGenerator({ ...config, upsampling });
+    const kinds = g0.layers.map((layer) => layer.getClassName());
+    assert.equal(kinds.includes('UpSampling2D'), upsampling === 'resize');
+    assert.equal(kinds.includes('Conv2DTranspose'), upsampling === 'transposed');
+    tf.tidy(() => assert.deepEqual((g0.apply(input()) as tf.Tensor).shape, [2, 16, 16, 3]));
+    g0.dispose();
+  }
+});
+
 void test('G0, attention and D have the right shapes and ranges', () => {
   const g0 = buildGenerator(config);
   const attention = buildAttention(config, vgg);

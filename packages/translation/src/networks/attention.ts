@@ -1,20 +1,20 @@
 import { tf } from '@sim2real/tensor';
 import type { TranslationConfig } from '../config.js';
-import { type BlockContext, Initialisers, deconvBnRelu, outputConv } from './layers.js';
+import { type BlockContext, Initialisers, upsampleBnRelu, outputConv } from './layers.js';
 import { type VggWeights, initVggLayers, vggLayers } from './vgg.js';
 
 export const ATTENTION_NAME = 'attention';
 
 /**
  * Gattn: VGG-19 up to conv3_3 (warm-started from `weights` when given, random otherwise), two stride-2
- * deconv blocks back to the input size, and a 3×3 conv + sigmoid to a one-channel mask in [0, 1].
+ * upsampling blocks back to the input size, and a 3×3 conv + sigmoid to a one-channel mask in [0, 1].
  */
 export function buildAttention(config: TranslationConfig, weights: VggWeights | undefined): tf.LayersModel {
   const ctx: BlockContext = { init: new Initialisers(config.seed * 3 + 3), batchNormMomentum: config.batchNormMomentum, prefix: ATTENTION_NAME };
   const input = tf.input({ shape: [config.imageSize, config.imageSize, 3], name: `${ATTENTION_NAME}_input` });
   const features = vggLayers(input, ATTENTION_NAME, 'block3_conv3', config.seed).get('block3_conv3')!;
-  let x = deconvBnRelu(ctx, features, 'up1', 2 * config.attentionWidth);
-  x = deconvBnRelu(ctx, x, 'up2', config.attentionWidth);
+  let x = upsampleBnRelu(ctx, features, 'up1', 2 * config.attentionWidth, config.upsampling);
+  x = upsampleBnRelu(ctx, x, 'up2', config.attentionWidth, config.upsampling);
   const mask = outputConv(ctx, x, 'mask', 1, 3, 'sigmoid');
   const model = tf.model({ inputs: input, outputs: mask, name: ATTENTION_NAME });
   initVggLayers(model, ATTENTION_NAME, weights);

@@ -1,6 +1,6 @@
 import { DilatedConv2D, tf } from '@sim2real/tensor';
 import type { TranslationConfig } from '../config.js';
-import { type BlockContext, Initialisers, batchNorm, convBnRelu, deconvBnRelu, outputConv, relu } from './layers.js';
+import { type BlockContext, Initialisers, batchNorm, convBnRelu, upsampleBnRelu, outputConv, relu } from './layers.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 
@@ -30,7 +30,7 @@ function residualBlock(ctx: BlockContext, x: SymbolicTensor, index: number, filt
 
 /**
  * G0, the vanilla generator: 7×7 stem, two stride-2 conv blocks, residual blocks with dilated convs, two
- * stride-2 deconv blocks, 7×7 conv + tanh to image space [-1, 1]. BN + ReLU after every conv but the last.
+ * upsampling blocks (`upsampling`), 7×7 conv + tanh to image space [-1, 1]. BN + ReLU after every conv but the last.
  */
 export function buildGenerator(config: TranslationConfig): tf.LayersModel {
   const ngf = config.generatorWidth;
@@ -40,8 +40,8 @@ export function buildGenerator(config: TranslationConfig): tf.LayersModel {
   x = convBnRelu(ctx, x, 'down1', 2 * ngf, 3, 2);
   x = convBnRelu(ctx, x, 'down2', 4 * ngf, 3, 2);
   for (let i = 1; i <= config.residualBlocks; i++) x = residualBlock(ctx, x, i, 4 * ngf, config.dilation);
-  x = deconvBnRelu(ctx, x, 'up1', 2 * ngf);
-  x = deconvBnRelu(ctx, x, 'up2', ngf);
+  x = upsampleBnRelu(ctx, x, 'up1', 2 * ngf, config.upsampling);
+  x = upsampleBnRelu(ctx, x, 'up2', ngf, config.upsampling);
   const output = outputConv(ctx, x, 'out', 3, 7, 'tanh');
   return tf.model({ inputs: input, outputs: output, name: GENERATOR_NAME });
 }

@@ -1,4 +1,5 @@
 import { tf } from '@sim2real/tensor';
+import type { UpsamplingKind } from '../config.js';
 
 type SymbolicTensor = tf.SymbolicTensor;
 type Initializer = ReturnType<typeof tf.initializers.randomNormal>;
@@ -58,12 +59,20 @@ export function convBnRelu(
   return relu(batchNorm(ctx, conv, name), `${ctx.prefix}_${name}_relu`);
 }
 
-/** stride-2 transposed conv (doubles height and width) → batch norm → ReLU. */
-export function deconvBnRelu(ctx: BlockContext, x: SymbolicTensor, name: string, filters: number): SymbolicTensor {
-  const deconv = tf.layers
-    .conv2dTranspose({ filters, kernelSize: 3, strides: 2, padding: 'same', useBias: false, kernelInitializer: ctx.init.kernel(), name: `${ctx.prefix}_${name}` })
-    .apply(x) as SymbolicTensor;
-  return relu(batchNorm(ctx, deconv, name), `${ctx.prefix}_${name}_relu`);
+/**
+ * Doubles height and width → batch norm → ReLU. 'transposed': a stride-2 3×3 transposed conv (the paper's
+ * decoder); 'resize': nearest-neighbour ×2 then a 3×3 conv, which cannot paint the checkerboard that a
+ * stride-2 transposed conv's uneven kernel overlap does (Odena et al., "Deconvolution and Checkerboard
+ * Artifacts", 2016).
+ */
+export function upsampleBnRelu(ctx: BlockContext, x: SymbolicTensor, name: string, filters: number, mode: UpsamplingKind): SymbolicTensor {
+  const layerName = `${ctx.prefix}_${name}`;
+  const common = { filters, kernelSize: 3, padding: 'same' as const, useBias: false, kernelInitializer: ctx.init.kernel(), name: layerName };
+  const upsampled =
+    mode === 'transposed'
+      ? (tf.layers.conv2dTranspose({ ...common, strides: 2 }).apply(x) as SymbolicTensor)
+      : (tf.layers.conv2d(common).apply(tf.layers.upSampling2d({ size: [2, 2], name: `${layerName}_resize` }).apply(x)) as SymbolicTensor);
+  return relu(batchNorm(ctx, upsampled, name), `${layerName}_relu`);
 }
 
 /** Final conv to `filters` channels with a bias and the given activation. */
