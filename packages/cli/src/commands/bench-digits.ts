@@ -43,7 +43,7 @@ Options:
   --target-test N           MNIST-M test images                       [default: 1000; quick 200]
   --size N                  image size in pixels (multiple of 8)      [default: 32]
   --steps N                 classifier steps (batch 32)               [default: 400; quick 100]
-  --translator-steps N      translation training steps                [default: 150; quick 30]
+  --translator-steps N      translation training steps                [default: 300; quick 30]
   --translator-batch N      images per translation step               [default: 8]
   --parallel N              seeds run at once, one process each (the wasm backend uses one
                             core per process)                [default: min(2, CPU cores)]
@@ -116,7 +116,7 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
     targetTest: optionalInt(options, 'target-test', name, { min: 10 }) ?? (quick ? 200 : 1000),
     size,
     classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 400),
-    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 150),
+    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 300),
     translatorBatch: optionalInt(options, 'translator-batch', name, { min: 1, max: 256 }) ?? 8,
     parallel: optionalInt(options, 'parallel', name, { min: 1, max: 64 }) ?? Math.min(2, availableParallelism()),
     photosDir: photosDir(options, env),
