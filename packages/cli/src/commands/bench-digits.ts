@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digitSplits, loadMnistDigits, makeMnistM, trainDigitClassifier, type DigitSample } from '@sim2real/datasets';
@@ -45,8 +44,10 @@ Options:
   --steps N                 classifier steps (batch 32)               [default: 400; quick 100]
   --translator-steps N      translation training steps                [default: 300; quick 30]
   --translator-batch N      images per translation step               [default: 8]
-  --parallel N              seeds run at once, one process each (the wasm backend uses one
-                            core per process)                [default: min(2, CPU cores)]
+  --parallel N              seeds run at once, one process each of about 1.2 GB (the wasm
+                            backend uses one core per process; with fewer cores than seeds
+                            they share them, which ends sooner than running them in rounds)
+                                                             [default: every seed at once]
   --photos DIR              photos for MNIST-M  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
   --vgg DIR                 VGG-19 weights for the translator         [default: SIM2REAL_VGG_DIR]
   --backend NAME            auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
@@ -108,9 +109,10 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
   const quick = options.quick === true;
   const size = optionalInt(options, 'size', name, { min: 8, max: 256 }) ?? 32;
   if (size % 8 !== 0) throw new UsageError(`--size must be a multiple of 8, got ${size}.`, name);
+  const seeds = parseSeeds(optionalString(options, 'seeds'), quick);
   return {
     quick,
-    seeds: parseSeeds(optionalString(options, 'seeds'), quick),
+    seeds,
     source: optionalInt(options, 'source', name, { min: 10 }) ?? (quick ? 300 : 2000),
     targetTrain: optionalInt(options, 'target-train', name, { min: 10 }) ?? (quick ? 300 : 2000),
     targetTest: optionalInt(options, 'target-test', name, { min: 10 }) ?? (quick ? 200 : 1000),
@@ -118,7 +120,7 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
     classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 400),
     translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 300),
     translatorBatch: optionalInt(options, 'translator-batch', name, { min: 1, max: 256 }) ?? 8,
-    parallel: optionalInt(options, 'parallel', name, { min: 1, max: 64 }) ?? Math.min(2, availableParallelism()),
+    parallel: optionalInt(options, 'parallel', name, { min: 1, max: 64 }) ?? seeds.length,
     photosDir: photosDir(options, env),
     vggDir: vggDir(options, env),
   };

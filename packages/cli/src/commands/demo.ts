@@ -23,10 +23,10 @@ Services run as child processes (logs in DATA/runs/<run>/logs), one status line 
 end it prints both regressors' MSE on the real-style test faces and writes results.json and
 samples.png in DATA/runs/<run>; everything it started is stopped, also on Ctrl-C or SIGTERM.
 
-Defaults cost about 27 CPU-minutes the first time, most of it the generator's single-threaded training
-(an estimated 20 minutes on 2 free cores; measured 46 minutes on a 2-core machine shared with other jobs), and
-about 10 CPU-minutes with the generator cached; --generator-steps is the knob. --quick takes a few
-minutes (tiny images and counts: it shows the pipeline working, it measures little).
+Defaults cost about 13 CPU-minutes the first time, most of it the generator's single-threaded training
+(measured 12m40s wall on 2 cores, one of them busy with another job), and about 3 minutes with the generator
+cached; --generator-steps is the knob. --quick takes a few minutes (tiny images and counts: it shows the
+pipeline working, it measures little).
 
 Options:
   --quick                  tiny sizes and counts
