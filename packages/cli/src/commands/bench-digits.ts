@@ -30,8 +30,8 @@ translated with 'sim2real translate', and one small CNN (same recipe for every r
 and tested on target-test. label_preservation = the oracle classifier's accuracy on G(MNIST)
 against the source labels. Writes OUT/results.json (means over the seeds, with per-seed figures),
 OUT/strip.png (source | translated | attention | target) and, per seed, OUT/seed-N/ (data folders,
-translator, translated images). Defaults take about 45 minutes on 2 CPU cores; --quick a few
-minutes (and measures little).
+translator, translated images). Defaults take about 71 CPU minutes (about 40 minutes on 2 CPU
+cores); --quick a few minutes (and measures little).
 
 Options:
   --out DIR                 output folder                      [default: bench-results/digits]
