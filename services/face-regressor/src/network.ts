@@ -7,8 +7,9 @@ import type { RegressorConfig } from './config.js';
  * (not global pooling: where a feature is tells the shape).
  */
 export function buildRegressorNetwork(config: RegressorConfig): tf.LayersModel {
+  // tfjs treats seed 0 as "no seed" (a fresh random draw each run), so salts start at 1.
   const init = (salt: number) => tf.initializers.heNormal({ seed: config.seed * 1000 + salt });
-  let salt = 0;
+  let salt = 1;
   const conv = (x: tf.SymbolicTensor, filters: number, stride: number, kernel = 3): tf.SymbolicTensor =>
     tf.layers
       .conv2d({ filters, kernelSize: kernel, strides: stride, padding: 'same', useBias: false, kernelInitializer: init(salt++) })
