@@ -3,7 +3,7 @@ import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, TensorInfo 
 import { tf } from '../tfjs.js';
 import { UnsupportedOperationError } from '../errors.js';
 import { callWasmKernel, disposeAll } from './wasm-kernel-call.js';
-import { im2colTransposed, type ConvGeometry } from './im2col.js';
+import { convGeometry, im2colTransposed } from './im2col.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
 
@@ -28,7 +28,7 @@ function assertSupported(attrs: Conv2DBackpropFilterAttrs & { dilations?: number
 /**
  * dW = im2col(x)ᵀ · dy, with the transposed im2col built in JS straight on the wasm heap and the
  * product done by the wasm BatchMatMul (XNNPACK fully-connected). Measured 10–13× faster than routing
- * through the wasm Conv3DBackpropFilterV2 kernel (a scalar loop nest); see bench/conv2d-backprop-filter.ts.
+ * through the wasm Conv3DBackpropFilterV2 kernel (a scalar loop nest); see bench/conv2d-gradients.ts.
  */
 export function conv2dBackpropFilterWasm(args: WasmKernelArgs, maxPatchFloats = DEFAULT_MAX_PATCH_FLOATS): TensorInfo {
   const { x, dy } = args.inputs;
@@ -46,20 +46,7 @@ export function conv2dBackpropFilterWasm(args: WasmKernelArgs, maxPatchFloats = 
     false,
     'channelsLast',
   );
-  const g: ConvGeometry = {
-    batchSize: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  };
+  const g = convGeometry(info);
   const patchRows = g.filterHeight * g.filterWidth * g.inChannels;
   const outChannels = info.outChannels;
   const totalRows = g.batchSize * g.outHeight;

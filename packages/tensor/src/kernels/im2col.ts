@@ -1,4 +1,6 @@
-/** Geometry of one NHWC convolution, as far as the filter gradient needs it. */
+import type { tf } from '../tfjs.js';
+
+/** Geometry of one NHWC convolution, as far as its gradients need it. */
 export interface ConvGeometry {
   batchSize: number;
   inHeight: number;
@@ -12,6 +14,24 @@ export interface ConvGeometry {
   strideWidth: number;
   padTop: number;
   padLeft: number;
+}
+
+/** The geometry of `tf.backend_util.computeConv2DInfo`'s result. */
+export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batchSize: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
 }
 
 /**
@@ -54,6 +74,36 @@ export function im2colTransposed(
           } else {
             for (let k = 0; k < runLength; k++) out[dst + k] = xT[src + k * g.strideWidth]!;
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds the patch matrix of output rows [rowBegin, rowEnd) back onto the input grid (col2im, the adjoint
+ * of im2col): `cols` is [(rowEnd - rowBegin) × outWidth] × [filterHeight, filterWidth, inChannels], row
+ * major, and `dx` the NHWC input-shaped buffer the patches overlap in. Each patch entry's channel run is
+ * contiguous in both buffers.
+ */
+export function col2imAdd(cols: Float32Array, dx: Float32Array, g: ConvGeometry, rowBegin: number, rowEnd: number): void {
+  const channels = g.inChannels;
+  const patchLength = g.filterHeight * g.filterWidth * channels;
+  for (let r = rowBegin; r < rowEnd; r++) {
+    const n = Math.floor(r / g.outHeight);
+    const yo = r - n * g.outHeight;
+    for (let fy = 0; fy < g.filterHeight; fy++) {
+      const y = yo * g.strideHeight + fy - g.padTop;
+      if (y < 0 || y >= g.inHeight) continue;
+      const dxRow = (n * g.inHeight + y) * g.inWidth;
+      for (let xo = 0; xo < g.outWidth; xo++) {
+        const patch = ((r - rowBegin) * g.outWidth + xo) * patchLength + fy * g.filterWidth * channels;
+        for (let fx = 0; fx < g.filterWidth; fx++) {
+          const x = xo * g.strideWidth + fx - g.padLeft;
+          if (x < 0 || x >= g.inWidth) continue;
+          const dst = (dxRow + x) * channels;
+          const src = patch + fx * channels;
+          for (let c = 0; c < channels; c++) dx[dst + c]! += cols[src + c]!;
         }
       }
     }

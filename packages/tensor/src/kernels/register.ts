@@ -1,12 +1,21 @@
 import type { KernelConfig } from '@tensorflow/tfjs';
 import { tf } from '../tfjs.js';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 
+/** Kernels the backend lacks. */
 const GAP_KERNELS: readonly KernelConfig[] = [conv2dBackpropFilterWasmConfig];
 
+/** Kernels the backend has but runs far slower than a composition of its other kernels. */
+const REPLACEMENT_KERNELS: readonly { kernelName: string; backendName: string; replace: (original: KernelConfig) => KernelConfig }[] = [
+  { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', replace: conv2dBackpropInputWasmConfig },
+];
+
+const replacements = new WeakSet<KernelConfig>();
+
 /**
- * Registers the kernels training needs that the backend lacks. Skips any kernel the backend already
- * has, so a tfjs upgrade that fills a gap takes precedence. Returns the names registered now.
+ * Registers the kernels training needs that the backend lacks (skipping any it has, so a tfjs upgrade
+ * that fills a gap takes precedence) and swaps in the faster ones, once. Returns the names registered now.
  */
 export function registerGapKernels(backendName: string): string[] {
   const registered: string[] = [];
@@ -15,6 +24,15 @@ export function registerGapKernels(backendName: string): string[] {
     if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
     tf.registerKernel(config);
     registered.push(config.kernelName);
+  }
+  for (const { kernelName, replace } of REPLACEMENT_KERNELS.filter((r) => r.backendName === backendName)) {
+    const original = tf.getKernel(kernelName, backendName);
+    if (original === undefined || replacements.has(original)) continue;
+    const replacement = replace(original);
+    replacements.add(replacement);
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel(replacement);
+    registered.push(kernelName);
   }
   return registered;
 }

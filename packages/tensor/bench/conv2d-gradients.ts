@@ -1,8 +1,12 @@
-// Compares the registered wasm Conv2DBackpropFilter (im2col + XNNPACK matmul) with routing the same
-// gradient through the wasm Conv3DBackpropFilterV2 kernel, and with the forward conv and the input
-// gradient for scale. Run: npx tsx packages/tensor/bench/conv2d-backprop-filter.ts
+// Compares our wasm conv gradient kernels with what tfjs-backend-wasm 4.22 offers for them, next to the
+// forward conv for scale: Conv2DBackpropFilter (im2col + XNNPACK matmul) against routing it through the
+// wasm Conv3DBackpropFilterV2 kernel; Conv2DBackpropInput (matmul + col2im) against the backend's own.
+// Run: npx tsx packages/tensor/bench/conv2d-gradients.ts
+import '@tensorflow/tfjs-backend-wasm';
 import { initBackend, tf } from '../src/index.js';
 
+// Taken before initBackend swaps in ours.
+const backendInputKernel = tf.getKernel('Conv2DBackpropInput', 'wasm');
 await initBackend({ backend: 'wasm' });
 
 function msPerCall(f: () => tf.Tensor, reps: number): number {
@@ -31,6 +35,7 @@ for (const c of cases) {
   const y = tf.conv2d(x, filter, c.s, c.pad);
   const dy = tf.randomNormal<tf.Rank.R4>(y.shape);
   const [, ho, wo] = y.shape;
+  const inputAttrs = { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape };
   const row = {
     shape: `x[${c.x.join(',')}] f${c.k}x${c.k}x${ci}x${c.co} s${c.s} ${c.pad}`,
     forwardMs: msPerCall(() => tf.conv2d(x, filter, c.s, c.pad), 3),
@@ -49,7 +54,11 @@ for (const c of cases) {
         ),
       1,
     ),
-    inputGradMs: msPerCall(() => tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy, filter }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape }), 1),
+    inputGradMs: msPerCall(() => tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy, filter }, inputAttrs), 3),
+    backendInputGradMs: msPerCall(
+      () => tf.engine().makeTensorFromTensorInfo(backendInputKernel.kernelFunc({ inputs: { dy, filter }, backend: tf.backend(), attrs: inputAttrs }) as tf.TensorInfo),
+      1,
+    ),
   };
   console.log(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)));
   tf.dispose([x, filter, y, dy]);

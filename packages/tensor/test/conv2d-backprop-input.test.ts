@@ -1,0 +1,109 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { initBackend, tf } from '../src/index.js';
+import { conv2dBackpropInputWasm } from '../src/kernels/conv2d-backprop-input.js';
+import { registerGapKernels } from '../src/kernels/register.js';
+import { assertClose, seeded, valuesOn } from './helpers.js';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+const cases: { x: [number, number, number, number]; k: [number, number]; co: number; stride: number | [number, number]; pad: Pad }[] = [
+  { x: [2, 8, 8, 3], k: [3, 3], co: 4, stride: 1, pad: 'same' },
+  { x: [2, 9, 7, 3], k: [3, 3], co: 5, stride: 2, pad: 'same' },
+  { x: [1, 11, 10, 2], k: [4, 3], co: 3, stride: [3, 2], pad: 'valid' },
+  { x: [3, 7, 9, 4], k: [2, 2], co: 2, stride: 1, pad: 'valid' },
+  { x: [1, 6, 5, 2], k: [3, 3], co: 2, stride: 2, pad: 1 },
+  { x: [2, 7, 8, 3], k: [3, 3], co: 4, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [2, 5, 5, 3], k: [1, 1], co: 6, stride: 1, pad: 'same' },
+  { x: [1, 12, 12, 3], k: [7, 7], co: 4, stride: 1, pad: 'same' },
+  { x: [2, 6, 7, 3], k: [3, 3], co: 4, stride: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  // a pad wider than the filter: no forward conv restores the input size, so col2im runs
+  { x: [1, 5, 6, 2], k: [1, 1], co: 3, stride: 1, pad: 1 },
+];
+
+const label = (c: (typeof cases)[number]): string => `x${c.x.join('x')} k${c.k.join('x')} s${String(c.stride)} pad ${JSON.stringify(c.pad)}`;
+
+void describe('wasm Conv2DBackpropInput', () => {
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  for (const c of cases) {
+    void it(`matches the cpu backend for ${label(c)}`, async () => {
+      const filterShape: [number, number, number, number] = [...c.k, c.x[3], c.co];
+      const compute = (): tf.Tensor[] => {
+        const x = tf.tensor4d(seeded(c.x, 1), c.x);
+        const f = tf.tensor4d(seeded(filterShape, 2), filterShape);
+        // The input gradient of conv2d is what training calls; the loss weights make dy non-uniform.
+        const yShape = tf.conv2d(x, f, c.stride, c.pad).shape;
+        const weights = tf.tensor(seeded(yShape, 3), yShape);
+        const gradX = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, f, c.stride, c.pad), weights)));
+        return [gradX(x)];
+      };
+      const [wasm] = await valuesOn('wasm', compute);
+      const [cpu] = await valuesOn('cpu', compute);
+      assertClose(wasm!, cpu!, label(c));
+    });
+  }
+
+  void it('replaces the backend kernel once, however often the kernels are registered', () => {
+    const ours = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    assert.deepEqual(registerGapKernels('wasm'), []);
+    assert.equal(tf.getKernel('Conv2DBackpropInput', 'wasm'), ours);
+  });
+
+  void it('leaves NCHW to the backend kernel', async () => {
+    await tf.setBackend('wasm');
+    const [nchw, viaNhwc] = tf.tidy(() => {
+      const dy = tf.tensor4d(seeded([1, 2, 4, 4], 10), [1, 2, 4, 4]);
+      const filter = tf.tensor4d(seeded([3, 3, 3, 2], 11), [3, 3, 3, 2]);
+      const attrs = { strides: 1, pad: 'same' };
+      const dx = tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy, filter }, { ...attrs, dataFormat: 'NCHW', inputShape: [1, 3, 4, 4] });
+      const dyNhwc = tf.transpose(dy, [0, 2, 3, 1]);
+      const nhwc = tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy: dyNhwc, filter }, { ...attrs, dataFormat: 'NHWC', inputShape: [1, 4, 4, 3] });
+      return [dx.dataSync() as Float32Array, tf.transpose(nhwc, [0, 3, 1, 2]).dataSync() as Float32Array];
+    });
+    assertClose(nchw, viaNhwc, 'NCHW vs NHWC');
+  });
+
+  void it('runs conv2dTranspose (the forward pass of transposed convs) as the cpu backend does', async () => {
+    const compute = (): tf.Tensor[] => {
+      const x = tf.tensor4d(seeded([2, 4, 5, 6], 4), [2, 4, 5, 6]);
+      const f = tf.tensor4d(seeded([3, 3, 3, 6], 5), [3, 3, 3, 6]);
+      return [tf.conv2dTranspose(x, f, [2, 8, 10, 3], 2, 'same')];
+    };
+    const [wasm] = await valuesOn('wasm', compute);
+    const [cpu] = await valuesOn('cpu', compute);
+    assertClose(wasm!, cpu!, 'conv2dTranspose');
+  });
+
+  void it('gives the same result when the patches run in several row chunks', async () => {
+    await tf.setBackend('wasm');
+    const dy = tf.tensor4d(seeded([3, 5, 4, 3], 6), [3, 5, 4, 3]);
+    const filter = tf.tensor4d(seeded([3, 3, 4, 3], 7), [3, 3, 4, 3]);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [3, 9, 8, 4] };
+    const whole = tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy, filter }, attrs);
+    const backend = tf.backend() as BackendWasm;
+    // 3·3·4 patch entries × 4 columns per output row: 200 floats allow one output row (of 15) per chunk.
+    const info = conv2dBackpropInputWasm({ inputs: { dy, filter }, backend, attrs }, 200);
+    const chunked = tf.engine().makeTensorFromTensorInfo(info);
+    assertClose(chunked.dataSync() as Float32Array, whole.dataSync() as Float32Array, 'chunked vs whole');
+    tf.dispose([dy, filter, whole, chunked]);
+  });
+
+  void it('does not grow the tensor count or the wasm heap use across repeated gradient calls', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.variable(tf.tensor4d(seeded([2, 8, 8, 3], 8), [2, 8, 8, 3]));
+    const f = tf.tensor4d(seeded([3, 3, 3, 4], 9), [3, 3, 3, 4]);
+    const step = (): void => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(tf.conv2d(x, f, 2, 'same'))), [x]);
+      tf.dispose([value, ...Object.values(grads)]);
+    };
+    step();
+    const { numTensors, numBytes } = tf.memory();
+    for (let i = 0; i < 5; i++) step();
+    assert.equal(tf.memory().numTensors, numTensors);
+    assert.equal(tf.memory().numBytes, numBytes);
+    tf.dispose([x, f]);
+  });
+});
