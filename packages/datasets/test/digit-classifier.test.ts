@@ -29,6 +29,20 @@ void describe('trainDigitClassifier', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  void it('repeats for a seed (weights, sampling order and dropout masks)', async () => {
+    await initBackend({ backend: 'wasm' });
+    const labels = Array.from({ length: 40 }, (_, i) => i % 10);
+    const train = await imageSetFromImages(labels.map((l, i) => blockImage(l, i)), 16);
+    const run = async (seed: number): Promise<number[]> => {
+      const losses: number[] = [];
+      (await trainDigitClassifier(train, labels, { steps: 12, seed, onStep: (_, loss) => losses.push(loss) })).dispose();
+      return losses;
+    };
+    const first = await run(0);
+    assert.deepEqual(await run(0), first);
+    assert.notDeepEqual(await run(1), first);
+  });
+
   void it('refuses labels that do not match the images', async () => {
     const set = await imageSetFromImages([blockImage(1, 0), blockImage(2, 0)], 16);
     await assert.rejects(trainDigitClassifier(set, [1]), DatasetOptionError);

@@ -13,7 +13,7 @@ import { optionalInt, optionalString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
 import { photosDir } from './face-translation.js';
 import { backendChoice } from './shared.js';
-import { trainCommand } from './train.js';
+import { trainCommand, translationOptionsFile } from './train.js';
 import { translateCommand } from './translate.js';
 
 const USAGE = `Usage: sim2real bench digits [--out DIR] [--quick] [options]
@@ -44,6 +44,8 @@ Options:
   --steps N                 classifier steps (batch 32)               [default: 400; quick 100]
   --translator-steps N      translation training steps                [default: 300; quick 30]
   --translator-batch N      images per translation step               [default: 8]
+  --translator-config FILE  JSON object of further translator options (as 'sim2real train
+                            --config'), over the benchmark's own
   --parallel N              seeds run at once, one process each of about 1.2 GB (the wasm
                             backend uses one core per process; with fewer cores than seeds
                             they share them, which ends sooner than running them in rounds)
@@ -71,6 +73,7 @@ export const benchDigitsCommand: CommandSpec = {
     steps: { type: 'string' },
     'translator-steps': { type: 'string' },
     'translator-batch': { type: 'string' },
+    'translator-config': { type: 'string' },
     parallel: { type: 'string' },
     worker: { type: 'boolean' },
     photos: { type: 'string' },
@@ -90,6 +93,8 @@ interface BenchConfig {
   classifierSteps: number;
   translatorSteps: number;
   translatorBatch: number;
+  /** --translator-config's options, applied over translatorOptions(). */
+  translatorExtra: TranslationOptions;
   parallel: number;
   photosDir: string;
   vggDir: string | undefined;
@@ -104,7 +109,7 @@ function parseSeeds(raw: string | undefined, quick: boolean): number[] {
   return seeds;
 }
 
-function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfig {
+async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Promise<BenchConfig> {
   const name = benchDigitsCommand.name;
   const quick = options.quick === true;
   const size = optionalInt(options, 'size', name, { min: 8, max: 256 }) ?? 32;
@@ -120,6 +125,7 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
     classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 400),
     translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 300),
     translatorBatch: optionalInt(options, 'translator-batch', name, { min: 1, max: 256 }) ?? 8,
+    translatorExtra: await translationOptionsFile(optionalString(options, 'translator-config'), '--translator-config', name),
     parallel: optionalInt(options, 'parallel', name, { min: 1, max: 64 }) ?? seeds.length,
     photosDir: photosDir(options, env),
     vggDir: vggDir(options, env),
@@ -133,12 +139,14 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
  * interval to the run keeps the paper's schedule (about 10 chances per stage to raise λ).
  */
 function translatorOptions(config: BenchConfig): TranslationOptions {
+  const extra = config.translatorExtra;
   return {
     attentionWidth: 16,
     discriminatorWidth: 16,
-    lambda: { intervalSteps: Math.max(2, Math.round(config.translatorSteps / 25)) },
     sampleEverySteps: Math.max(1, Math.floor(config.translatorSteps / 4)),
     checkpointEverySteps: config.translatorSteps,
+    ...extra,
+    lambda: { intervalSteps: Math.max(2, Math.round(config.translatorSteps / 25)), ...extra.lambda },
   };
 }
 
@@ -353,7 +361,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 async function runBenchDigits(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
   const outDir = path.resolve(optionalString(options, 'out') ?? path.join('bench-results', 'digits'));
-  const config = benchConfig(options, ctx.env);
+  const config = await benchConfig(options, ctx.env);
   const backendName = backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, benchDigitsCommand.name);
   const backend: BackendInfo = await initBackend({ backend: backendName });
   const started = performance.now();

@@ -91,7 +91,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
     checkpointEverySteps: optionalInt(options, 'checkpoint-every', name, { min: 1 }),
   };
   const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
-  const config = resolveTranslationConfig({ ...(await optionsFile(optionalString(options, 'config'), name)), ...given });
+  const config = resolveTranslationConfig({ ...(await translationOptionsFile(optionalString(options, 'config'), '--config', name)), ...given });
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
 
   await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
@@ -134,15 +134,15 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   return 0;
 }
 
-/** The `--config` JSON object, or nothing; field values are validated by resolveTranslationConfig. */
-async function optionsFile(file: string | undefined, command: string): Promise<TranslationOptions> {
+/** The JSON object of model options in `file` (given as `flag`), or nothing; resolveTranslationConfig validates the values. */
+export async function translationOptionsFile(file: string | undefined, flag: string, command: string): Promise<TranslationOptions> {
   if (file === undefined) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--config ${file} is not a readable JSON file (${error instanceof Error ? error.message : String(error)}).`, command);
+    throw new UsageError(`${flag} ${file} is not a readable JSON file (${error instanceof Error ? error.message : String(error)}).`, command);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--config ${file} must hold a JSON object.`, command);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} ${file} must hold a JSON object.`, command);
   return parsed;
 }
