@@ -30,7 +30,7 @@ translated with 'sim2real translate', and one small CNN (same recipe for every r
 and tested on target-test. label_preservation = the oracle classifier's accuracy on G(MNIST)
 against the source labels. Writes OUT/results.json (means over the seeds, with per-seed figures),
 OUT/strip.png (source | translated | attention | target) and, per seed, OUT/seed-N/ (data folders,
-translator, translated images). Defaults take about 71 CPU minutes (about 40 minutes on 2 CPU
+translator, translated images). Defaults take about 74 CPU minutes (39 minutes measured on 2 CPU
 cores); --quick a few minutes (and measures little).
 
 Options:
@@ -42,7 +42,7 @@ Options:
   --target-test N           MNIST-M test images                       [default: 1000; quick 200]
   --size N                  image size in pixels (multiple of 8)      [default: 32]
   --steps N                 classifier steps (batch 32)               [default: 400; quick 100]
-  --translator-steps N      translation training steps                [default: 300; quick 30]
+  --translator-steps N      translation training steps               [default: 1200; quick 30]
   --translator-batch N      images per translation step               [default: 8]
   --translator-config FILE  JSON object of further translator options (as 'sim2real train
                             --config'), over the benchmark's own
@@ -123,7 +123,7 @@ async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Prom
     targetTest: optionalInt(options, 'target-test', name, { min: 10 }) ?? (quick ? 200 : 1000),
     size,
     classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 400),
-    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 300),
+    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 1200),
     translatorBatch: optionalInt(options, 'translator-batch', name, { min: 1, max: 256 }) ?? 8,
     translatorExtra: await translationOptionsFile(optionalString(options, 'translator-config'), '--translator-config', name),
     parallel: optionalInt(options, 'parallel', name, { min: 1, max: 64 }) ?? seeds.length,

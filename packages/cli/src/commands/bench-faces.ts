@@ -32,7 +32,7 @@ Options:
   --test N                  real-style test faces                    [default: 300; quick 100]
   --size N                  image size in pixels (multiple of 16)    [default: 32]
   --steps N                 regressor steps (batch 32)               [default: 900; quick 60]
-  --translator-steps N      translation training steps               [default: 400; quick 24]
+  --translator-steps N      translation training steps              [default: 1200; quick 24]
   --translator DIR          reuse a trained translation model instead of training one
   --eval-coefficients K     coefficients regressed and scored        [default: 10]
   --seed N                  seed of faces and networks               [default: 0]
@@ -95,7 +95,7 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
     testFaces: optionalInt(options, 'test', name, { min: 1 }) ?? (quick ? 100 : 300),
     size,
     regressorSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 60 : 900),
-    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 24 : 400),
+    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 24 : 1200),
     evalCoefficients: optionalInt(options, 'eval-coefficients', name, { min: 1, max: 100 }) ?? 10,
     seed: optionalInt(options, 'seed', name, { max: 2 ** 31 - 1 }) ?? 0,
     photosDir: photosDir(options, env),

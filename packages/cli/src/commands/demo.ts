@@ -23,9 +23,9 @@ Services run as child processes (logs in DATA/runs/<run>/logs), one status line 
 end it prints both regressors' MSE on the real-style test faces and writes results.json and
 samples.png in DATA/runs/<run>; everything it started is stopped, also on Ctrl-C or SIGTERM.
 
-Defaults cost about 13 CPU-minutes the first time, most of it the generator's single-threaded training
-(measured 12m40s wall on 2 cores, one of them busy with another job), and about 3 minutes with the generator
-cached; --generator-steps is the knob. --quick takes a few minutes (tiny images and counts: it shows the
+Defaults cost about 8 CPU-minutes the first time, most of it the generator's single-threaded training
+(measured 7m45s wall on 2 cores, one of them busy with another job), and a few minutes less with the
+generator cached; --generator-steps is the knob. --quick takes a few minutes (tiny images and counts: it shows the
 pipeline working, it measures little).
 
 Options:
@@ -36,7 +36,7 @@ Options:
   --batch N                faces per batch                                [default: 32; quick 16]
   --steps-per-batch N      regressor steps per batch                      [default: 4; quick 2]
   --generator-faces N      sim and real-style faces (each) the generator trains on  [default: 600; quick 64]
-  --generator-steps N      generator training steps                       [default: 400; quick 12]
+  --generator-steps N      generator training steps                       [default: 800; quick 12]
   --test-faces N           real-style test faces                          [default: 200; quick 48]
   --size N                 image size in pixels, a multiple of 16         [default: 32; quick 32]
   --eval-coefficients K    3DMM coefficients regressed and scored         [default: 10]

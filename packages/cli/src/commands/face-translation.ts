@@ -24,7 +24,7 @@ export interface FaceTranslatorOptions {
   seed: number;
 }
 
-/** The small face translator (bench and demo): 400 steps at 32 px take about 11 CPU minutes (wasm). */
+/** The small face translator (bench and demo): 800 steps at 32 px take about 6 CPU minutes (wasm). */
 export function faceTranslatorConfig(options: FaceTranslatorOptions): TranslationConfig {
   return resolveTranslationConfig({
     imageSize: options.size,

@@ -33,7 +33,7 @@ export interface DemoConfig {
   readonly backend: string | undefined;
 }
 
-const DEFAULTS = { size: 32, generatorFaces: 600, generatorSteps: 400, testFaces: 200, faces: 1280, batch: 32, stepsPerBatch: 4 };
+const DEFAULTS = { size: 32, generatorFaces: 600, generatorSteps: 800, testFaces: 200, faces: 1280, batch: 32, stepsPerBatch: 4 };
 const QUICK = { size: 32, generatorFaces: 64, generatorSteps: 12, testFaces: 48, faces: 128, batch: 16, stepsPerBatch: 2 };
 
 /** The VGG-19 weights beside the repository, when they are there (embedded defaults need no flag). */
