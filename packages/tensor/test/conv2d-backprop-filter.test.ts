@@ -3,42 +3,17 @@ import assert from 'node:assert/strict';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend, tf, UnsupportedOperationError } from '../src/index.js';
 import { conv2dBackpropFilterWasm } from '../src/kernels/conv2d-backprop-filter.js';
-import { assertClose, seeded, valuesOn } from './helpers.js';
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-const cases: { x: [number, number, number, number]; k: [number, number]; co: number; stride: number | [number, number]; pad: Pad }[] = [
-  { x: [2, 8, 8, 3], k: [3, 3], co: 4, stride: 1, pad: 'same' },
-  { x: [2, 9, 7, 3], k: [3, 3], co: 5, stride: 2, pad: 'same' },
-  { x: [1, 11, 10, 2], k: [4, 3], co: 3, stride: [3, 2], pad: 'valid' },
-  { x: [3, 7, 9, 4], k: [2, 2], co: 2, stride: 1, pad: 'valid' },
-  { x: [1, 6, 5, 2], k: [3, 3], co: 2, stride: 2, pad: 1 },
-  { x: [2, 7, 8, 3], k: [3, 3], co: 4, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { x: [2, 5, 5, 3], k: [1, 1], co: 6, stride: 1, pad: 'same' },
-];
-
-const label = (c: (typeof cases)[number]): string => `x${c.x.join('x')} k${c.k.join('x')} s${String(c.stride)} pad ${JSON.stringify(c.pad)}`;
+import { assertClose, CONV_CASES, convCaseLabel, convGradientOnBothBackends, seeded } from './helpers.js';
 
 void describe('wasm Conv2DBackpropFilter', () => {
   before(async () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  for (const c of cases) {
-    void it(`matches the cpu backend for ${label(c)}`, async () => {
-      const xValues = seeded(c.x, 1);
-      const filterShape: [number, number, number, number] = [...c.k, c.x[3], c.co];
-      const compute = (): tf.Tensor[] => {
-        const x = tf.tensor4d(xValues, c.x);
-        const f = tf.tensor4d(seeded(filterShape, 2), filterShape);
-        // The filter gradient of conv2d is what training calls; the loss weights make dy non-uniform.
-        const yShape = tf.conv2d(x, f, c.stride, c.pad).shape;
-        const weights = tf.tensor(seeded(yShape, 3), yShape);
-        const gradF = tf.grad((filter: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, filter as tf.Tensor4D, c.stride, c.pad), weights)));
-        return [gradF(f)];
-      };
-      const [wasm] = await valuesOn('wasm', compute);
-      const [cpu] = await valuesOn('cpu', compute);
-      assertClose(wasm!, cpu!, label(c));
+  for (const c of CONV_CASES) {
+    void it(`matches the cpu backend for ${convCaseLabel(c)}`, async () => {
+      const { wasm, cpu } = await convGradientOnBothBackends(c, (conv, x, filter) => tf.grad((f: tf.Tensor) => conv(x, f as tf.Tensor4D))(filter));
+      assertClose(wasm, cpu, convCaseLabel(c));
     });
   }
 

@@ -4,24 +4,15 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend, tf } from '../src/index.js';
 import { conv2dBackpropInputWasm } from '../src/kernels/conv2d-backprop-input.js';
 import { registerGapKernels } from '../src/kernels/register.js';
-import { assertClose, seeded, valuesOn } from './helpers.js';
+import { assertClose, CONV_CASES, convCaseLabel, convGradientOnBothBackends, seeded, valuesOn, type ConvCase } from './helpers.js';
 
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-const cases: { x: [number, number, number, number]; k: [number, number]; co: number; stride: number | [number, number]; pad: Pad }[] = [
-  { x: [2, 8, 8, 3], k: [3, 3], co: 4, stride: 1, pad: 'same' },
-  { x: [2, 9, 7, 3], k: [3, 3], co: 5, stride: 2, pad: 'same' },
-  { x: [1, 11, 10, 2], k: [4, 3], co: 3, stride: [3, 2], pad: 'valid' },
-  { x: [3, 7, 9, 4], k: [2, 2], co: 2, stride: 1, pad: 'valid' },
-  { x: [1, 6, 5, 2], k: [3, 3], co: 2, stride: 2, pad: 1 },
-  { x: [2, 7, 8, 3], k: [3, 3], co: 4, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { x: [2, 5, 5, 3], k: [1, 1], co: 6, stride: 1, pad: 'same' },
+const cases: readonly ConvCase[] = [
+  ...CONV_CASES,
   { x: [1, 12, 12, 3], k: [7, 7], co: 4, stride: 1, pad: 'same' },
   { x: [2, 6, 7, 3], k: [3, 3], co: 4, stride: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
   // a pad wider than the filter: no forward conv restores the input size, so col2im runs
   { x: [1, 5, 6, 2], k: [1, 1], co: 3, stride: 1, pad: 1 },
 ];
-
-const label = (c: (typeof cases)[number]): string => `x${c.x.join('x')} k${c.k.join('x')} s${String(c.stride)} pad ${JSON.stringify(c.pad)}`;
 
 void describe('wasm Conv2DBackpropInput', () => {
   before(async () => {
@@ -29,20 +20,9 @@ void describe('wasm Conv2DBackpropInput', () => {
   });
 
   for (const c of cases) {
-    void it(`matches the cpu backend for ${label(c)}`, async () => {
-      const filterShape: [number, number, number, number] = [...c.k, c.x[3], c.co];
-      const compute = (): tf.Tensor[] => {
-        const x = tf.tensor4d(seeded(c.x, 1), c.x);
-        const f = tf.tensor4d(seeded(filterShape, 2), filterShape);
-        // The input gradient of conv2d is what training calls; the loss weights make dy non-uniform.
-        const yShape = tf.conv2d(x, f, c.stride, c.pad).shape;
-        const weights = tf.tensor(seeded(yShape, 3), yShape);
-        const gradX = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, f, c.stride, c.pad), weights)));
-        return [gradX(x)];
-      };
-      const [wasm] = await valuesOn('wasm', compute);
-      const [cpu] = await valuesOn('cpu', compute);
-      assertClose(wasm!, cpu!, label(c));
+    void it(`matches the cpu backend for ${convCaseLabel(c)}`, async () => {
+      const { wasm, cpu } = await convGradientOnBothBackends(c, (conv, x, filter) => tf.grad((input: tf.Tensor) => conv(input as tf.Tensor4D, filter))(x));
+      assertClose(wasm, cpu, convCaseLabel(c));
     });
   }
 

@@ -1,6 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { tf } from '../tfjs.js';
 import { UnsupportedOperationError } from '../errors.js';
 import { callWasmKernel, disposeAll } from './wasm-kernel-call.js';
 import { convGeometry, im2colTransposed } from './im2col.js';
@@ -36,19 +35,9 @@ export function conv2dBackpropFilterWasm(args: WasmKernelArgs, maxPatchFloats = 
   const backend = args.backend;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs & { dilations?: number | number[] };
   assertSupported(attrs, x, dy);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const g = convGeometry(info);
+  const g = convGeometry(x.shape, attrs.filterShape, attrs);
   const patchRows = g.filterHeight * g.filterWidth * g.inChannels;
-  const outChannels = info.outChannels;
+  const outChannels = g.outChannels;
   const totalRows = g.batchSize * g.outHeight;
   const rowsPerChunk = Math.max(1, Math.floor(maxPatchFloats / (patchRows * g.outWidth)));
 

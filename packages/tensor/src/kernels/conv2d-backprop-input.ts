@@ -1,6 +1,5 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { tf } from '../tfjs.js';
 import { UnsupportedOperationError } from '../errors.js';
 import { callWasmKernel, disposeAll } from './wasm-kernel-call.js';
 import { col2imAdd, convGeometry, type ConvGeometry } from './im2col.js';
@@ -47,23 +46,13 @@ export function conv2dBackpropInputWasm(args: WasmKernelArgs, maxPatchFloats = D
   }
   const backend = args.backend;
   const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const g = convGeometry(info);
+  const g = convGeometry(attrs.inputShape, filter.shape, attrs);
   if (g.strideHeight === 1 && g.strideWidth === 1) {
     const dx = stride1InputGradient(backend, dy, filter, g);
     if (dx !== undefined) return dx;
   }
   const patchLength = g.filterHeight * g.filterWidth * g.inChannels;
-  const outChannels = info.outChannels;
+  const outChannels = g.outChannels;
   const totalRows = g.batchSize * g.outHeight;
   const rowsPerChunk = Math.max(1, Math.floor(maxPatchFloats / (patchLength * g.outWidth)));
 

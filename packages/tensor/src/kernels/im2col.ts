@@ -1,4 +1,7 @@
-import type { tf } from '../tfjs.js';
+import type { Conv2DBackpropInputAttrs } from '@tensorflow/tfjs';
+import { tf } from '../tfjs.js';
+
+type Conv2DPad = Conv2DBackpropInputAttrs['pad'];
 
 /** Geometry of one NHWC convolution, as far as its gradients need it. */
 export interface ConvGeometry {
@@ -8,6 +11,7 @@ export interface ConvGeometry {
   inChannels: number;
   outHeight: number;
   outWidth: number;
+  outChannels: number;
   filterHeight: number;
   filterWidth: number;
   strideHeight: number;
@@ -16,8 +20,25 @@ export interface ConvGeometry {
   padLeft: number;
 }
 
-/** The geometry of `tf.backend_util.computeConv2DInfo`'s result. */
-export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+/**
+ * The geometry of a dilation-1 NHWC convolution of `inputShape` by `filterShape` with tfjs's attributes,
+ * by tfjs's own shape arithmetic (`computeConv2DInfo`).
+ */
+export function convGeometry(
+  inputShape: readonly number[],
+  filterShape: readonly number[],
+  attrs: { strides: number | [number, number]; pad: Conv2DPad; dimRoundingMode?: 'floor' | 'round' | 'ceil' },
+): ConvGeometry {
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   return {
     batchSize: info.batchSize,
     inHeight: info.inHeight,
@@ -25,6 +46,7 @@ export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
     inChannels: info.inChannels,
     outHeight: info.outHeight,
     outWidth: info.outWidth,
+    outChannels: info.outChannels,
     filterHeight: info.filterHeight,
     filterWidth: info.filterWidth,
     strideHeight: info.strideHeight,
