@@ -24,7 +24,7 @@ end it prints both regressors' MSE on the real-style test faces and writes resul
 samples.png in DATA/runs/<run>; everything it started is stopped, also on Ctrl-C or SIGTERM.
 
 Defaults cost about 8 CPU-minutes the first time, most of it the generator's single-threaded training
-(measured 7m45s wall on 2 cores, one of them busy with another job), and a few minutes less with the
+(measured 8m00s wall on 2 idle cores), and a few minutes less with the
 generator cached; --generator-steps is the knob. --quick takes a few minutes (tiny images and counts: it shows the
 pipeline working, it measures little).
 
