@@ -47,7 +47,6 @@ void describe('cpu ResizeNearestNeighborGrad', () => {
       const inner = seeded(c.x, 1).reduce((sum, v, i) => sum + v * dx[i]!, 0);
       assert.ok(Math.abs(inner - forward) <= 1e-4 * Math.max(1, Math.abs(forward)), `⟨x, dx⟩ ${inner} ≠ ⟨resize(x), w⟩ ${forward}`);
     });
-
   }
 
   // The wasm kernel ignores half-pixel centres (its gradient is the adjoint only without them).

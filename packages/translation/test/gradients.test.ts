@@ -6,6 +6,7 @@ import { buildAttention } from '../src/networks/attention.js';
 import { buildDiscriminator } from '../src/networks/discriminator.js';
 import { buildGenerator } from '../src/networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from '../src/networks/vgg.js';
+import type { TranslationConfig } from '../src/config.js';
 import { type Networks, discriminatorVariables, generate, generatorVariables } from '../src/train-step.js';
 import { VGG_DIR, tinyConfig } from './helpers.js';
 
@@ -17,8 +18,13 @@ before(async () => {
 after(() => disposeVggWeights(vgg));
 
 /** Gradients of the joint stage's generator loss (adversarial + λ·perceptual) and of D's loss, by variable name. */
-function jointStageGradients(networks: Networks, x: tf.Tensor4D, y: tf.Tensor4D, fake: tf.Tensor4D): Map<string, Float32Array> {
-  const config = tinyConfig();
+function jointStageGradients(
+  config: TranslationConfig,
+  networks: Networks,
+  x: tf.Tensor4D,
+  y: tf.Tensor4D,
+  fake: tf.Tensor4D,
+): Map<string, Float32Array> {
   const generatorLoss = (): tf.Scalar => {
     const { output } = generate(networks, 'joint', x, true);
     const adv = generatorAdversarialLoss('paper', networks.discriminator.apply(output, { training: true }) as tf.Tensor);
@@ -49,9 +55,9 @@ void test("the translator's gradients agree between the wasm and the cpu backend
   const x = tf.randomUniform<tf.Rank.R4>([3, 16, 16, 3], -1, 1, 'float32', 3);
   const y = tf.randomUniform<tf.Rank.R4>([3, 16, 16, 3], -1, 1, 'float32', 4);
   const fake = tf.randomUniform<tf.Rank.R4>([3, 16, 16, 3], -1, 1, 'float32', 5);
-  const onWasm = jointStageGradients(networks, x, y, fake);
+  const onWasm = jointStageGradients(config, networks, x, y, fake);
   await initBackend({ backend: 'cpu', log: () => undefined });
-  const onCpu = jointStageGradients(networks, x, y, fake);
+  const onCpu = jointStageGradients(config, networks, x, y, fake);
   assert.ok(onWasm.size > 40, `only ${onWasm.size} gradients`);
   for (const [name, wasm] of onWasm) {
     const cpu = onCpu.get(name)!;
