@@ -127,6 +127,7 @@ function benchTrain(config: TranslationConfig, n: Networks, batch: number, stage
       generatorVars: generatorVariables(n, stage),
       discriminatorVars: discriminatorVariables(n),
       pool: new HistoryPool(50, new SeededRandom(1)),
+      updateDiscriminator: true,
     };
     return measure({ what, size: config.imageSize, ngf: config.generatorWidth, batch }, 'steps/s', 1, projected, () => {
       trainStep(ctx, x, x);

@@ -10,6 +10,8 @@ export const MODEL_FORMAT = 'sim2real-model';
 export const MODEL_FORMAT_VERSION = 1;
 const CHECKPOINT_PREFIX = 'ckpt-';
 const TEMP_PREFIX = '.tmp-';
+/** Config fields added after format version 1 was fixed, with the values models written before them used. */
+const FIELDS_OF_EARLIER_MODELS: Partial<TranslationConfig> = { upsampling: 'transposed', refinementDiscriminatorRateScale: 1 };
 
 /** Summary numbers of a training run, as stored in the manifest. */
 export interface ModelMetrics {
@@ -105,5 +107,5 @@ export async function readModelManifest(modelDir: string): Promise<ModelManifest
   if (typeof manifest.checkpoint !== 'string' || !manifest.checkpoint.startsWith(CHECKPOINT_PREFIX) || manifest.checkpoint.includes('/')) {
     throw new ModelLoadError(modelDir, `${MANIFEST_FILE} names no valid checkpoint folder`);
   }
-  return manifest;
+  return { ...manifest, config: { ...FIELDS_OF_EARLIER_MODELS, ...manifest.config } };
 }

@@ -57,6 +57,8 @@ export interface StepContext {
   generatorVars: tf.Variable[];
   discriminatorVars: tf.Variable[];
   pool: HistoryPool;
+  /** false: D's loss is measured but D is not updated (its learning rate is 0 in this stage). */
+  updateDiscriminator: boolean;
 }
 
 /**
@@ -81,16 +83,13 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D): Ste
       )!;
       const [fake, adv, reg] = kept as [tf.Tensor4D, tf.Scalar, tf.Scalar];
       const shown = ctx.pool.query(fake);
-      const d = ctx.discriminatorOptimizer.minimize(
-        () =>
-          discriminatorLoss(
-            config.adversarialLoss,
-            networks.discriminator.apply(y, { training: true }) as tf.Tensor,
-            networks.discriminator.apply(shown, { training: true }) as tf.Tensor,
-          ),
-        true,
-        ctx.discriminatorVars,
-      )!;
+      const dLoss = (): tf.Scalar =>
+        discriminatorLoss(
+          config.adversarialLoss,
+          networks.discriminator.apply(y, { training: true }) as tf.Tensor,
+          networks.discriminator.apply(shown, { training: true }) as tf.Tensor,
+        );
+      const d = ctx.updateDiscriminator ? ctx.discriminatorOptimizer.minimize(dLoss, true, ctx.discriminatorVars)! : dLoss();
       return { g_adv: adv.dataSync()[0]!, g_reg: reg.dataSync()[0]!, g_total: gTotal.dataSync()[0]!, d: d.dataSync()[0]! };
     });
   } finally {

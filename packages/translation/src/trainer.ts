@@ -83,6 +83,7 @@ function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
 interface StageRuntime {
   stage: StageName;
   baseRate: number;
+  discriminatorBaseRate: number;
   generatorOptimizer: tf.Optimizer;
   discriminatorOptimizer: tf.Optimizer;
   generatorVars: tf.Variable[];
@@ -182,6 +183,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
 
     const openStage = async (stage: StageName, resumeFrom: RestoredCheckpoint | undefined): Promise<StageRuntime> => {
       const baseRate = stage === 'joint' ? config.learningRate * config.jointLearningRateScale : config.learningRate;
+      const discriminatorBaseRate = stage === 'g0' ? baseRate : baseRate * config.refinementDiscriminatorRateScale;
       const adam = (): tf.Optimizer => tf.train.adam(baseRate, config.adamBeta1, config.adamBeta2, 1e-8);
       let schedule: LambdaSchedule;
       if (resumeFrom) {
@@ -194,6 +196,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       const rt: StageRuntime = {
         stage,
         baseRate,
+        discriminatorBaseRate,
         generatorOptimizer: adam(),
         discriminatorOptimizer: adam(),
         generatorVars: generatorVariables(nets, stage),
@@ -274,14 +277,15 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
         await log({ event: 'stage', step: index, stage: position.stage, stageSteps: position.stageSteps, lambda: runtime.schedule.lambda });
       }
       const rate = learningRateAt(runtime.baseRate, position.stepInStage, position.stageSteps, config.decayStartFraction);
+      const discriminatorRate = learningRateAt(runtime.discriminatorBaseRate, position.stepInStage, position.stageSteps, config.decayStartFraction);
       setLearningRate(runtime.generatorOptimizer, rate);
-      setLearningRate(runtime.discriminatorOptimizer, rate);
+      setLearningRate(runtime.discriminatorOptimizer, discriminatorRate);
       lambdaUsed = runtime.schedule.lambda;
 
       const x = request.source.batch(sourceSampler.take(config.batchSize));
       const y = request.target.batch(targetSampler.take(config.batchSize));
       try {
-        losses = trainStep({ ...runtime, networks: nets, config, lambda: lambdaUsed, pool }, x, y);
+        losses = trainStep({ ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0 }, x, y);
       } finally {
         tf.dispose([x, y]);
       }
@@ -292,7 +296,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       const record = { ...losses };
       emit({ kind: 'step', stage: position.stage, step, totalSteps, losses: record, lambda: lambdaUsed });
       if (step % config.logEverySteps === 0 || step % config.sampleEverySteps === 0 || step === totalSteps) {
-        await log({ event: 'step', step, stage: position.stage, lambda: lambdaUsed, learningRate: rate, losses: record });
+        await log({ event: 'step', step, stage: position.stage, lambda: lambdaUsed, learningRate: rate, discriminatorLearningRate: discriminatorRate, losses: record });
       }
       if (step % config.sampleEverySteps === 0 || step === totalSteps) {
         const png = await renderSampleGrid(nets, position.stage, request.source, config.sampleImages);

@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import { encodePng, fromModelOutput, makeGrid, maskToGrey } from '@sim2real/imaging';
 import { tf } from '@sim2real/tensor';
 import { type TrainingEvent, TrainingCancelledError, loadTranslator, readModelManifest, train } from '../src/index.js';
+import { readCheckpointParts } from '../src/trainer-state.js';
 import { VGG_DIR, setupBackend, tempDir, testImages, tinyConfig } from './helpers.js';
 
 before(setupBackend);
@@ -100,6 +101,36 @@ void test('without attention and without VGG weights: G0 only, degraded mode ann
   tf.dispose([x, out.output, out.initial, out.attention]);
   translator.dispose();
 });
+
+/** The discriminator's trainable weights in the model folder's latest checkpoint. */
+async function discriminatorWeights(modelDir: string): Promise<Float32Array[]> {
+  const manifest = await readModelManifest(modelDir);
+  const parts = await readCheckpointParts(join(modelDir, manifest.checkpoint), manifest.hasAttention);
+  const weights = parts.discriminator.trainableWeights.map((w) => w.read().dataSync() as Float32Array);
+  for (const model of [parts.g0, parts.attention, parts.discriminator]) model?.dispose();
+  return weights;
+}
+
+for (const scale of [0, 0.5]) {
+  void test(`refinementDiscriminatorRateScale ${scale}: D ${scale === 0 ? 'stays as the G0 stage left it' : 'keeps training'} in the attention and joint stages`, async () => {
+    const source = await testImages(4, 0);
+    const target = await testImages(4, 30);
+    const modelDir = await tempDir();
+    // steps 5 → g0 2, attention 2, joint 1; cancelling before step 3 checkpoints the end of the G0 stage
+    const config = tinyConfig({ steps: 5, sampleEverySteps: 100, checkpointEverySteps: 100, refinementDiscriminatorRateScale: scale });
+    const controller = new AbortController();
+    const onEvent = (e: TrainingEvent): void => {
+      if (e.kind === 'step' && e.step === 2) controller.abort();
+    };
+    await assert.rejects(train({ source, target, modelDir, config, vggDir: VGG_DIR, signal: controller.signal, onEvent }), TrainingCancelledError);
+    const afterG0 = await discriminatorWeights(modelDir);
+    const result = await train({ source, target, modelDir, config, vggDir: VGG_DIR, resume: true });
+    assert.equal(result.stage, 'joint');
+    const afterJoint = await discriminatorWeights(modelDir);
+    const unchanged = afterG0.every((w, i) => w.every((v, j) => v === afterJoint[i]![j]));
+    assert.equal(unchanged, scale === 0);
+  });
+}
 
 void test('image sets of the wrong size are refused', async () => {
   const source = await testImages(2, 0, 8);
