@@ -59,6 +59,13 @@ export interface TranslationOptions {
   residualBlocks?: number;
   /** Dilation of the residual blocks' convolutions. @default 2 */
   dilation?: number;
+  /**
+   * Length of a noise vector z ~ U(-1, 1) that G0 takes besides the image, tiled over it as extra input
+   * channels (as PixelDA and BicycleGAN do; not in the paper). A deterministic G0 maps each source image to
+   * one appearance; with z, one image can come out over many backgrounds. Translators draw z from a hash of
+   * the image, so one image always translates the same way. 0 = the paper's image-only G0. @default 0
+   */
+  noiseSize?: number;
   /** Train the attention branch (stages 2 and 3); false = G0 only, mask all ones. @default true */
   attention?: boolean;
   /** Width of the attention head's last upsampling conv (the first has twice this). @default 64 */
@@ -131,6 +138,7 @@ export interface TranslationConfig {
   generatorWidth: number;
   residualBlocks: number;
   dilation: number;
+  noiseSize: number;
   attention: boolean;
   attentionWidth: number;
   upsampling: UpsamplingKind;
@@ -237,6 +245,7 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     generatorWidth: int('generatorWidth', options.generatorWidth ?? 64, 1, 1024),
     residualBlocks: int('residualBlocks', options.residualBlocks ?? 9, 0, 64),
     dilation: int('dilation', options.dilation ?? 2, 1, 16),
+    noiseSize: int('noiseSize', options.noiseSize ?? 0, 0, 64),
     attention: options.attention ?? true,
     attentionWidth: int('attentionWidth', options.attentionWidth ?? 64, 1, 1024),
     upsampling,

@@ -2,6 +2,7 @@ import { tf } from '@sim2real/tensor';
 import { composite } from './composite.js';
 import type { StageName, TranslationConfig } from './config.js';
 import type { HistoryPool } from './history-pool.js';
+import { generatorInput, imageNoise, noiseSizeOf } from './noise.js';
 import { discriminatorLoss, generatorAdversarialLoss, perceptualLoss, pixelL1Loss } from './losses.js';
 
 /** The networks one training run works on. */
@@ -24,14 +25,21 @@ export interface StepLosses {
   d: number;
 }
 
-/** The generator's forward pass in `stage` (which branches train, which run frozen in inference mode). */
+/**
+ * The generator's forward pass in `stage` (which branches train, which run frozen in inference mode).
+ * `noise`: G0's z per image when it takes one; by default drawn from the images as a translator does.
+ */
 export function generate(
   networks: Networks,
   stage: StageName,
   x: tf.Tensor4D,
   training: boolean,
+  noise?: tf.Tensor2D,
 ): { output: tf.Tensor4D; initial: tf.Tensor4D; mask: tf.Tensor4D | undefined } {
-  const initial = networks.g0.apply(x, { training: training && stage !== 'attention' }) as tf.Tensor4D;
+  const initial = tf.tidy(() => {
+    const input = generatorInput(x, noise ?? imageNoise(x, noiseSizeOf(networks.g0)));
+    return networks.g0.apply(input, { training: training && stage !== 'attention' }) as tf.Tensor4D;
+  });
   if (stage === 'g0' || !networks.attention) return { output: initial, initial, mask: undefined };
   const mask = networks.attention.apply(x, { training }) as tf.Tensor4D;
   return { output: composite(mask, initial, x), initial, mask };
@@ -65,14 +73,14 @@ export interface StepContext {
  * One G update then one D update (batch norm in training mode). D sees real targets and generated images
  * drawn through the history pool. Every intermediate tensor is released before returning.
  */
-export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D): StepLosses {
+export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, noise?: tf.Tensor2D): StepLosses {
   const { networks, config } = ctx;
   let kept: tf.Tensor[] = [];
   try {
     return tf.tidy(() => {
       const gTotal = ctx.generatorOptimizer.minimize(
         () => {
-          const { output } = generate(networks, ctx.stage, x, true);
+          const { output } = generate(networks, ctx.stage, x, true, noise);
           const adv = generatorAdversarialLoss(config.adversarialLoss, networks.discriminator.apply(output, { training: true }) as tf.Tensor);
           const reg = networks.perceptual ? perceptualLoss(networks.perceptual, config.perceptualWeights, x, output) : pixelL1Loss(x, output);
           kept = [tf.keep(output), tf.keep(adv), tf.keep(reg)];

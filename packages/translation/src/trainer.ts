@@ -15,6 +15,7 @@ import { buildGenerator } from './networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from './networks/vgg.js';
 import { SeededRandom } from '@sim2real/random';
 import { EpochSampler } from './epoch-sampler.js';
+import { trainingNoise } from './noise.js';
 import { renderSampleGrid } from './samples.js';
 import { type Networks, type StepLosses, discriminatorVariables, generatorVariables, trainStep } from './train-step.js';
 import { type RestoredCheckpoint, type TrainerState, readCheckpointParts, restoreOptimizer, writeCheckpointParts } from './trainer-state.js';
@@ -284,10 +285,12 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
 
       const x = request.source.batch(sourceSampler.take(config.batchSize));
       const y = request.target.batch(targetSampler.take(config.batchSize));
+      const noise = trainingNoise(config.seed, index, config.batchSize, config.noiseSize);
       try {
-        losses = trainStep({ ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0 }, x, y);
+        const context = { ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0 };
+        losses = trainStep(context, x, y, noise);
       } finally {
-        tf.dispose([x, y]);
+        tf.dispose([x, y, ...(noise ? [noise] : [])]);
       }
       const step = index + 1;
       state.step = step;

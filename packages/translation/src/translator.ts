@@ -5,6 +5,7 @@ import { loadLayersModel } from './layers-io.js';
 import { composite } from './composite.js';
 import type { TranslationConfig } from './config.js';
 import { InputShapeError, ModelLoadError } from './errors.js';
+import { generatorInput, imageNoise, noiseSizeOf } from './noise.js';
 
 /** Output of one translation; the caller disposes the tensors. */
 export interface TranslationOutput {
@@ -40,6 +41,7 @@ export async function loadTranslator(modelDir: string): Promise<Translator> {
   const g0 = await load('g0');
   const attention = manifest.hasAttention ? await load('attention') : undefined;
   const size = manifest.config.imageSize;
+  const noiseSize = noiseSizeOf(g0);
   return {
     config: manifest.config,
     imageSize: size,
@@ -49,7 +51,7 @@ export async function loadTranslator(modelDir: string): Promise<Translator> {
       const [, h, w, c] = input.shape;
       if (input.rank !== 4 || h !== size || w !== size || c !== 3) throw new InputShapeError([-1, size, size, 3], input.shape);
       return tf.tidy(() => {
-        const initial = g0.apply(input, { training: false }) as tf.Tensor4D;
+        const initial = g0.apply(generatorInput(input, imageNoise(input, noiseSize)), { training: false }) as tf.Tensor4D;
         const mask = attention ? (attention.apply(input, { training: false }) as tf.Tensor4D) : tf.ones<tf.Rank.R4>([input.shape[0], size, size, 1]);
         return { output: attention ? composite(mask, initial, input) : tf.clone(initial), initial, attention: mask };
       });

@@ -107,30 +107,49 @@ void test('losses are finite; perceptual loss is 0 for identical inputs and posi
   net.dispose();
 });
 
-void test('a saved checkpoint loads into a translator whose output equals the trainer generator', async () => {
-  const networks: Networks = { g0: buildGenerator(config), attention: buildAttention(config, vgg), discriminator: buildDiscriminator(config), perceptual: undefined };
-  // move the BN moving statistics away from their initial values, as training does
-  tf.tidy(() => generate(networks, 'joint', input(), true));
-  const dir = await tempDir();
-  const metrics = { finalLosses: {}, lambda: 0, stageLambdas: {}, steps: 0, wallTimeMs: 0 };
-  await commitCheckpoint(
-    dir,
-    { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: '', updated: '', backend: tf.getBackend(), config, stage: 'joint', step: 0, totalSteps: 1, complete: false, hasAttention: true, degraded: false, degradedReasons: [], metrics },
-    (ckpt) => writeCheckpointParts(ckpt, { networks, withAttention: true, optimizers: undefined, pool: new HistoryPool(0, new SeededRandom(1)), state: { stage: 'joint', step: 0, lambda: { lambda: 0, frozen: false, window: [], history: [] }, stageLambdas: {}, finalLosses: undefined, wallTimeMs: 0, created: '' } }),
-  );
-  const translator = await loadTranslator(dir);
-  const before = tf.memory().numTensors;
-  const x = input();
-  const mine = generate(networks, 'joint', x, false);
-  const loaded = translator.translate(x);
-  assert.deepEqual(loaded.output.dataSync(), mine.output.dataSync());
-  assert.deepEqual(loaded.initial.dataSync(), mine.initial.dataSync());
-  assert.deepEqual(loaded.attention.dataSync(), mine.mask!.dataSync());
-  tf.dispose([x, mine.output, mine.initial, mine.mask!, loaded.output, loaded.initial, loaded.attention]);
-  assert.equal(tf.memory().numTensors, before);
-  const small = tf.zeros<tf.Rank.R4>([1, 8, 8, 3]);
-  assert.throws(() => translator.translate(small), { name: 'InputShapeError' });
-  small.dispose();
-  translator.dispose();
-  for (const m of [networks.g0, networks.attention!, networks.discriminator]) m.dispose();
+for (const [what, modelConfig] of [
+  ['an image-only G0', config],
+  ['a G0 that takes noise', tinyConfig({ noiseSize: 2 })],
+] as const) {
+  void test(`a saved checkpoint of ${what} loads into a translator whose output equals the trainer generator`, async () => {
+    const networks: Networks = { g0: buildGenerator(modelConfig), attention: buildAttention(modelConfig, vgg), discriminator: buildDiscriminator(modelConfig), perceptual: undefined };
+    // move the BN moving statistics away from their initial values, as training does
+    tf.tidy(() => generate(networks, 'joint', input(), true));
+    const dir = await tempDir();
+    const metrics = { finalLosses: {}, lambda: 0, stageLambdas: {}, steps: 0, wallTimeMs: 0 };
+    await commitCheckpoint(
+      dir,
+      { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, created: '', updated: '', backend: tf.getBackend(), config: modelConfig, stage: 'joint', step: 0, totalSteps: 1, complete: false, hasAttention: true, degraded: false, degradedReasons: [], metrics },
+      (ckpt) => writeCheckpointParts(ckpt, { networks, withAttention: true, optimizers: undefined, pool: new HistoryPool(0, new SeededRandom(1)), state: { stage: 'joint', step: 0, lambda: { lambda: 0, frozen: false, window: [], history: [] }, stageLambdas: {}, finalLosses: undefined, wallTimeMs: 0, created: '' } }),
+    );
+    const translator = await loadTranslator(dir);
+    const before = tf.memory().numTensors;
+    const x = input();
+    const mine = generate(networks, 'joint', x, false);
+    const loaded = translator.translate(x);
+    assert.deepEqual(loaded.output.dataSync(), mine.output.dataSync());
+    assert.deepEqual(loaded.initial.dataSync(), mine.initial.dataSync());
+    assert.deepEqual(loaded.attention.dataSync(), mine.mask!.dataSync());
+    tf.dispose([x, mine.output, mine.initial, mine.mask!, loaded.output, loaded.initial, loaded.attention]);
+    assert.equal(tf.memory().numTensors, before);
+    const small = tf.zeros<tf.Rank.R4>([1, 8, 8, 3]);
+    assert.throws(() => translator.translate(small), { name: 'InputShapeError' });
+    small.dispose();
+    translator.dispose();
+    for (const m of [networks.g0, networks.attention!, networks.discriminator]) m.dispose();
+  });
+}
+
+void test('G0 with noise: z changes G0(x); each image keeps its z whatever batch it arrives in', () => {
+  const g0 = buildGenerator(tinyConfig({ noiseSize: 2 }));
+  const networks: Networks = { g0, attention: undefined, discriminator: g0, perceptual: undefined };
+  tf.tidy(() => {
+    const x = input();
+    const z = (value: number): tf.Tensor2D => tf.fill([2, 2], value);
+    assert.notDeepEqual(generate(networks, 'g0', x, false, z(-1)).initial.dataSync(), generate(networks, 'g0', x, false, z(1)).initial.dataSync());
+    const pair = generate(networks, 'g0', x, false).initial;
+    const reversed = generate(networks, 'g0', tf.reverse(x, 0), false).initial;
+    assert.deepEqual(tf.reverse(reversed, 0).dataSync(), pair.dataSync());
+  });
+  g0.dispose();
 });

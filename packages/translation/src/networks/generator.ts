@@ -31,11 +31,12 @@ function residualBlock(ctx: BlockContext, x: SymbolicTensor, index: number, filt
 /**
  * G0, the vanilla generator: 7×7 stem, two stride-2 conv blocks, residual blocks with dilated convs, two
  * upsampling blocks (`upsampling`), 7×7 conv + tanh to image space [-1, 1]. BN + ReLU after every conv but the last.
+ * Input: the image, plus `noiseSize` channels that carry z (see noise.ts).
  */
 export function buildGenerator(config: TranslationConfig): tf.LayersModel {
   const ngf = config.generatorWidth;
   const ctx: BlockContext = { init: new Initialisers(config.seed * 3 + 1), batchNormMomentum: config.batchNormMomentum, prefix: GENERATOR_NAME };
-  const input = tf.input({ shape: [config.imageSize, config.imageSize, 3], name: `${GENERATOR_NAME}_input` });
+  const input = tf.input({ shape: [config.imageSize, config.imageSize, 3 + config.noiseSize], name: `${GENERATOR_NAME}_input` });
   let x = convBnRelu(ctx, input, 'stem', ngf, 7);
   x = convBnRelu(ctx, x, 'down1', 2 * ngf, 3, 2);
   x = convBnRelu(ctx, x, 'down2', 4 * ngf, 3, 2);
