@@ -4,7 +4,7 @@ import { fitRegressor, resolveRegressorConfig, SampleStore, type Evaluation, typ
 import { iterateFaces, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
 import { encodePng, imageSetFromImages, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { initBackend, type BackendInfo } from '@sim2real/tensor';
-import { loadTranslator, train } from '@sim2real/translation';
+import { loadTranslator, train, type TranslationOptions } from '@sim2real/translation';
 import { cpuSeconds, formatTable, PhaseTimer } from '../bench-report.js';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -12,6 +12,7 @@ import { optionalInt, optionalString, requireString, vggDir } from '../options.j
 import { Progress } from '../progress.js';
 import { faceStrip, faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
 import { backendChoice } from './shared.js';
+import { translationOptionsFile } from './train.js';
 
 const BENCH_USAGE = `Usage: sim2real bench faces --out DIR [--quick] [options]
 
@@ -34,6 +35,8 @@ Options:
   --steps N                 regressor steps (batch 32)               [default: 900; quick 60]
   --translator-steps N      translation training steps              [default: 1200; quick 24]
   --translator DIR          reuse a trained translation model instead of training one
+  --translator-config FILE  JSON object of further translator options (as 'sim2real train
+                            --config'), over the benchmark's own
   --eval-coefficients K     coefficients regressed and scored        [default: 10]
   --seed N                  seed of faces and networks               [default: 0]
   --photos DIR              real-style backgrounds  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
@@ -61,6 +64,7 @@ export const benchFacesCommand: CommandSpec = {
     steps: { type: 'string' },
     'translator-steps': { type: 'string' },
     translator: { type: 'string' },
+    'translator-config': { type: 'string' },
     'eval-coefficients': { type: 'string' },
     seed: { type: 'string' },
     photos: { type: 'string' },
@@ -82,9 +86,11 @@ interface BenchConfig {
   photosDir: string;
   vggDir: string | undefined;
   translatorDir: string | undefined;
+  /** --translator-config's options, applied over faceTranslatorConfig()'s. */
+  translatorExtra: TranslationOptions;
 }
 
-function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfig {
+async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Promise<BenchConfig> {
   const name = benchFacesCommand.name;
   const quick = options.quick === true;
   const size = optionalInt(options, 'size', name, { min: 16, max: 256 }) ?? 32;
@@ -101,6 +107,7 @@ function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): BenchConfi
     photosDir: photosDir(options, env),
     vggDir: vggDir(options, env),
     translatorDir: optionalString(options, 'translator'),
+    translatorExtra: await translationOptionsFile(optionalString(options, 'translator-config'), '--translator-config', name),
   };
 }
 
@@ -132,7 +139,7 @@ interface Row {
 async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
   const name = benchFacesCommand.name;
   const outDir = path.resolve(requireString(options, 'out', name));
-  const config = benchConfig(options, ctx.env);
+  const config = await benchConfig(options, ctx.env);
   const backend: BackendInfo = await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
@@ -152,7 +159,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   const translatorDir = config.translatorDir ?? path.join(outDir, 'translator');
   let degraded = false;
   if (config.translatorDir === undefined) {
-    const translation = faceTranslatorConfig({ size, steps: config.translatorSteps, seed: seed + 1 });
+    const translation = faceTranslatorConfig({ size, steps: config.translatorSteps, seed: seed + 1, extra: config.translatorExtra });
     await timer.time('translator_train_s', async () => {
       const progress = new Progress({ label: 'train translator', total: translation.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
       const result = await train({

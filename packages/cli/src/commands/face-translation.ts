@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBackgrounds, renderFace, type FaceSample } from '@sim2real/face-synth';
 import { fromModelOutput, makeGrid, maskToGrey, toModelInput, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { tf } from '@sim2real/tensor';
-import { resolveTranslationConfig, type TranslationConfig, type Translator } from '@sim2real/translation';
+import { resolveTranslationConfig, type TranslationConfig, type TranslationOptions, type Translator } from '@sim2real/translation';
 import type { CommandContext, ParsedOptions } from '../command.js';
 import { optionalString } from '../options.js';
 import { Progress } from '../progress.js';
@@ -22,6 +22,8 @@ export interface FaceTranslatorOptions {
   /** Translation training steps. */
   steps: number;
   seed: number;
+  /** Further model options over the small translator's own (bench faces --translator-config). */
+  extra?: TranslationOptions;
 }
 
 /** The small face translator (bench and demo): 800 steps at 32 px take about 6 CPU minutes (wasm). */
@@ -37,6 +39,7 @@ export function faceTranslatorConfig(options: FaceTranslatorOptions): Translatio
     seed: options.seed,
     sampleEverySteps: Math.max(1, Math.floor(options.steps / 4)),
     checkpointEverySteps: options.steps,
+    ...options.extra,
   });
 }
 
