@@ -64,7 +64,7 @@ export interface TranslationOptions {
    * channels (as PixelDA and BicycleGAN do; not in the paper). A deterministic G0 maps each source image to
    * one appearance; with z, one image can come out over many backgrounds. Translators draw z from a hash of
    * the image, so one image always translates the same way. 0 = the paper's image-only G0; 10 gained a
-   * little on both benchmarks but cost 1.7 times the CPU time on wasm (README). @default 0
+   * little on both benchmarks and lost on the demo (README). @default 0
    */
   noiseSize?: number;
   /** Train the attention branch (stages 2 and 3); false = G0 only, mask all ones. @default true */
