@@ -128,6 +128,7 @@ function benchTrain(config: TranslationConfig, n: Networks, batch: number, stage
       discriminatorVars: discriminatorVariables(n),
       pool: new HistoryPool(50, new SeededRandom(1)),
       updateDiscriminator: true,
+      discriminatorView: (images: tf.Tensor4D) => images,
     };
     return measure({ what, size: config.imageSize, ngf: config.generatorWidth, batch }, 'steps/s', 1, projected, () => {
       trainStep(ctx, x, x);

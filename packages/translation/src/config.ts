@@ -1,3 +1,4 @@
+import { DISCRIMINATOR_AUGMENTS, type DiscriminatorAugment } from './discriminator-augment.js';
 import { ConfigError } from './errors.js';
 
 /** Conv layers of the VGG-19 prefix that the weights folder provides, in network order. */
@@ -81,6 +82,12 @@ export interface TranslationOptions {
   discriminatorWidth?: number;
   /** Stride-2 layers of the discriminator (two stride-1 layers follow). @default 3 */
   discriminatorDownsamplings?: number;
+  /**
+   * Differentiable augmentations of everything D sees (DiffAugment; not in the paper), applied in this
+   * order: 'color' (brightness, saturation, contrast), 'translation' (up to 1/8 of the side), 'cutout' (a
+   * square of half the side). [] = the paper's D. @default []
+   */
+  discriminatorAugment?: DiscriminatorAugment[];
   /** 'paper' = non-saturating BCE on logits; 'lsgan' = least squares. @default 'paper' */
   adversarialLoss?: AdversarialLossKind;
   /** VGG-19 layers of the perceptual self-regularisation. @default ['block1_conv1','block1_conv2','block2_conv1'] */
@@ -145,6 +152,7 @@ export interface TranslationConfig {
   upsampling: UpsamplingKind;
   discriminatorWidth: number;
   discriminatorDownsamplings: number;
+  discriminatorAugment: DiscriminatorAugment[];
   adversarialLoss: AdversarialLossKind;
   perceptualLayers: VggConvLayer[];
   perceptualWeights: number[];
@@ -228,6 +236,14 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
   }
   perceptualWeights.forEach((w) => real('perceptualWeights', w, 0, 1e6));
 
+  const discriminatorAugment = options.discriminatorAugment ?? [];
+  if (!Array.isArray(discriminatorAugment) || discriminatorAugment.some((kind) => !(DISCRIMINATOR_AUGMENTS as readonly string[]).includes(kind))) {
+    throw new ConfigError(
+      'discriminatorAugment',
+      `discriminatorAugment must be a list of ${DISCRIMINATOR_AUGMENTS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(discriminatorAugment)}.`,
+    );
+  }
+
   const split: StageSplit = { g0: 0.4, attention: 0.3, joint: 0.3, ...options.stageSplit };
   for (const key of ['g0', 'attention', 'joint'] as const) real(`stageSplit.${key}`, split[key], 0, 1);
   if (Math.abs(split.g0 + split.attention + split.joint - 1) > 1e-6) {
@@ -252,6 +268,7 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     upsampling,
     discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth ?? 64, 1, 1024),
     discriminatorDownsamplings: int('discriminatorDownsamplings', options.discriminatorDownsamplings ?? 3, 1, 6),
+    discriminatorAugment: [...discriminatorAugment],
     adversarialLoss,
     perceptualLayers: [...perceptualLayers],
     perceptualWeights: [...perceptualWeights],

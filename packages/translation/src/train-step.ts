@@ -67,21 +67,24 @@ export interface StepContext {
   pool: HistoryPool;
   /** false: D's loss is measured but D is not updated (its learning rate is 0 in this stage). */
   updateDiscriminator: boolean;
+  /** What D sees of an image batch: the batch itself, or a random augmentation of it (DiffAugment). */
+  discriminatorView: (images: tf.Tensor4D) => tf.Tensor4D;
 }
 
 /**
  * One G update then one D update (batch norm in training mode). D sees real targets and generated images
- * drawn through the history pool. Every intermediate tensor is released before returning.
+ * drawn through the history pool, each through `discriminatorView`. Every intermediate tensor is released before returning.
  */
 export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, noise?: tf.Tensor2D): StepLosses {
   const { networks, config } = ctx;
+  const judge = (images: tf.Tensor4D): tf.Tensor => networks.discriminator.apply(ctx.discriminatorView(images), { training: true }) as tf.Tensor;
   let kept: tf.Tensor[] = [];
   try {
     return tf.tidy(() => {
       const gTotal = ctx.generatorOptimizer.minimize(
         () => {
           const { output } = generate(networks, ctx.stage, x, true, noise);
-          const adv = generatorAdversarialLoss(config.adversarialLoss, networks.discriminator.apply(output, { training: true }) as tf.Tensor);
+          const adv = generatorAdversarialLoss(config.adversarialLoss, judge(output));
           const reg = networks.perceptual ? perceptualLoss(networks.perceptual, config.perceptualWeights, x, output) : pixelL1Loss(x, output);
           kept = [tf.keep(output), tf.keep(adv), tf.keep(reg)];
           return tf.add(adv, tf.mul(ctx.lambda, reg));
@@ -92,11 +95,7 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, nois
       const [fake, adv, reg] = kept as [tf.Tensor4D, tf.Scalar, tf.Scalar];
       const shown = ctx.pool.query(fake);
       const dLoss = (): tf.Scalar =>
-        discriminatorLoss(
-          config.adversarialLoss,
-          networks.discriminator.apply(y, { training: true }) as tf.Tensor,
-          networks.discriminator.apply(shown, { training: true }) as tf.Tensor,
-        );
+        discriminatorLoss(config.adversarialLoss, judge(y), judge(shown));
       const d = ctx.updateDiscriminator ? ctx.discriminatorOptimizer.minimize(dLoss, true, ctx.discriminatorVars)! : dLoss();
       return { g_adv: adv.dataSync()[0]!, g_reg: reg.dataSync()[0]!, g_total: gTotal.dataSync()[0]!, d: d.dataSync()[0]! };
     });

@@ -14,6 +14,7 @@ import { buildDiscriminator } from './networks/discriminator.js';
 import { buildGenerator } from './networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from './networks/vgg.js';
 import { SeededRandom } from '@sim2real/random';
+import { augmentForDiscriminator } from './discriminator-augment.js';
 import { EpochSampler } from './epoch-sampler.js';
 import { trainingNoise } from './noise.js';
 import { renderSampleGrid } from './samples.js';
@@ -60,6 +61,9 @@ export interface TrainResult {
   wallTimeMs: number;
   degraded: boolean;
 }
+
+/** Tag of the random stream of D's augmentations, drawn per step so that a resumed run repeats them. */
+const AUGMENT_STREAM = 0x61756720;
 
 interface StagePosition {
   stage: StageName;
@@ -286,8 +290,10 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       const x = request.source.batch(sourceSampler.take(config.batchSize));
       const y = request.target.batch(targetSampler.take(config.batchSize));
       const noise = trainingNoise(config.seed, index, config.batchSize, config.noiseSize);
+      const augmentRandom = SeededRandom.fromSeeds(config.seed, index, AUGMENT_STREAM);
+      const discriminatorView = (images: tf.Tensor4D): tf.Tensor4D => augmentForDiscriminator(images, config.discriminatorAugment, augmentRandom);
       try {
-        const context = { ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0 };
+        const context = { ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0, discriminatorView };
         losses = trainStep(context, x, y, noise);
       } finally {
         tf.dispose([x, y, ...(noise ? [noise] : [])]);

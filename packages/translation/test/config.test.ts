@@ -32,6 +32,7 @@ void test('invalid options are rejected with one sentence naming the field', () 
     [{ learningRate: -1 }, 'learningRate'],
     [{ adversarialLoss: 'wgan' as never }, 'adversarialLoss'],
     [{ upsampling: 'bilinear' as never }, 'upsampling'],
+    [{ discriminatorAugment: ['flip' as never] }, 'discriminatorAugment'],
     [{ perceptualLayers: ['block4_conv1' as never] }, 'perceptualLayers'],
     [{ perceptualWeights: [1, 2] }, 'perceptualWeights'],
     [{ stageSplit: { g0: 0.5, attention: 0.5, joint: 0.5 } }, 'stageSplit'],
