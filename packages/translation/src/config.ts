@@ -88,6 +88,12 @@ export interface TranslationOptions {
    * square of half the side). [] = the paper's D. @default []
    */
   discriminatorAugment?: DiscriminatorAugment[];
+  /**
+   * Give D the standard deviation of its features over the batch (ProGAN's minibatch stddev; not in the
+   * paper), so that it can reject a batch of look-alike outputs. Needs batchSize > 1 to see anything.
+   * @default false
+   */
+  discriminatorBatchStddev?: boolean;
   /** 'paper' = non-saturating BCE on logits; 'lsgan' = least squares. @default 'paper' */
   adversarialLoss?: AdversarialLossKind;
   /** VGG-19 layers of the perceptual self-regularisation. @default ['block1_conv1','block1_conv2','block2_conv1'] */
@@ -153,6 +159,7 @@ export interface TranslationConfig {
   discriminatorWidth: number;
   discriminatorDownsamplings: number;
   discriminatorAugment: DiscriminatorAugment[];
+  discriminatorBatchStddev: boolean;
   adversarialLoss: AdversarialLossKind;
   perceptualLayers: VggConvLayer[];
   perceptualWeights: number[];
@@ -269,6 +276,7 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth ?? 64, 1, 1024),
     discriminatorDownsamplings: int('discriminatorDownsamplings', options.discriminatorDownsamplings ?? 3, 1, 6),
     discriminatorAugment: [...discriminatorAugment],
+    discriminatorBatchStddev: options.discriminatorBatchStddev ?? false,
     adversarialLoss,
     perceptualLayers: [...perceptualLayers],
     perceptualWeights: [...perceptualWeights],
@@ -290,8 +298,8 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     logEverySteps: int('logEverySteps', options.logEverySteps ?? 10, 1),
     sampleImages: int('sampleImages', options.sampleImages ?? 4, 1, 64),
   };
-  if (typeof config.attention !== 'boolean') {
-    throw new ConfigError('attention', `attention must be true or false, got ${String(config.attention)}.`);
+  for (const field of ['attention', 'discriminatorBatchStddev'] as const) {
+    if (typeof config[field] !== 'boolean') throw new ConfigError(field, `${field} must be true or false, got ${String(config[field])}.`);
   }
   if (config.attention && stagePlan(config).some((s) => s.steps < 1)) {
     throw new ConfigError(
