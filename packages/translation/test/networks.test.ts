@@ -12,6 +12,7 @@ import { buildGenerator } from '../src/networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from '../src/networks/vgg.js';
 import { SeededRandom } from '@sim2real/random';
 import { type Networks, generate } from '../src/train-step.js';
+import { loadLayersModel, saveLayersModel } from '../src/layers-io.js';
 import { writeCheckpointParts } from '../src/trainer-state.js';
 import { VGG_DIR, setupBackend, tempDir, tinyConfig } from './helpers.js';
 
@@ -155,4 +156,25 @@ void test('G0 with noise: z changes G0(x); each image keeps its z whatever batch
     assert.deepEqual(tf.reverse(reversed, 0).dataSync(), pair.dataSync());
   });
   g0.dispose();
+});
+
+void test("D's minibatch stddev channel is zero for a batch of one image repeated, positive for a varied batch, and survives saving", async () => {
+  const d = buildDiscriminator(tinyConfig({ discriminatorBatchStddev: true }));
+  const spreadOf = tf.model({ inputs: d.inputs, outputs: d.getLayer('d_batch_stddev').output });
+  const lastChannel = spreadOf.outputs[0]!.shape[3]! - 1;
+  const spread = (images: tf.Tensor4D): tf.Tensor => tf.slice(spreadOf.apply(images, { training: true }) as tf.Tensor4D, [0, 0, 0, lastChannel]);
+  tf.tidy(() => {
+    const varied = input();
+    const repeated = tf.tile(tf.slice(varied, 0, 1), [2, 1, 1, 1]);
+    assert.ok(tf.max(spread(repeated)).dataSync()[0]! < 1e-3);
+    assert.ok(tf.min(spread(varied)).dataSync()[0]! > 1e-3);
+  });
+  const dir = await tempDir();
+  await saveLayersModel(d, dir);
+  const loaded = await loadLayersModel(dir);
+  tf.tidy(() => {
+    const x = input();
+    assert.deepEqual((loaded.apply(x, { training: true }) as tf.Tensor).dataSync(), (d.apply(x, { training: true }) as tf.Tensor).dataSync());
+  });
+  for (const m of [d, loaded]) m.dispose();
 });
