@@ -129,7 +129,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
     onEvent,
   });
   progress.finish();
-  ctx.stdout.write(`model written to ${result.modelDir} (${result.steps} steps, λ=${result.lambda}${result.degraded ? ', degraded: no VGG weights' : ''})\n`);
+  ctx.stdout.write(`model written to ${result.modelDir} (${result.steps} steps, λ=${Number(result.lambda.toPrecision(6))}${result.degraded ? ', degraded: no VGG weights' : ''})\n`);
   if (skipped.length > 0) throw new PartialFailureError(reportSkipped(skipped));
   return 0;
 }
