@@ -85,12 +85,14 @@ export interface TranslationOptions {
   /**
    * Differentiable augmentations of everything D sees (DiffAugment; not in the paper), applied in this
    * order: 'color' (brightness, saturation, contrast), 'translation' (up to 1/8 of the side), 'cutout' (a
-   * square of half the side). [] = the paper's D. @default []
+   * square of half the side). [] = the paper's D. All three on the digits benchmark: adapted accuracy
+   * 58.0 → 40.8 %, label preservation 88.4 → 90.4 % (README). @default []
    */
   discriminatorAugment?: DiscriminatorAugment[];
   /**
    * Give D the standard deviation of its features over the batch (ProGAN's minibatch stddev; not in the
-   * paper), so that it can reject a batch of look-alike outputs. Needs batchSize > 1 to see anything.
+   * paper), so that it can reject a batch of look-alike outputs. Needs batchSize > 1 to see anything. With
+   * noiseSize 10 on the digits benchmark: adapted accuracy 60.1 → 56.2 % against noiseSize 10 alone (README).
    * @default false
    */
   discriminatorBatchStddev?: boolean;
