@@ -73,7 +73,8 @@ export interface StepContext {
 
 /**
  * One G update then one D update (batch norm in training mode). D sees real targets and generated images
- * drawn through the history pool, each through `discriminatorView`. Every intermediate tensor is released before returning.
+ * drawn through the history pool, each through `discriminatorView`. Every intermediate tensor is released
+ * before returning.
  */
 export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, noise?: tf.Tensor2D): StepLosses {
   const { networks, config } = ctx;
