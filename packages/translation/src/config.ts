@@ -68,10 +68,26 @@ export interface TranslationOptions {
    * little on both benchmarks and lost on the demo (README). @default 0
    */
   noiseSize?: number;
+  /**
+   * Weight β of the diversity-sensitive term (Yang et al. 2019, DSGAN; Mao et al. 2019, MSGAN; not in the
+   * paper): each training batch holds batchSize/2 source images twice, with different noise, and the
+   * generator also maximises min(mean |G(x, z1) − G(x, z2)| / mean |z1 − z2|, diversityCap). The adversarial
+   * and self-regularisation losses reward one safe output per image, so G0 otherwise ignores its noise and
+   * translates every image into the same few looks. Needs noiseSize > 0 and an even batchSize. @default 0
+   */
+  diversityWeight?: number;
+  /** Cap τ of the diversity ratio, past which more variation earns nothing. @default 1 */
+  diversityCap?: number;
   /** Train the attention branch (stages 2 and 3); false = G0 only, mask all ones. @default true */
   attention?: boolean;
   /** Width of the attention head's last upsampling conv (the first has twice this). @default 64 */
   attentionWidth?: number;
+  /**
+   * The attention mask before training (the bias of its sigmoid), in (0, 1); the paper does not say. Near 1
+   * the attention stage starts from G(x) = G0(x), what the G0 stage ended with, and learns where to keep x;
+   * at 0.5 it starts from the average of G0(x) and x. @default 0.5
+   */
+  attentionInitialMask?: number;
   /**
    * Decoder upsampling of G0 and the attention branch: 'transposed' = stride-2 transposed convs (the paper);
    * 'resize' = nearest ×2 + conv, free of the checkerboard the transposed convs left in short CPU runs
@@ -155,8 +171,11 @@ export interface TranslationConfig {
   residualBlocks: number;
   dilation: number;
   noiseSize: number;
+  diversityWeight: number;
+  diversityCap: number;
   attention: boolean;
   attentionWidth: number;
+  attentionInitialMask: number;
   upsampling: UpsamplingKind;
   discriminatorWidth: number;
   discriminatorDownsamplings: number;
@@ -272,8 +291,11 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     residualBlocks: int('residualBlocks', options.residualBlocks ?? 9, 0, 64),
     dilation: int('dilation', options.dilation ?? 2, 1, 16),
     noiseSize: int('noiseSize', options.noiseSize ?? 0, 0, 64),
+    diversityWeight: real('diversityWeight', options.diversityWeight ?? 0, 0, 1e6),
+    diversityCap: real('diversityCap', options.diversityCap ?? 1, 0, 1e6, true),
     attention: options.attention ?? true,
     attentionWidth: int('attentionWidth', options.attentionWidth ?? 64, 1, 1024),
+    attentionInitialMask: real('attentionInitialMask', options.attentionInitialMask ?? 0.5, 0, 0.999, true),
     upsampling,
     discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth ?? 64, 1, 1024),
     discriminatorDownsamplings: int('discriminatorDownsamplings', options.discriminatorDownsamplings ?? 3, 1, 6),
@@ -302,6 +324,12 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
   };
   for (const field of ['attention', 'discriminatorBatchStddev'] as const) {
     if (typeof config[field] !== 'boolean') throw new ConfigError(field, `${field} must be true or false, got ${String(config[field])}.`);
+  }
+  if (config.diversityWeight > 0 && config.noiseSize === 0) {
+    throw new ConfigError('diversityWeight', 'diversityWeight needs noise to vary: set noiseSize above 0, or diversityWeight to 0.');
+  }
+  if (config.diversityWeight > 0 && config.batchSize % 2 !== 0) {
+    throw new ConfigError('batchSize', `diversityWeight pairs each image with itself under other noise, so batchSize must be even, got ${config.batchSize}.`);
   }
   if (config.attention && stagePlan(config).some((s) => s.steps < 1)) {
     throw new ConfigError(

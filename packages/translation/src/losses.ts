@@ -23,6 +23,20 @@ export function discriminatorLoss(kind: AdversarialLossKind, realLogits: tf.Tens
 }
 
 /**
+ * The diversity ratio of a batch whose second half repeats the first half's images under other noise:
+ * mean |G(x, z1) − G(x, z2)| / mean |z1 − z2|, capped at `cap` (DSGAN's clipped form; the generator maximises
+ * it). `noise` is G0's noise for the batch, one row per image.
+ */
+export function diversityRatio(translated: tf.Tensor4D, noise: tf.Tensor2D, cap: number): tf.Scalar {
+  return tf.tidy(() => {
+    const [out1, out2] = tf.split(translated, 2, 0);
+    const [z1, z2] = tf.split(noise, 2, 0);
+    const ratio = tf.div(tf.mean(tf.abs(tf.sub(out1!, out2!))), tf.add(tf.mean(tf.abs(tf.sub(z1!, z2!))), 1e-8));
+    return tf.minimum(ratio, cap);
+  });
+}
+
+/**
  * Perceptual self-regularisation (paper eq. 4): for each layer l, the squared L2 distance over channels of
  * F_l(x) − F_l(G(x)) at every location, averaged over height, width (and the batch), times w_l; summed.
  * `network` returns the features of the requested layers in the order of `weights`.

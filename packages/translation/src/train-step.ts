@@ -3,7 +3,7 @@ import { composite } from './composite.js';
 import type { StageName, TranslationConfig } from './config.js';
 import type { HistoryPool } from './history-pool.js';
 import { generatorInput, imageNoise, noiseSizeOf } from './noise.js';
-import { discriminatorLoss, generatorAdversarialLoss, perceptualLoss, pixelL1Loss } from './losses.js';
+import { discriminatorLoss, diversityRatio, generatorAdversarialLoss, perceptualLoss, pixelL1Loss } from './losses.js';
 
 /** The networks one training run works on. */
 export interface Networks {
@@ -19,7 +19,9 @@ export interface StepLosses {
   g_adv: number;
   /** Self-regularisation (perceptual or pixel L1). */
   g_reg: number;
-  /** g_adv + λ·g_reg. */
+  /** Diversity ratio between the two noise draws of each image (when diversityWeight > 0). */
+  g_div?: number;
+  /** g_adv + λ·g_reg − diversityWeight·g_div. */
   g_total: number;
   /** Discriminator loss. */
   d: number;
@@ -43,6 +45,16 @@ export function generate(
   if (stage === 'g0' || !networks.attention) return { output: initial, initial, mask: undefined };
   const mask = networks.attention.apply(x, { training }) as tf.Tensor4D;
   return { output: composite(mask, initial, x), initial, mask };
+}
+
+/**
+ * Source indices of one training step: `batchSize` images, or with `diversityWeight` batchSize/2 images
+ * listed twice, so that each is translated under two noise draws.
+ */
+export function sourceBatch(config: TranslationConfig, take: (count: number) => number[]): number[] {
+  if (config.diversityWeight === 0) return take(config.batchSize);
+  const images = take(config.batchSize / 2);
+  return [...images, ...images];
 }
 
 /** Trainable variables of the generator part that `stage` updates. */
@@ -73,8 +85,9 @@ export interface StepContext {
 
 /**
  * One G update then one D update (batch norm in training mode). D sees real targets and generated images
- * drawn through the history pool, each through `discriminatorView`. Every intermediate tensor is released
- * before returning.
+ * drawn through the history pool, each through `discriminatorView`. With `diversityWeight`, the second half of
+ * `x` must repeat the first half (see `sourceBatch`) and `noise` differ between them. Every intermediate tensor
+ * is released before returning.
  */
 export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, noise?: tf.Tensor2D): StepLosses {
   const { networks, config } = ctx;
@@ -87,18 +100,21 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, nois
           const { output } = generate(networks, ctx.stage, x, true, noise);
           const adv = generatorAdversarialLoss(config.adversarialLoss, judge(output));
           const reg = networks.perceptual ? perceptualLoss(networks.perceptual, config.perceptualWeights, x, output) : pixelL1Loss(x, output);
-          kept = [tf.keep(output), tf.keep(adv), tf.keep(reg)];
-          return tf.add(adv, tf.mul(ctx.lambda, reg));
+          const div = config.diversityWeight > 0 && noise ? diversityRatio(output, noise, config.diversityCap) : undefined;
+          kept = [tf.keep(output), tf.keep(adv), tf.keep(reg), ...(div ? [tf.keep(div)] : [])];
+          const loss: tf.Scalar = tf.add(adv, tf.mul(ctx.lambda, reg));
+          return div ? tf.sub(loss, tf.mul(config.diversityWeight, div)) : loss;
         },
         true,
         ctx.generatorVars,
       )!;
-      const [fake, adv, reg] = kept as [tf.Tensor4D, tf.Scalar, tf.Scalar];
+      const [fake, adv, reg, div] = kept as [tf.Tensor4D, tf.Scalar, tf.Scalar, tf.Scalar | undefined];
       const shown = ctx.pool.query(fake);
       const dLoss = (): tf.Scalar =>
         discriminatorLoss(config.adversarialLoss, judge(y), judge(shown));
       const d = ctx.updateDiscriminator ? ctx.discriminatorOptimizer.minimize(dLoss, true, ctx.discriminatorVars)! : dLoss();
-      return { g_adv: adv.dataSync()[0]!, g_reg: reg.dataSync()[0]!, g_total: gTotal.dataSync()[0]!, d: d.dataSync()[0]! };
+      const scalar = (t: tf.Tensor): number => t.dataSync()[0]!;
+      return { g_adv: scalar(adv), g_reg: scalar(reg), ...(div ? { g_div: scalar(div) } : {}), g_total: scalar(gTotal), d: scalar(d) };
     });
   } finally {
     tf.dispose(kept);

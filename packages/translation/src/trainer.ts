@@ -18,7 +18,7 @@ import { augmentForDiscriminator } from './discriminator-augment.js';
 import { EpochSampler } from './epoch-sampler.js';
 import { trainingNoise } from './noise.js';
 import { renderSampleGrid } from './samples.js';
-import { type Networks, type StepLosses, discriminatorVariables, generatorVariables, trainStep } from './train-step.js';
+import { type Networks, type StepLosses, discriminatorVariables, generatorVariables, sourceBatch, trainStep } from './train-step.js';
 import { type RestoredCheckpoint, type TrainerState, readCheckpointParts, restoreOptimizer, writeCheckpointParts } from './trainer-state.js';
 
 export interface TrainRequest {
@@ -287,7 +287,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       setLearningRate(runtime.discriminatorOptimizer, discriminatorRate);
       lambdaUsed = runtime.schedule.lambda;
 
-      const x = request.source.batch(sourceSampler.take(config.batchSize));
+      const x = request.source.batch(sourceBatch(config, (count) => sourceSampler.take(count)));
       const y = request.target.batch(targetSampler.take(config.batchSize));
       const noise = trainingNoise(config.seed, index, config.batchSize, config.noiseSize);
       const augmentRandom = SeededRandom.fromSeeds(config.seed, index, AUGMENT_STREAM);

@@ -39,6 +39,10 @@ void test('invalid options are rejected with one sentence naming the field', () 
     [{ steps: 2 }, 'steps'],
     [{ lambda: { step: 0 } }, 'lambda.step'],
     [{ lambda: { intervalSteps: 0 } }, 'lambda.intervalSteps'],
+    [{ diversityWeight: 1, batchSize: 2 }, 'diversityWeight'],
+    [{ diversityWeight: 1, noiseSize: 2, batchSize: 3 }, 'batchSize'],
+    [{ diversityCap: 0 }, 'diversityCap'],
+    [{ attentionInitialMask: 1 }, 'attentionInitialMask'],
   ];
   for (const [options, field] of cases) {
     assert.throws(

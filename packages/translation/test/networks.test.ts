@@ -75,6 +75,17 @@ void test('attention encoder is warm-started from VGG-19', () => {
   attention.dispose();
 });
 
+void test('an untrained attention mask is about attentionInitialMask everywhere', () => {
+  for (const initialMask of [0.5, 0.95]) {
+    const attention = buildAttention(tinyConfig({ attentionInitialMask: initialMask }), vgg);
+    tf.tidy(() => {
+      const [lo, hi] = range(attention.apply(input(), { training: true }) as tf.Tensor);
+      assert.ok(lo > initialMask - 0.1 && hi < initialMask + 0.1, `mask in [${lo}, ${hi}] for ${initialMask}`);
+    });
+    attention.dispose();
+  }
+});
+
 void test('G(x) = x wherever the attention mask is 0', () => {
   const g0 = buildGenerator(config);
   const attention = buildAttention(config, vgg);

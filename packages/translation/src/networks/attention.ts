@@ -7,7 +7,8 @@ export const ATTENTION_NAME = 'attention';
 
 /**
  * Gattn: VGG-19 up to conv3_3 (warm-started from `weights` when given, random otherwise), two stride-2
- * upsampling blocks back to the input size, and a 3×3 conv + sigmoid to a one-channel mask in [0, 1].
+ * upsampling blocks back to the input size, and a 3×3 conv + sigmoid to a one-channel mask in [0, 1], about
+ * `attentionInitialMask` everywhere before training.
  */
 export function buildAttention(config: TranslationConfig, weights: VggWeights | undefined): tf.LayersModel {
   const ctx: BlockContext = { init: new Initialisers(config.seed * 3 + 3), batchNormMomentum: config.batchNormMomentum, prefix: ATTENTION_NAME };
@@ -15,7 +16,8 @@ export function buildAttention(config: TranslationConfig, weights: VggWeights | 
   const features = vggLayers(input, ATTENTION_NAME, 'block3_conv3', config.seed).get('block3_conv3')!;
   let x = upsampleBnRelu(ctx, features, 'up1', 2 * config.attentionWidth, config.upsampling);
   x = upsampleBnRelu(ctx, x, 'up2', config.attentionWidth, config.upsampling);
-  const mask = outputConv(ctx, x, 'mask', 1, 3, 'sigmoid');
+  const initialMask = config.attentionInitialMask;
+  const mask = outputConv(ctx, x, 'mask', 1, 3, 'sigmoid', Math.log(initialMask / (1 - initialMask)));
   const model = tf.model({ inputs: input, outputs: mask, name: ATTENTION_NAME });
   initVggLayers(model, ATTENTION_NAME, weights);
   return model;

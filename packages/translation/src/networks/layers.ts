@@ -75,7 +75,7 @@ export function upsampleBnRelu(ctx: BlockContext, x: SymbolicTensor, name: strin
   return relu(batchNorm(ctx, upsampled, name), `${layerName}_relu`);
 }
 
-/** Final conv to `filters` channels with a bias and the given activation. */
+/** Final conv to `filters` channels with a bias (initially `initialBias`) and the given activation. */
 export function outputConv(
   ctx: BlockContext,
   x: SymbolicTensor,
@@ -83,8 +83,17 @@ export function outputConv(
   filters: number,
   kernelSize: number,
   activation: 'tanh' | 'sigmoid' | 'linear',
+  initialBias = 0,
 ): SymbolicTensor {
   return tf.layers
-    .conv2d({ filters, kernelSize, padding: 'same', activation, kernelInitializer: ctx.init.kernel(), name: `${ctx.prefix}_${name}` })
+    .conv2d({
+      filters,
+      kernelSize,
+      padding: 'same',
+      activation,
+      kernelInitializer: ctx.init.kernel(),
+      biasInitializer: tf.initializers.constant({ value: initialBias }),
+      name: `${ctx.prefix}_${name}`,
+    })
     .apply(x) as SymbolicTensor;
 }
