@@ -48,10 +48,11 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   // The translator came from `sim2real train` with the bench's --config, and translate mirrored the class folders.
   const manifest = JSON.parse(await readFile(path.join(out, 'seed-3', 'translator', 'sim2real-model.json'), 'utf8')) as {
     step: number;
-    config: { discriminatorWidth: number; imageSize: number };
+    config: { discriminatorWidth: number; imageSize: number; noiseSize: number; diversityWeight: number };
   };
   assert.equal(manifest.step, 3);
   assert.equal(manifest.config.discriminatorWidth, 16);
+  assert.deepEqual([manifest.config.noiseSize, manifest.config.diversityWeight], [10, 6]);
   assert.equal(manifest.config.imageSize, 16);
   const sourceClasses = await readdir(path.join(out, 'seed-3', 'source'));
   assert.deepEqual((await readdir(path.join(out, 'seed-3', 'translated'))).sort(), sourceClasses.sort());

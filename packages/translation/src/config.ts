@@ -64,8 +64,9 @@ export interface TranslationOptions {
    * Length of a noise vector z ~ U(-1, 1) that G0 takes besides the image, tiled over it as extra input
    * channels (as PixelDA and BicycleGAN do; not in the paper). A deterministic G0 maps each source image to
    * one appearance; with z, one image can come out over many backgrounds. Translators draw z from a hash of
-   * the image, so one image always translates the same way. 0 = the paper's image-only G0; 10 gained a
-   * little on both benchmarks and lost on the demo (README). @default 0
+   * the image, so one image always translates the same way. 0 = the paper's image-only G0; alone, 10 gained
+   * a little on both benchmarks and lost on the demo; with diversityWeight 6 it is the benchmarks' and the
+   * demo's setting (README). @default 0
    */
   noiseSize?: number;
   /**
@@ -73,7 +74,9 @@ export interface TranslationOptions {
    * paper): each training batch holds batchSize/2 source images twice, with different noise, and the
    * generator also maximises min(mean |G(x, z1) − G(x, z2)| / mean |z1 − z2|, diversityCap). The adversarial
    * and self-regularisation losses reward one safe output per image, so G0 otherwise ignores its noise and
-   * translates every image into the same few looks. Needs noiseSize > 0 and an even batchSize. @default 0
+   * translates every image into the same few looks. Needs noiseSize > 0 and an even batchSize. β 6 with
+   * noiseSize 10 (README): faces benchmark gap closed 7 → 56 % (seed 0), demo MSE 1.495 → 1.104, digits
+   * final accuracy 58.0 → 61.2 % and label preservation 88.4 → 85.9 % (3 seeds). @default 0
    */
   diversityWeight?: number;
   /** Cap τ of the diversity ratio, past which more variation earns nothing. @default 1 */

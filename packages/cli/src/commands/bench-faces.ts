@@ -23,7 +23,7 @@ The paper's Table 4 setting, offline (no NATS): a 3DMM regressor is trained on
 and scored (MSE of the first K shape coefficients) on held-out real-style faces. All three rows
 use the same network, seed and number of steps. Writes OUT/results.json, OUT/strip.png
 (sim | translated | attention | real twin), OUT/test (the test faces, labels.jsonl) and the
-translation model in OUT/translator. Defaults take about 17–20 CPU minutes (wasm uses one core; 18 minutes
+translation model in OUT/translator. Defaults take about 22 CPU minutes (wasm uses one core; 22 minutes
 wall measured on 2 cores beside another job); --quick a few minutes (and measures little).
 
 Options:

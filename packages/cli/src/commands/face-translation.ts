@@ -26,7 +26,11 @@ export interface FaceTranslatorOptions {
   extra?: TranslationOptions;
 }
 
-/** The small face translator (bench and demo): 800 steps at 32 px take about 6 CPU minutes (wasm). */
+/**
+ * The small face translator (bench and demo): 800 steps at 32 px take about 6 CPU minutes (wasm). G0 gets a
+ * noise input and the diversity-sensitive term (not in the paper; README), else it paints every face over
+ * one background texture.
+ */
 export function faceTranslatorConfig(options: FaceTranslatorOptions): TranslationConfig {
   return resolveTranslationConfig({
     imageSize: options.size,
@@ -34,6 +38,8 @@ export function faceTranslatorConfig(options: FaceTranslatorOptions): Translatio
     residualBlocks: 3,
     attentionWidth: 16,
     discriminatorWidth: 16,
+    noiseSize: 10,
+    diversityWeight: 6,
     batchSize: 4,
     steps: options.steps,
     seed: options.seed,
