@@ -11,40 +11,28 @@ import {
   SYNTHETIC_STREAM,
   consumerName,
   freePort,
-  provisionStreams,
   publishBatches,
-  startNatsServer,
   syntheticSubject,
-  type NatsServerHandle,
 } from '@sim2real/dataset-adapter';
-import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
-import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
+import { startRealTranslator } from './real-translator.js';
+import { makeBatch, readStream, startAdapter, startPipeline, streamCount, waitFor, type Pipeline } from './helpers.js';
 
 const hex = (parts: (Uint8Array | undefined)[]): (string | undefined)[] => parts.map((p) => p && Buffer.from(p).toString('hex'));
 
-let nats: NatsServerHandle;
-let translator: RealTranslator;
-let registry: { registryDir: string; remove: () => Promise<void> };
-let client: Nats;
+let pipeline: Pipeline;
+let nats: Pipeline['nats'];
+let translator: Pipeline['translator'];
+let registry: Pipeline['registry'];
+let client: Pipeline['client'];
 
 before(async () => {
-  registry = await trainTinyRegistry('m');
-  nats = await startNatsServer();
-  translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: 20 });
-  client = await natsClient(nats.url);
+  pipeline = await startPipeline(20);
+  ({ nats, translator, registry, client } = pipeline);
 });
 
-after(async () => {
-  await client.nc.close();
-  await translator.kill();
-  await nats.close();
-  await registry.remove();
-});
+after(() => pipeline.close());
 
-async function resetStreams(): Promise<void> {
-  for (const stream of [SYNTHETIC_STREAM, ADAPTED_STREAM, DEAD_STREAM]) await client.jsm.streams.delete(stream).catch(() => false);
-  await provisionStreams(client.jsm);
-}
+const resetStreams = (): Promise<void> => pipeline.resetStreams();
 
 void test('end to end: labels and batch ids byte-identical, images translated, a batch published twice is adapted once', async () => {
   await resetStreams();

@@ -1,7 +1,18 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import type { LabelledBatch, Label } from '@sim2real/contracts';
-import { createAdapter, type Adapter, type AdapterOptions } from '@sim2real/dataset-adapter';
+import {
+  ADAPTED_STREAM,
+  DEAD_STREAM,
+  SYNTHETIC_STREAM,
+  createAdapter,
+  provisionStreams,
+  startNatsServer,
+  type Adapter,
+  type AdapterOptions,
+  type NatsServerHandle,
+} from '@sim2real/dataset-adapter';
+import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
 
 /** A tiny batch of raw RGB images (16 px, the test model's size), with every label kind in turn. */
 export function makeBatch(dataset: string, batchId: string, count = 3, size = 16): LabelledBatch {
@@ -69,4 +80,39 @@ export async function startAdapter(options: Partial<AdapterOptions> & Pick<Adapt
     ...options,
   });
   return { adapter, logs };
+}
+
+/** What the adapter's integration tests run against: a real nats-server, a real translator serving a tiny trained registry, and a client. */
+export interface Pipeline {
+  nats: NatsServerHandle;
+  translator: RealTranslator;
+  registry: { registryDir: string; remove: () => Promise<void> };
+  client: Nats;
+  /** Deletes the three streams and provisions them again, empty. */
+  resetStreams(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the pipeline; the translator's batches wait `maxBatchDelayMs` for more images. */
+export async function startPipeline(maxBatchDelayMs: number): Promise<Pipeline> {
+  const registry = await trainTinyRegistry('m');
+  const nats = await startNatsServer();
+  const translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs });
+  const client = await natsClient(nats.url);
+  return {
+    nats,
+    translator,
+    registry,
+    client,
+    async resetStreams() {
+      for (const stream of [SYNTHETIC_STREAM, ADAPTED_STREAM, DEAD_STREAM]) await client.jsm.streams.delete(stream).catch(() => false);
+      await provisionStreams(client.jsm);
+    },
+    async close() {
+      await client.nc.close();
+      await translator.kill();
+      await nats.close();
+      await registry.remove();
+    },
+  };
 }

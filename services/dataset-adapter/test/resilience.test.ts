@@ -3,29 +3,23 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeLabelledBatch } from '@sim2real/contracts';
-import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, provisionStreams, publishBatches, startNatsServer, type NatsServerHandle } from '@sim2real/dataset-adapter';
-import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
-import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/dataset-adapter';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
+import { makeBatch, readStream, startAdapter, startPipeline, streamCount, waitFor, type Pipeline } from './helpers.js';
 
-let nats: NatsServerHandle;
-let translator: RealTranslator;
-let registry: { registryDir: string; remove: () => Promise<void> };
-let client: Nats;
+let pipeline: Pipeline;
+let nats: Pipeline['nats'];
+let translator: Pipeline['translator'];
+let registry: Pipeline['registry'];
+let client: Pipeline['client'];
 
 // The batcher's wait for more images (maxBatchDelayMs) gives each batch a translation time the tests can rely on.
 before(async () => {
-  registry = await trainTinyRegistry('m');
-  nats = await startNatsServer();
-  translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: 30 });
-  client = await natsClient(nats.url);
+  pipeline = await startPipeline(30);
+  ({ nats, translator, registry, client } = pipeline);
 });
 
-after(async () => {
-  await client.nc.close();
-  await translator.kill();
-  await nats.close();
-  await registry.remove();
-});
+after(() => pipeline.close());
 
 /** A second real translator on the same registry whose batches wait `delayMs` for company: a slow replica. */
 const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: delayMs });
@@ -33,10 +27,7 @@ const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTr
 /** Whether the server holds images of a batch waiting for translation. */
 const busy = (t: RealTranslator) => (): boolean => t.server.stats().queuedImages > 0;
 
-async function resetStreams(): Promise<void> {
-  for (const stream of [SYNTHETIC_STREAM, ADAPTED_STREAM, DEAD_STREAM]) await client.jsm.streams.delete(stream).catch(() => false);
-  await provisionStreams(client.jsm);
-}
+const resetStreams = (): Promise<void> => pipeline.resetStreams();
 
 const publish = (ids: string[]): Promise<unknown> =>
   publishBatches(ids.map((id) => makeBatch('digits', id)), { js: client.js, maxPayloadBytes: 1 << 20 });
