@@ -41,7 +41,7 @@ Options:
   --target-train N          MNIST-M images for the translator/oracle  [default: 2000; quick 300]
   --target-test N           MNIST-M test images                       [default: 1000; quick 200]
   --size N                  image size in pixels (multiple of 8)      [default: 32]
-  --steps N                 classifier steps (batch 32)               [default: 400; quick 100]
+  --steps N                 classifier steps (batch 32)               [default: 1000; quick 100]
   --translator-steps N      translation training steps               [default: 1200; quick 30]
   --translator-batch N      images per translation step               [default: 8]
   --translator-config FILE  JSON object of further translator options (as 'sim2real train
@@ -122,7 +122,7 @@ async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Prom
     targetTrain: optionalInt(options, 'target-train', name, { min: 10 }) ?? (quick ? 300 : 2000),
     targetTest: optionalInt(options, 'target-test', name, { min: 10 }) ?? (quick ? 200 : 1000),
     size,
-    classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 400),
+    classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 1000),
     translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 1200),
     translatorBatch: optionalInt(options, 'translator-batch', name, { min: 1, max: 256 }) ?? 8,
     translatorExtra: await translationOptionsFile(optionalString(options, 'translator-config'), '--translator-config', name),
@@ -137,7 +137,7 @@ async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Prom
  * λ moves at most once per interval; the default interval (50 steps) is sized for runs of thousands of
  * steps, so in a run of a few hundred λ would stay at 0 (no self-regularisation at all). Scaling the
  * interval to the run keeps the paper's schedule (about 10 chances per stage to raise λ). G0 gets a noise
- * input and the diversity-sensitive term (not in the paper; README), else it paints every digit over the
+ * input and the diversity-sensitive term (not in the paper; BENCHMARKS.md), else it paints every digit over the
  * same few backgrounds.
  */
 function translatorOptions(config: BenchConfig): TranslationOptions {
