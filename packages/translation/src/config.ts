@@ -66,7 +66,7 @@ export interface TranslationOptions {
    * one appearance; with z, one image can come out over many backgrounds. Translators draw z from a hash of
    * the image, so one image always translates the same way. 0 = the paper's image-only G0; alone, 10 gained
    * a little on both benchmarks and lost on the demo; with diversityWeight 6 it is the benchmarks' and the
-   * demo's setting (README). @default 0
+   * demo's setting (BENCHMARKS.md). @default 0
    */
   noiseSize?: number;
   /**
@@ -75,7 +75,7 @@ export interface TranslationOptions {
    * generator also maximises min(mean |G(x, z1) − G(x, z2)| / mean |z1 − z2|, diversityCap). The adversarial
    * and self-regularisation losses reward one safe output per image, so G0 otherwise ignores its noise and
    * translates every image into the same few looks. Needs noiseSize > 0 and an even batchSize. β 6 with
-   * noiseSize 10 (README): faces benchmark gap closed 7 → 56 % (seed 0), demo MSE 1.495 → 1.104, digits
+   * noiseSize 10 (BENCHMARKS.md): faces benchmark gap closed 7 → 56 % (seed 0), demo MSE 1.495 → 1.104, digits
    * final accuracy 58.0 → 61.2 % and label preservation 88.4 → 85.9 % (3 seeds). @default 0
    */
   diversityWeight?: number;
@@ -105,13 +105,13 @@ export interface TranslationOptions {
    * Differentiable augmentations of everything D sees (DiffAugment; not in the paper), applied in this
    * order: 'color' (brightness, saturation, contrast), 'translation' (up to 1/8 of the side), 'cutout' (a
    * square of half the side). [] = the paper's D. All three on the digits benchmark: adapted accuracy
-   * 58.0 → 40.8 %, label preservation 88.4 → 90.4 % (README). @default []
+   * 58.0 → 40.8 %, label preservation 88.4 → 90.4 % (BENCHMARKS.md). @default []
    */
   discriminatorAugment?: DiscriminatorAugment[];
   /**
    * Give D the standard deviation of its features over the batch (ProGAN's minibatch stddev; not in the
    * paper), so that it can reject a batch of look-alike outputs. Needs batchSize > 1 to see anything. With
-   * noiseSize 10 on the digits benchmark: adapted accuracy 60.1 → 56.2 % against noiseSize 10 alone (README).
+   * noiseSize 10 on the digits benchmark: adapted accuracy 60.1 → 56.2 % against noiseSize 10 alone (BENCHMARKS.md).
    * @default false
    */
   discriminatorBatchStddev?: boolean;

@@ -28,7 +28,7 @@ export interface FaceTranslatorOptions {
 
 /**
  * The small face translator (bench and demo): 800 steps at 32 px take about 6 CPU minutes (wasm). G0 gets a
- * noise input and the diversity-sensitive term (not in the paper; README), else it paints every face over
+ * noise input and the diversity-sensitive term (not in the paper; BENCHMARKS.md), else it paints every face over
  * one background texture.
  */
 export function faceTranslatorConfig(options: FaceTranslatorOptions): TranslationConfig {
