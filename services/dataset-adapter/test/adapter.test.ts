@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { StoredMsg } from '@nats-io/jetstream';
@@ -15,51 +15,38 @@ import {
   syntheticSubject,
 } from '@sim2real/dataset-adapter';
 import { startRealTranslator } from './real-translator.js';
-import { makeBatch, readStream, startAdapter, startPipeline, streamCount, waitFor, type Pipeline } from './helpers.js';
+import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 const hex = (parts: (Uint8Array | undefined)[]): (string | undefined)[] => parts.map((p) => p && Buffer.from(p).toString('hex'));
 
-let pipeline: Pipeline;
-let nats: Pipeline['nats'];
-let translator: Pipeline['translator'];
-let registry: Pipeline['registry'];
-let client: Pipeline['client'];
-
-before(async () => {
-  pipeline = await startPipeline(20);
-  ({ nats, translator, registry, client } = pipeline);
-});
-
-after(() => pipeline.close());
-
-const resetStreams = (): Promise<void> => pipeline.resetStreams();
+const pipeline = usePipeline(20);
 
 void test('end to end: labels and batch ids byte-identical, images translated, a batch published twice is adapted once', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const batches = Array.from({ length: 8 }, (_, i) => makeBatch('digits', `b${i}`));
-  const { adapter, logs } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  const { adapter, logs } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: pipeline.translator.address, maxBatchesInFlight: 2 });
   try {
     assert.ok(logs.some((l) => l.event === 'nats.connected' && String(l.fields?.consumers).includes('2.9.10')));
     // Backpressure: the consumer never has more than maxBatchesInFlight batches out unacknowledged.
     let maxAckPending = 0;
     const watch = setInterval(() => {
-      client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits')).then(
+      pipeline.client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits')).then(
         (info) => (maxAckPending = Math.max(maxAckPending, info.num_ack_pending)),
         () => undefined,
       );
     }, 20);
-    const summary = await publishBatches(batches, { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
+    const summary = await publishBatches(batches, { js: pipeline.client.js, maxPayloadBytes: pipeline.client.nc.info!.max_payload });
     assert.equal(summary.batches, 8);
     // Same message id again: de-duplicated by the synthetic stream.
-    const again = await publishBatches([batches[0]!], { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
+    const again = await publishBatches([batches[0]!], { js: pipeline.client.js, maxPayloadBytes: pipeline.client.nc.info!.max_payload });
     assert.equal(again.duplicates, 1);
     // Same batch under another message id: reaches the adapter, de-duplicated by the adapted stream.
-    await client.js.publish(syntheticSubject('digits'), encodeLabelledBatch(batches[1]!), { msgID: 'another-id' });
+    await pipeline.client.js.publish(syntheticSubject('digits'), encodeLabelledBatch(batches[1]!), { msgID: 'another-id' });
     await waitFor('9 batches handled', () => adapter.stats().batchesAdapted + adapter.stats().duplicates === 9);
     clearInterval(watch);
     assert.equal(adapter.stats().duplicates, 1);
 
-    const adapted = await readStream(client.jsm, ADAPTED_STREAM);
+    const adapted = await readStream(pipeline.client.jsm, ADAPTED_STREAM);
     assert.equal(adapted.length, 8);
     const originals = new Map(batches.map((b) => [b.batchId!, encodeLabelledBatch(b)]));
     for (const msg of adapted) {
@@ -84,7 +71,7 @@ void test('end to end: labels and batch ids byte-identical, images translated, a
     }
     assert.deepEqual(new Set(adapted.map((m) => decodeLabelledBatch(m.data).batchId)), new Set(originals.keys()));
     assert.ok(maxAckPending >= 1 && maxAckPending <= 2, `max ack pending ${maxAckPending}`);
-    assert.ok(translator.answeredImages() >= 8 * 3, `${translator.answeredImages()} images translated`);
+    assert.ok(pipeline.translator.answeredImages() >= 8 * 3, `${pipeline.translator.answeredImages()} images translated`);
     await waitFor('lag read', () => adapter.stats().consumerLag.digits === 0);
   } finally {
     await adapter.stop();
@@ -92,8 +79,8 @@ void test('end to end: labels and batch ids byte-identical, images translated, a
 });
 
 void test('poison batches land in dead with their reason while the others flow', async () => {
-  await resetStreams();
-  const { adapter, logs } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
+  await pipeline.resetStreams();
+  const { adapter, logs } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: pipeline.translator.address });
   try {
     const good = [makeBatch('digits', 'g1'), makeBatch('digits', 'g2')];
     const noLabel = makeBatch('digits', 'no-label');
@@ -101,14 +88,14 @@ void test('poison batches land in dead with their reason while the others flow',
     const badImage = makeBatch('digits', 'bad-image');
     badImage.samples![0]!.image = { data: Buffer.from('not an image'), encoding: 'ENCODING_PNG', width: 4, height: 4 };
     const wrongDataset = makeBatch('faces', 'wrong-dataset');
-    await publishBatches([good[0]!, noLabel, badImage], { js: client.js, maxPayloadBytes: 1 << 20 });
-    await client.js.publish(syntheticSubject('digits'), encodeLabelledBatch(wrongDataset), { msgID: 'wrong-dataset' });
-    await client.js.publish(syntheticSubject('digits'), Buffer.from([0xff, 0xff, 0xff]), { msgID: 'garbage', headers: natsHeaders() });
-    await publishBatches([good[1]!], { js: client.js, maxPayloadBytes: 1 << 20 });
+    await publishBatches([good[0]!, noLabel, badImage], { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
+    await pipeline.client.js.publish(syntheticSubject('digits'), encodeLabelledBatch(wrongDataset), { msgID: 'wrong-dataset' });
+    await pipeline.client.js.publish(syntheticSubject('digits'), Buffer.from([0xff, 0xff, 0xff]), { msgID: 'garbage', headers: natsHeaders() });
+    await publishBatches([good[1]!], { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
 
-    await waitFor('2 adapted and 4 dead', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 2 && (await streamCount(client.jsm, DEAD_STREAM)) === 4);
+    await waitFor('2 adapted and 4 dead', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 2 && (await streamCount(pipeline.client.jsm, DEAD_STREAM)) === 4);
     assert.ok(logs.filter((l) => l.event === 'batch.dead').length === 4);
-    const dead = await readStream(client.jsm, DEAD_STREAM);
+    const dead = await readStream(pipeline.client.jsm, DEAD_STREAM);
     const byReason = (pattern: RegExp): StoredMsg[] => dead.filter((m) => pattern.test(m.header.get(HEADER_DEAD_REASON)));
     const noLabelDead = byReason(/3 samples but 3 images and 2 labels/);
     assert.equal(noLabelDead.length, 1);
@@ -125,35 +112,35 @@ void test('poison batches land in dead with their reason while the others flow',
 });
 
 void test('translator down: batches are nak-ed with growing delay, then dead-lettered after max deliveries', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const address = `127.0.0.1:${await freePort()}`;
-  const { adapter, logs } = await startAdapter({ natsServers: nats.url, translatorAddress: address, maxDeliver: 3, retryBaseDelayMs: 100 });
+  const { adapter, logs } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: address, maxDeliver: 3, retryBaseDelayMs: 100 });
   try {
-    await publishBatches([makeBatch('digits', 'lonely')], { js: client.js, maxPayloadBytes: 1 << 20 });
-    await waitFor('dead', async () => (await streamCount(client.jsm, DEAD_STREAM)) === 1);
+    await publishBatches([makeBatch('digits', 'lonely')], { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
+    await waitFor('dead', async () => (await streamCount(pipeline.client.jsm, DEAD_STREAM)) === 1);
     const delays = logs.filter((l) => l.event === 'batch.retry').map((l) => l.fields!.delayMs);
     assert.deepEqual(delays, [100, 200]);
-    const [dead] = await readStream(client.jsm, DEAD_STREAM);
+    const [dead] = await readStream(pipeline.client.jsm, DEAD_STREAM);
     assert.match(dead!.header.get(HEADER_DEAD_REASON), /Gave up after 3 deliveries; last error: .*UNAVAILABLE/);
-    assert.equal(await streamCount(client.jsm, ADAPTED_STREAM), 0);
+    assert.equal(await streamCount(pipeline.client.jsm, ADAPTED_STREAM), 0);
   } finally {
     await adapter.stop();
   }
 });
 
 void test('two translator replicas behind one target: round_robin spreads the streams over both', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const port = await freePort();
-  const replicas = await Promise.all(['127.0.0.1', '127.0.0.2'].map((host) => startRealTranslator({ registryDir: registry.registryDir, host, port })));
+  const replicas = await Promise.all(['127.0.0.1', '127.0.0.2'].map((host) => startRealTranslator({ registryDir: pipeline.registry.registryDir, host, port })));
   const { adapter } = await startAdapter({
-    natsServers: nats.url,
+    natsServers: pipeline.nats.url,
     translatorAddress: `ipv4:127.0.0.1:${port},127.0.0.2:${port}`,
     translatorStreams: 2,
     maxBatchesInFlight: 4,
   });
   try {
-    await publishBatches(Array.from({ length: 12 }, (_, i) => makeBatch('digits', `rr${i}`)), { js: client.js, maxPayloadBytes: 1 << 20 });
-    await waitFor('12 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 12);
+    await publishBatches(Array.from({ length: 12 }, (_, i) => makeBatch('digits', `rr${i}`)), { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
+    await waitFor('12 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 12);
     const answered = replicas.map((r) => r.answeredImages());
     assert.ok(answered.every((n) => n > 0), `images per replica: ${answered.join(', ')}`);
   } finally {

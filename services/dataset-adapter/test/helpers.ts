@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import type { LabelledBatch, Label } from '@sim2real/contracts';
@@ -94,7 +95,7 @@ export interface Pipeline {
 }
 
 /** Starts the pipeline; the translator's batches wait `maxBatchDelayMs` for more images. */
-export async function startPipeline(maxBatchDelayMs: number): Promise<Pipeline> {
+async function startPipeline(maxBatchDelayMs: number): Promise<Pipeline> {
   const registry = await trainTinyRegistry('m');
   const nats = await startNatsServer();
   const translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs });
@@ -115,4 +116,17 @@ export async function startPipeline(maxBatchDelayMs: number): Promise<Pipeline> 
       await registry.remove();
     },
   };
+}
+
+/**
+ * A pipeline for the calling test file: started before its tests, closed after them. Its parts are filled in
+ * by the `before` hook, so read them inside tests, not at the file's top level.
+ */
+export function usePipeline(maxBatchDelayMs: number): Pipeline {
+  const pipeline = {} as Pipeline;
+  before(async () => {
+    Object.assign(pipeline, await startPipeline(maxBatchDelayMs));
+  });
+  after(() => pipeline.close());
+  return pipeline;
 }

@@ -1,63 +1,50 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeLabelledBatch } from '@sim2real/contracts';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/dataset-adapter';
 import { startRealTranslator, type RealTranslator } from './real-translator.js';
-import { makeBatch, readStream, startAdapter, startPipeline, streamCount, waitFor, type Pipeline } from './helpers.js';
-
-let pipeline: Pipeline;
-let nats: Pipeline['nats'];
-let translator: Pipeline['translator'];
-let registry: Pipeline['registry'];
-let client: Pipeline['client'];
+import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 // The batcher's wait for more images (maxBatchDelayMs) gives each batch a translation time the tests can rely on.
-before(async () => {
-  pipeline = await startPipeline(30);
-  ({ nats, translator, registry, client } = pipeline);
-});
-
-after(() => pipeline.close());
+const pipeline = usePipeline(30);
 
 /** A second real translator on the same registry whose batches wait `delayMs` for company: a slow replica. */
-const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: delayMs });
+const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTranslator({ registryDir: pipeline.registry.registryDir, maxBatchDelayMs: delayMs });
 
 /** Whether the server holds images of a batch waiting for translation. */
 const busy = (t: RealTranslator) => (): boolean => t.server.stats().queuedImages > 0;
 
-const resetStreams = (): Promise<void> => pipeline.resetStreams();
-
 const publish = (ids: string[]): Promise<unknown> =>
-  publishBatches(ids.map((id) => makeBatch('digits', id)), { js: client.js, maxPayloadBytes: 1 << 20 });
+  publishBatches(ids.map((id) => makeBatch('digits', id)), { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
 
 const range = (prefix: string, from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
 
 /** Every expected batch id is in the adapted stream exactly once, and nothing else; the consumer has nothing left. */
 async function assertExactlyOnce(expected: string[]): Promise<void> {
-  const adapted = await readStream(client.jsm, ADAPTED_STREAM);
+  const adapted = await readStream(pipeline.client.jsm, ADAPTED_STREAM);
   const ids = adapted.map((m) => decodeLabelledBatch(m.data).batchId).sort();
   assert.deepEqual(ids, [...expected].sort());
-  assert.equal(await streamCount(client.jsm, DEAD_STREAM), 0);
+  assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
   await waitFor('consumer drained', async () => {
-    const info = await client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits'));
+    const info = await pipeline.client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits'));
     return info.num_pending === 0 && info.num_ack_pending === 0;
   });
 }
 
 void test('translator killed mid-run and restarted: every batch exactly once', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const ids = range('t', 0, 20);
-  const answered = translator.answeredImages();
-  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  const answered = pipeline.translator.answeredImages();
+  const { adapter } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: pipeline.translator.address, maxBatchesInFlight: 2 });
   try {
     await publish(ids);
-    await waitFor('5 batches answered', () => translator.answeredImages() - answered >= 5 * 3);
-    await translator.kill();
+    await waitFor('5 batches answered', () => pipeline.translator.answeredImages() - answered >= 5 * 3);
+    await pipeline.translator.kill();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await translator.restart();
-    await waitFor('20 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 20);
+    await pipeline.translator.restart();
+    await waitFor('20 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 20);
     assert.ok(adapter.stats().retried > 0, 'some batches were released while the translator was down');
     await assertExactlyOnce(ids);
   } finally {
@@ -66,19 +53,19 @@ void test('translator killed mid-run and restarted: every batch exactly once', a
 });
 
 void test('nats-server killed and restarted mid-run: nothing lost, nothing twice', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const first = range('n', 0, 20);
   const second = range('n', 20, 30);
-  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, maxBatchesInFlight: 2 });
+  const { adapter } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: pipeline.translator.address, maxBatchesInFlight: 2 });
   try {
     await publish(first);
-    await waitFor('5 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) >= 5);
-    await nats.kill();
+    await waitFor('5 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) >= 5);
+    await pipeline.nats.kill();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await nats.restart();
-    await waitFor('client reconnected', async () => (await client.jsm.streams.info(SYNTHETIC_STREAM).then(() => true, () => false)));
+    await pipeline.nats.restart();
+    await waitFor('client reconnected', async () => (await pipeline.client.jsm.streams.info(SYNTHETIC_STREAM).then(() => true, () => false)));
     await publish(second);
-    await waitFor('30 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM).catch(() => 0)) === 30, 40_000);
+    await waitFor('30 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM).catch(() => 0)) === 30, 40_000);
     await assertExactlyOnce([...first, ...second]);
   } finally {
     await adapter.stop();
@@ -86,14 +73,14 @@ void test('nats-server killed and restarted mid-run: nothing lost, nothing twice
 });
 
 void test('adapter process killed mid-batch: a new one takes over, nothing lost, nothing twice', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const slow = await slowTranslator(1500);
   const ids = range('k', 0, 6);
   await publish(ids);
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
     env: {
       ...process.env,
-      NATS_URL: nats.url,
+      NATS_URL: pipeline.nats.url,
       SIM2REAL_TRANSLATOR: slow.address,
       SIM2REAL_ROUTES: 'digits=m',
       SIM2REAL_ACK_WAIT_MS: '2000',
@@ -113,10 +100,10 @@ void test('adapter process killed mid-batch: a new one takes over, nothing lost,
     await exited;
     await slow.kill();
   }
-  assert.ok((await streamCount(client.jsm, ADAPTED_STREAM)) < ids.length);
-  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address, ackWaitMs: 2000, maxBatchesInFlight: 2 });
+  assert.ok((await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) < ids.length);
+  const { adapter } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: pipeline.translator.address, ackWaitMs: 2000, maxBatchesInFlight: 2 });
   try {
-    await waitFor('6 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 6);
+    await waitFor('6 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 6);
     // Let late answers to the killed adapter's requests and redeliveries play out before counting.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await assertExactlyOnce(ids);
@@ -126,20 +113,20 @@ void test('adapter process killed mid-batch: a new one takes over, nothing lost,
 });
 
 void test('stop (SIGTERM): stops pulling, finishes in-flight batches, leaves the rest for the next adapter', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   const slow = await slowTranslator(600);
   const ids = range('s', 0, 6);
-  const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: slow.address, maxBatchesInFlight: 2 });
+  const { adapter } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: slow.address, maxBatchesInFlight: 2 });
   await publish(ids);
   await waitFor('a batch at the translator', busy(slow));
   await adapter.stop();
   await slow.kill();
-  const done = await streamCount(client.jsm, ADAPTED_STREAM);
+  const done = await streamCount(pipeline.client.jsm, ADAPTED_STREAM);
   assert.ok(done >= 1 && done < 6, `${done} adapted before stop completed`);
   assert.equal(adapter.stats().batchesAdapted, done);
-  const next = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
+  const next = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: pipeline.translator.address });
   try {
-    await waitFor('6 adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 6);
+    await waitFor('6 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 6);
     await assertExactlyOnce(ids);
   } finally {
     await next.adapter.stop();
@@ -147,20 +134,20 @@ void test('stop (SIGTERM): stops pulling, finishes in-flight batches, leaves the
 });
 
 void test('a translator working through a backlog longer than translateTimeoutMs gives up on no batch: its stream keeps answering', async () => {
-  await resetStreams();
+  await pipeline.resetStreams();
   // One image per inference run: a batch is `imagesPerBatch` runs, and batches queue behind one another.
-  const serial = await startRealTranslator({ registryDir: registry.registryDir, maxBatchSize: 1 });
+  const serial = await startRealTranslator({ registryDir: pipeline.registry.registryDir, maxBatchSize: 1 });
   const imagesPerBatch = 12;
   const publishIds = (ids: string[]): Promise<unknown> =>
-    publishBatches(ids.map((id) => makeBatch('digits', id, imagesPerBatch)), { js: client.js, maxPayloadBytes: 1 << 20 });
+    publishBatches(ids.map((id) => makeBatch('digits', id, imagesPerBatch)), { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
   try {
     // The time of one batch on this machine (after a warm-up that loads the model) scales the rest.
-    const probe = await startAdapter({ natsServers: nats.url, translatorAddress: serial.address });
+    const probe = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: serial.address });
     await publishIds(['warm']);
-    await waitFor('warm-up', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 1);
+    await waitFor('warm-up', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 1);
     const started = performance.now();
     await publishIds(['timed']);
-    await waitFor('timed batch', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === 2);
+    await waitFor('timed batch', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 2);
     const batchMs = performance.now() - started;
     await probe.adapter.stop();
 
@@ -168,10 +155,10 @@ void test('a translator working through a backlog longer than translateTimeoutMs
     const translateTimeoutMs = Math.max(400, Math.ceil(4 * batchMs));
     const inFlight = Math.min(40, Math.ceil((3 * translateTimeoutMs) / batchMs));
     const ids = range('q', 0, inFlight);
-    const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: serial.address, translateTimeoutMs, maxBatchesInFlight: inFlight });
+    const { adapter } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: serial.address, translateTimeoutMs, maxBatchesInFlight: inFlight });
     try {
       await publishIds(ids);
-      await waitFor('backlog adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === inFlight + 2, 60_000 + 10 * inFlight * batchMs);
+      await waitFor('backlog adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === inFlight + 2, 60_000 + 10 * inFlight * batchMs);
       assert.equal(adapter.stats().retried, 0, `naks with a ${translateTimeoutMs} ms timeout, ${inFlight} batches of ${batchMs.toFixed(0)} ms`);
       assert.equal(adapter.stats().redelivered, 0);
       await assertExactlyOnce(['warm', 'timed', ...ids]);
