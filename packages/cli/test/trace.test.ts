@@ -7,10 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { startNatsServer } from '@sim2real/dataset-adapter';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { decodeLabelledBatch } from '@sim2real/contracts';
+import { ADAPTED_STREAM, SYNTHETIC_STREAM, startNatsServer } from '@sim2real/dataset-adapter';
+import { iterateFaces } from '@sim2real/face-synth';
 import { encodePng } from '@sim2real/imaging';
 import { BIN } from './cli.js';
-
 
 /** OTLP/JSON span kinds. */
 const KIND = { SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 } as const;
@@ -149,7 +152,7 @@ function pattern(size: number, seed: number): { width: number; height: number; d
   return { width: size, height: size, data: Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 29 + seed * 67) % 256) };
 }
 
-void test('one trace across processes: publish → adapter consume → translate RPC (client, server) → republish → regressor consume → training step', { timeout: 180_000 }, async () => {
+void test('one trace across processes: publish → adapter consume → translate RPC (client, server) → republish → regressor consume → training step; labels unchanged', { timeout: 180_000 }, async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'sim2real-trace-'));
   const receiver = await startReceiver();
   const nats = await startNatsServer();
@@ -239,6 +242,29 @@ void test('one trace across processes: publish → adapter consume → translate
     assert.equal(rpcServer.attributes['rpc.grpc.status_code'], 0);
     assert.equal(rpcServer.attributes['sim2real.request_id'], rpcClient.attributes['sim2real.request_id']);
     assert.equal(rpcServer.attributes['sim2real.model'], 'tiny');
+
+    // The batch the regressor consumed carries the face model's coefficient vectors, unchanged, beside translated images.
+    const client = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(client);
+      const firstBatch = async (stream: string) => {
+        const message = await jsm.streams.getMessage(stream, { seq: 1 });
+        assert.ok(message, `a batch in ${stream}`);
+        return decodeLabelledBatch(message.data);
+      };
+      const [synthetic, adapted] = [await firstBatch(SYNTHETIC_STREAM), await firstBatch(ADAPTED_STREAM)];
+      assert.equal(adapted.batchId, batchId);
+      assert.equal(adapted.samples.length, 3);
+      let i = 0;
+      for await (const face of iterateFaces({ count: 3, style: 'sim', size: 24 })) {
+        const [published, received] = [synthetic.samples[i]!, adapted.samples[i++]!];
+        assert.equal(received.id, face.id);
+        assert.deepEqual(Float32Array.from(received.label?.vector?.values ?? []), face.params.coefficients);
+        assert.notDeepEqual(received.image?.data, published.image?.data, `${face.id}: image translated`);
+      }
+    } finally {
+      await client.close();
+    }
   } finally {
     for (const child of children) if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
     await Promise.all(children.map((c) => c.exited()));
