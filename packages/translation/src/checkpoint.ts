@@ -11,7 +11,7 @@ export const MODEL_FORMAT_VERSION = 1;
 const CHECKPOINT_PREFIX = 'ckpt-';
 const TEMP_PREFIX = '.tmp-';
 /** Config fields added after format version 1 was fixed, with the values models written before them used. */
-const FIELDS_OF_EARLIER_MODELS: Partial<TranslationConfig> = { upsampling: 'transposed', refinementDiscriminatorRateScale: 1, noiseSize: 0, attentionInitialMask: 0.5, diversityWeight: 0, diversityCap: 1, discriminatorAugment: [], discriminatorBatchStddev: false };
+const FIELDS_OF_EARLIER_MODELS: Partial<TranslationConfig> = { upsampling: 'transposed', refinementDiscriminatorRateScale: 1, noiseSize: 0, attentionInitialMask: 0.5, diversityWeight: 0, diversityCap: 1, discriminatorAugment: [], discriminatorBatchStddev: false, selfRegularisationPolarity: 'same' };
 
 /** Summary numbers of a training run, as stored in the manifest. */
 export interface ModelMetrics {

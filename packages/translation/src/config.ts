@@ -15,6 +15,8 @@ export const VGG_CONV_LAYERS = [
 export type VggConvLayer = (typeof VGG_CONV_LAYERS)[number];
 
 export type AdversarialLossKind = 'paper' | 'lsgan';
+/** What the self-regularisation compares G(x) with: x ('same', the paper), or x or its negative, whichever is nearer. */
+export type SelfRegularisationPolarity = 'same' | 'either';
 /** How the decoders of G0 and the attention branch double the resolution. */
 export type UpsamplingKind = 'resize' | 'transposed';
 export type StageName = 'g0' | 'attention' | 'joint';
@@ -121,6 +123,13 @@ export interface TranslationOptions {
   perceptualLayers?: VggConvLayer[];
   /** Weight per perceptual layer. @default [1/32, 1/16, 1/8] */
   perceptualWeights?: number[];
+  /**
+   * 'either': the self-regularisation (perceptual or pixel) of each image is the smaller of its distance to x
+   * and to −x (x in [-1, 1]), so that a translation may invert an image's intensities, dark strokes on a light
+   * ground for light on dark, as long as it keeps its structure (not in the paper). 'same' = the paper's
+   * distance to x. @default 'same'
+   */
+  selfRegularisationPolarity?: SelfRegularisationPolarity;
   lambda?: LambdaOptions;
   /** Adam learning rate of stages 1 and 2. @default 0.0002 */
   learningRate?: number;
@@ -187,6 +196,7 @@ export interface TranslationConfig {
   adversarialLoss: AdversarialLossKind;
   perceptualLayers: VggConvLayer[];
   perceptualWeights: number[];
+  selfRegularisationPolarity: SelfRegularisationPolarity;
   lambda: LambdaConfig;
   learningRate: number;
   jointLearningRateScale: number;
@@ -240,6 +250,13 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
   const adversarialLoss = options.adversarialLoss ?? 'paper';
   if (adversarialLoss !== 'paper' && adversarialLoss !== 'lsgan') {
     throw new ConfigError('adversarialLoss', `adversarialLoss must be 'paper' or 'lsgan', got '${String(adversarialLoss)}'.`);
+  }
+  const selfRegularisationPolarity = options.selfRegularisationPolarity ?? 'same';
+  if (selfRegularisationPolarity !== 'same' && selfRegularisationPolarity !== 'either') {
+    throw new ConfigError(
+      'selfRegularisationPolarity',
+      `selfRegularisationPolarity must be 'same' or 'either', got '${String(selfRegularisationPolarity)}'.`,
+    );
   }
   const upsampling = options.upsampling ?? 'resize';
   if (upsampling !== 'resize' && upsampling !== 'transposed') {
@@ -307,6 +324,7 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     adversarialLoss,
     perceptualLayers: [...perceptualLayers],
     perceptualWeights: [...perceptualWeights],
+    selfRegularisationPolarity,
     lambda,
     learningRate: real('learningRate', options.learningRate ?? 2e-4, 0, 1, true),
     jointLearningRateScale: real('jointLearningRateScale', options.jointLearningRateScale ?? 0.1, 0, 1, true),

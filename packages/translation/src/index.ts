@@ -3,6 +3,7 @@ export type {
   AdversarialLossKind,
   LambdaConfig,
   LambdaOptions,
+  SelfRegularisationPolarity,
   StageName,
   StageSplit,
   TranslationConfig,

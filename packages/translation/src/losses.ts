@@ -1,5 +1,5 @@
 import { tf } from '@sim2real/tensor';
-import type { AdversarialLossKind } from './config.js';
+import type { AdversarialLossKind, SelfRegularisationPolarity } from './config.js';
 
 /**
  * Generator adversarial loss on D's logits for G(x). 'paper': the non-saturating form −log D(G(x)) =
@@ -36,21 +36,38 @@ export function diversityRatio(translated: tf.Tensor4D, noise: tf.Tensor2D, cap:
   });
 }
 
+/** The references a translation is compared with: x, and with polarity 'either' also −x. */
+function references(x: tf.Tensor4D, polarity: SelfRegularisationPolarity): tf.Tensor4D[] {
+  return polarity === 'either' ? [x, tf.neg(x)] : [x];
+}
+
+/** The batch mean of per-image distances [n], each the smallest over the references. */
+function meanOfNearest(distances: tf.Tensor1D[]): tf.Scalar {
+  return tf.mean(distances.reduce((nearest, d) => tf.minimum(nearest, d)));
+}
+
 /**
  * Perceptual self-regularisation (paper eq. 4): for each layer l, the squared L2 distance over channels of
  * F_l(x) − F_l(G(x)) at every location, averaged over height, width (and the batch), times w_l; summed.
- * `network` returns the features of the requested layers in the order of `weights`.
+ * `network` returns the features of the requested layers in the order of `weights`. With polarity 'either',
+ * each image's distance is the smaller of those to x and to −x.
  */
-export function perceptualLoss(network: tf.LayersModel, weights: readonly number[], x: tf.Tensor4D, translated: tf.Tensor4D): tf.Scalar {
+export function perceptualLoss(
+  network: tf.LayersModel,
+  weights: readonly number[],
+  x: tf.Tensor4D,
+  translated: tf.Tensor4D,
+  polarity: SelfRegularisationPolarity = 'same',
+): tf.Scalar {
   return tf.tidy(() => {
-    const n = x.shape[0];
-    const raw = network.apply(tf.concat([x, translated], 0), { training: false });
-    const features = Array.isArray(raw) ? raw : [raw];
-    const terms = features.map((f, l) => {
-      const [fx, fg] = tf.split(f as tf.Tensor4D, [n, n], 0);
-      return tf.mul(weights[l] ?? 0, tf.mean(tf.sum(tf.square(tf.sub(fx!, fg!)), -1)));
-    });
-    return tf.addN(terms) as tf.Scalar;
+    const refs = references(x, polarity);
+    const raw = network.apply(tf.concat([...refs, translated], 0), { training: false });
+    const features = (Array.isArray(raw) ? raw : [raw]) as tf.Tensor4D[];
+    const perLayer = features.map((f) => tf.split<tf.Tensor4D>(f, refs.length + 1, 0));
+    // Per image: the squared distance over channels, averaged over locations.
+    const layerDistance = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor1D => tf.mean(tf.sum(tf.square(tf.sub(a, b)), -1), [1, 2]);
+    const distances = refs.map((_, r) => tf.addN(perLayer.map((parts, l) => tf.mul(weights[l] ?? 0, layerDistance(parts[r]!, parts[refs.length]!)))));
+    return meanOfNearest(distances as tf.Tensor1D[]);
   });
 }
 
@@ -63,6 +80,8 @@ export function perceptualLoss(network: tf.LayersModel, weights: readonly number
 export const PIXEL_L1_SCALE = 2e5;
 
 /** Degraded self-regularisation without VGG weights: mean absolute pixel difference, times PIXEL_L1_SCALE. */
-export function pixelL1Loss(x: tf.Tensor4D, translated: tf.Tensor4D): tf.Scalar {
-  return tf.tidy(() => tf.mul(PIXEL_L1_SCALE, tf.mean(tf.abs(tf.sub(x, translated)))));
+export function pixelL1Loss(x: tf.Tensor4D, translated: tf.Tensor4D, polarity: SelfRegularisationPolarity = 'same'): tf.Scalar {
+  return tf.tidy(() =>
+    tf.mul(PIXEL_L1_SCALE, meanOfNearest(references(x, polarity).map((ref) => tf.mean(tf.abs(tf.sub(ref, translated)), [1, 2, 3])))),
+  );
 }

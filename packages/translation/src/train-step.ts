@@ -99,7 +99,10 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, nois
         () => {
           const { output } = generate(networks, ctx.stage, x, true, noise);
           const adv = generatorAdversarialLoss(config.adversarialLoss, judge(output));
-          const reg = networks.perceptual ? perceptualLoss(networks.perceptual, config.perceptualWeights, x, output) : pixelL1Loss(x, output);
+          const polarity = config.selfRegularisationPolarity;
+          const reg = networks.perceptual
+            ? perceptualLoss(networks.perceptual, config.perceptualWeights, x, output, polarity)
+            : pixelL1Loss(x, output, polarity);
           const div = config.diversityWeight > 0 && noise ? diversityRatio(output, noise, config.diversityCap) : undefined;
           kept = [tf.keep(output), tf.keep(adv), tf.keep(reg), ...(div ? [tf.keep(div)] : [])];
           const loss: tf.Scalar = tf.add(adv, tf.mul(ctx.lambda, reg));

@@ -13,6 +13,7 @@ void test('defaults follow the paper', () => {
   assert.equal(c.adamBeta1, 0.5);
   assert.equal(c.historyPoolSize, 50);
   assert.equal(c.adversarialLoss, 'paper');
+  assert.equal(c.selfRegularisationPolarity, 'same');
   assert.deepEqual(
     stagePlan(c).map((s) => s.steps),
     [800, 600, 600],
@@ -33,6 +34,7 @@ void test('invalid options are rejected with one sentence naming the field', () 
     [{ adversarialLoss: 'wgan' as never }, 'adversarialLoss'],
     [{ upsampling: 'bilinear' as never }, 'upsampling'],
     [{ discriminatorAugment: ['flip' as never] }, 'discriminatorAugment'],
+    [{ selfRegularisationPolarity: 'inverted' as never }, 'selfRegularisationPolarity'],
     [{ perceptualLayers: ['block4_conv1' as never] }, 'perceptualLayers'],
     [{ perceptualWeights: [1, 2] }, 'perceptualWeights'],
     [{ stageSplit: { g0: 0.5, attention: 0.5, joint: 0.5 } }, 'stageSplit'],

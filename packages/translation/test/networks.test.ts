@@ -122,6 +122,25 @@ void test('losses are finite; perceptual loss is 0 for identical inputs and posi
   net.dispose();
 });
 
+void test("self-regularisation polarity 'either' forgives each image's inversion, and only that", () => {
+  const net = buildPerceptualNetwork(config.perceptualLayers, vgg);
+  tf.tidy(() => {
+    const x = input();
+    const [first, second] = tf.split<tf.Tensor4D>(x, 2, 0);
+    const secondInverted = tf.concat([first!, tf.neg(second!)], 0);
+    const other = tf.randomUniform<tf.Rank.R4>([2, 16, 16, 3], -1, 1, 'float32', 8);
+    const perceptual = (translated: tf.Tensor4D, polarity: 'same' | 'either'): number =>
+      perceptualLoss(net, config.perceptualWeights, x, translated, polarity).dataSync()[0]!;
+    const pixel = (translated: tf.Tensor4D, polarity: 'same' | 'either'): number => pixelL1Loss(x, translated, polarity).dataSync()[0]!;
+    for (const loss of [perceptual, pixel]) {
+      assert.ok(loss(secondInverted, 'same') > 0);
+      assert.ok(Math.abs(loss(secondInverted, 'either')) < 1e-3 * loss(secondInverted, 'same'), loss.name);
+      assert.ok(loss(other, 'either') > 0 && loss(other, 'either') <= loss(other, 'same'), loss.name);
+    }
+  });
+  net.dispose();
+});
+
 for (const [what, modelConfig] of [
   ['an image-only G0 (the paper’s)', tinyConfig({ noiseSize: 0 })],
   ['a G0 that takes noise', tinyConfig({ noiseSize: 2 })],
