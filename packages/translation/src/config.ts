@@ -127,7 +127,8 @@ export interface TranslationOptions {
    * 'either': the self-regularisation (perceptual or pixel) of each image is the smaller of its distance to x
    * and to −x (x in [-1, 1]), so that a translation may invert an image's intensities, dark strokes on a light
    * ground for light on dark, as long as it keeps its structure (not in the paper). 'same' = the paper's
-   * distance to x. @default 'same'
+   * distance to x. On the digits benchmark (3 seeds): adapted accuracy 63.2 → 74.1 %, label preservation
+   * 89.3 → 89.1 % (BENCHMARKS.md). @default 'same'
    */
   selfRegularisationPolarity?: SelfRegularisationPolarity;
   lambda?: LambdaOptions;

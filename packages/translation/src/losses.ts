@@ -60,13 +60,19 @@ export function perceptualLoss(
   polarity: SelfRegularisationPolarity = 'same',
 ): tf.Scalar {
   return tf.tidy(() => {
+    const featuresOf = (images: tf.Tensor4D): tf.Tensor4D[] => {
+      const raw = network.apply(images, { training: false });
+      return (Array.isArray(raw) ? raw : [raw]) as tf.Tensor4D[];
+    };
     const refs = references(x, polarity);
-    const raw = network.apply(tf.concat([...refs, translated], 0), { training: false });
-    const features = (Array.isArray(raw) ? raw : [raw]) as tf.Tensor4D[];
-    const perLayer = features.map((f) => tf.split<tf.Tensor4D>(f, refs.length + 1, 0));
+    // Apart from G(x)'s, so that the backward pass runs through the network for the translations alone.
+    const refFeatures = featuresOf(tf.concat(refs, 0)).map((f) => tf.split<tf.Tensor4D>(f, refs.length, 0));
+    const translatedFeatures = featuresOf(translated);
     // Per image: the squared distance over channels, averaged over locations.
     const layerDistance = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor1D => tf.mean(tf.sum(tf.square(tf.sub(a, b)), -1), [1, 2]);
-    const distances = refs.map((_, r) => tf.addN(perLayer.map((parts, l) => tf.mul(weights[l] ?? 0, layerDistance(parts[r]!, parts[refs.length]!)))));
+    const distances = refs.map((_, r) =>
+      tf.addN(translatedFeatures.map((fg, l) => tf.mul(weights[l] ?? 0, layerDistance(refFeatures[l]![r]!, fg)))),
+    );
     return meanOfNearest(distances as tf.Tensor1D[]);
   });
 }
