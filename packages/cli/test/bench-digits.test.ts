@@ -56,6 +56,11 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   assert.equal(manifest.config.imageSize, 16);
   const sourceClasses = await readdir(path.join(out, 'seed-3', 'source'));
   assert.deepEqual((await readdir(path.join(out, 'seed-3', 'translated'))).sort(), sourceClasses.sort());
+  // Two looks of each source digit (the default --draws 2) for the initial and final rows.
+  const [someClass] = sourceClasses;
+  const sourceDigits = await readdir(path.join(out, 'seed-3', 'source', someClass!));
+  const translatedDigits = await readdir(path.join(out, 'seed-3', 'translated', someClass!));
+  assert.deepEqual(translatedDigits.sort(), sourceDigits.flatMap((file) => [file, file.replace('.png', '-draw1.png')]).sort());
 });
 
 test('bench digits refuses bad seeds with one sentence', async () => {

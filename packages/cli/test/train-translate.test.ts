@@ -64,6 +64,27 @@ test('translate mirrors relative paths, keeps sizes and writes attention maps', 
   }
 });
 
+test('translate --draws writes each image under several noise draws of a model with a noise input', async () => {
+  const noisy = path.join(root, 'noisy-model');
+  const options = path.join(root, 'noise.json');
+  await writeFile(options, JSON.stringify({ noiseSize: 2 }));
+  const trained = await runBin([
+    'train', '--source', target, '--target', target, '--out', noisy,
+    '--size', '16', '--steps', '3', '--width', '4', '--blocks', '1', '--vgg', VGG_DIR, '--config', options,
+  ]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const out = path.join(root, 'draws');
+  const attention = path.join(root, 'draws-attention');
+  const { code, stderr } = await runBin(['translate', '--model', noisy, '--in', target, '--out', out, '--attention-out', attention, '--draws', '2']);
+  assert.equal(code, 0, stderr);
+  assert.deepEqual((await readdir(out)).sort(), ['t0-draw1.png', 't0.png', 't1-draw1.png', 't1.png', 't2-draw1.png', 't2.png']);
+  assert.deepEqual((await readdir(attention)).sort(), ['t0.png', 't1.png', 't2.png']);
+  // Draw 0 is the translation without --draws (whether draws differ is the translator's test).
+  const single = path.join(root, 'single-draw');
+  assert.equal((await runBin(['translate', '--model', noisy, '--in', target, '--out', single])).code, 0);
+  assert.deepEqual(await readFile(path.join(out, 't0.png')), await readFile(path.join(single, 't0.png')));
+});
+
 test('bad usage exits 2 with a sentence; a missing folder exits 1', async () => {
   const usage = await runBin(['train', '--source', source, '--target', target, '--out', model, '--size', 'big']);
   assert.equal(usage.code, 2);
@@ -71,4 +92,7 @@ test('bad usage exits 2 with a sentence; a missing folder exits 1', async () => 
   const missing = await runBin(['translate', '--model', model, '--in', path.join(root, 'nope'), '--out', path.join(root, 'x')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope/);
+  const draws = await runBin(['translate', '--model', model, '--in', source, '--out', path.join(root, 'x'), '--draws', '2']);
+  assert.equal(draws.code, 2);
+  assert.match(draws.stderr, /--draws 2 needs a model with a noise input/);
 });

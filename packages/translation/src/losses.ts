@@ -41,6 +41,22 @@ function references(x: tf.Tensor4D, polarity: SelfRegularisationPolarity): tf.Te
   return polarity === 'either' ? [x, tf.neg(x)] : [x];
 }
 
+/**
+ * How many times `translated` repeats the batch of its sources `x` (1 when they match); a batch that
+ * translates each image under several noise draws needs the references' features only once per image.
+ */
+function repeatsOf(x: tf.Tensor4D, translated: tf.Tensor4D): number {
+  const repeats = translated.shape[0] / x.shape[0];
+  if (!Number.isInteger(repeats) || repeats < 1) {
+    throw new RangeError(`${translated.shape[0]} translations cannot repeat a batch of ${x.shape[0]} source images.`);
+  }
+  return repeats;
+}
+
+/** `batch` repeated `times` times along the batch axis ([a, b] twice: [a, b, a, b]). */
+const repeatBatch = <T extends tf.Tensor>(batch: T, times: number): T =>
+  times === 1 ? batch : tf.tile(batch, [times, ...batch.shape.slice(1).map(() => 1)]);
+
 /** The batch mean of per-image distances [n], each the smallest over the references. */
 function meanOfNearest(distances: tf.Tensor1D[]): tf.Scalar {
   return tf.mean(distances.reduce((nearest, d) => tf.minimum(nearest, d)));
@@ -50,7 +66,8 @@ function meanOfNearest(distances: tf.Tensor1D[]): tf.Scalar {
  * Perceptual self-regularisation (paper eq. 4): for each layer l, the squared L2 distance over channels of
  * F_l(x) − F_l(G(x)) at every location, averaged over height, width (and the batch), times w_l; summed.
  * `network` returns the features of the requested layers in the order of `weights`. With polarity 'either',
- * each image's distance is the smaller of those to x and to −x.
+ * each image's distance is the smaller of those to x and to −x. `translated` may repeat the batch `x`
+ * (see `sourceBatch`): [G(x), G(x)] under two noise draws against x once.
  */
 export function perceptualLoss(
   network: tf.LayersModel,
@@ -65,8 +82,9 @@ export function perceptualLoss(
       return (Array.isArray(raw) ? raw : [raw]) as tf.Tensor4D[];
     };
     const refs = references(x, polarity);
+    const repeats = repeatsOf(x, translated);
     // Apart from G(x)'s, so that the backward pass runs through the network for the translations alone.
-    const refFeatures = featuresOf(tf.concat(refs, 0)).map((f) => tf.split<tf.Tensor4D>(f, refs.length, 0));
+    const refFeatures = featuresOf(tf.concat(refs, 0)).map((f) => tf.split<tf.Tensor4D>(f, refs.length, 0).map((r) => repeatBatch(r, repeats)));
     const translatedFeatures = featuresOf(translated);
     // Per image: the squared distance over channels, averaged over locations.
     const layerDistance = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor1D => tf.mean(tf.sum(tf.square(tf.sub(a, b)), -1), [1, 2]);
@@ -85,9 +103,14 @@ export function perceptualLoss(
  */
 export const PIXEL_L1_SCALE = 2e5;
 
-/** Degraded self-regularisation without VGG weights: mean absolute pixel difference, times PIXEL_L1_SCALE. */
+/**
+ * Degraded self-regularisation without VGG weights: mean absolute pixel difference, times PIXEL_L1_SCALE.
+ * `translated` may repeat the batch `x`, as in `perceptualLoss`.
+ */
 export function pixelL1Loss(x: tf.Tensor4D, translated: tf.Tensor4D, polarity: SelfRegularisationPolarity = 'same'): tf.Scalar {
-  return tf.tidy(() =>
-    tf.mul(PIXEL_L1_SCALE, meanOfNearest(references(x, polarity).map((ref) => tf.mean(tf.abs(tf.sub(ref, translated)), [1, 2, 3])))),
-  );
+  return tf.tidy(() => {
+    const repeats = repeatsOf(x, translated);
+    const distances = references(x, polarity).map((ref) => tf.mean(tf.abs(tf.sub(repeatBatch(ref, repeats), translated)), [1, 2, 3]));
+    return tf.mul(PIXEL_L1_SCALE, meanOfNearest(distances as tf.Tensor1D[]));
+  });
 }

@@ -25,9 +25,9 @@ export function trainingNoise(seed: number, step: number, count: number, size: n
 /**
  * z ~ U(-1, 1) for each image at inference, drawn from a hash of the image's pixels: one image always
  * translates the same way (a redelivered batch gives the same output) while different images get
- * independent draws, as in training.
+ * independent draws, as in training. `draw` k > 0 gives each image its k-th other look, as reproducible.
  */
-export function imageNoise(images: tf.Tensor4D, size: number): tf.Tensor2D | undefined {
+export function imageNoise(images: tf.Tensor4D, size: number, draw = 0): tf.Tensor2D | undefined {
   if (size === 0) return undefined;
   const [count, h, w, c] = images.shape;
   const pixels = images.dataSync<'float32'>();
@@ -36,7 +36,8 @@ export function imageNoise(images: tf.Tensor4D, size: number): tf.Tensor2D | und
   return uniformRows(count, size, (row) => {
     let hash = 0x811c9dc5;
     for (let i = row * perImage; i < (row + 1) * perImage; i++) hash = Math.imul(hash ^ words[i]!, 0x01000193);
-    return SeededRandom.fromSeeds(hash, size);
+    // Draw 0 keeps the seeds of the models translated before draws existed.
+    return draw === 0 ? SeededRandom.fromSeeds(hash, size) : SeededRandom.fromSeeds(hash, size, draw);
   });
 }
 

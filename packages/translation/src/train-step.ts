@@ -57,6 +57,11 @@ export function sourceBatch(config: TranslationConfig, take: (count: number) => 
   return [...images, ...images];
 }
 
+/** The distinct images of a batch made by `sourceBatch`: its first half with `diversityWeight`, else all of it. */
+export function distinctSources(config: TranslationConfig, x: tf.Tensor4D): tf.Tensor4D {
+  return config.diversityWeight === 0 ? x : tf.slice(x, 0, x.shape[0] / 2);
+}
+
 /** Trainable variables of the generator part that `stage` updates. */
 export function generatorVariables(networks: Networks, stage: StageName): tf.Variable[] {
   const models = stage === 'g0' ? [networks.g0] : stage === 'attention' ? [networks.attention] : [networks.g0, networks.attention];
@@ -100,9 +105,10 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, nois
           const { output } = generate(networks, ctx.stage, x, true, noise);
           const adv = generatorAdversarialLoss(config.adversarialLoss, judge(output));
           const polarity = config.selfRegularisationPolarity;
+          const sources = distinctSources(config, x);
           const reg = networks.perceptual
-            ? perceptualLoss(networks.perceptual, config.perceptualWeights, x, output, polarity)
-            : pixelL1Loss(x, output, polarity);
+            ? perceptualLoss(networks.perceptual, config.perceptualWeights, sources, output, polarity)
+            : pixelL1Loss(sources, output, polarity);
           const div = config.diversityWeight > 0 && noise ? diversityRatio(output, noise, config.diversityCap) : undefined;
           kept = [tf.keep(output), tf.keep(adv), tf.keep(reg), ...(div ? [tf.keep(div)] : [])];
           const loss: tf.Scalar = tf.add(adv, tf.mul(ctx.lambda, reg));

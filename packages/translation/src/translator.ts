@@ -23,8 +23,11 @@ export interface Translator {
   imageSize: number;
   hasAttention: boolean;
   manifest: ModelManifest;
-  /** `input`: [n, imageSize, imageSize, 3] in [-1, 1]; throws InputShapeError on another shape. */
-  translate(input: tf.Tensor4D): TranslationOutput;
+  /**
+   * `input`: [n, imageSize, imageSize, 3] in [-1, 1]; throws InputShapeError on another shape. `draw` picks
+   * the noise G0 gets (see imageNoise); every draw of a model without a noise input gives the same output.
+   */
+  translate(input: tf.Tensor4D, draw?: number): TranslationOutput;
   dispose(): void;
 }
 
@@ -47,11 +50,11 @@ export async function loadTranslator(modelDir: string): Promise<Translator> {
     imageSize: size,
     hasAttention: attention !== undefined,
     manifest,
-    translate(input) {
+    translate(input, draw = 0) {
       const [, h, w, c] = input.shape;
       if (input.rank !== 4 || h !== size || w !== size || c !== 3) throw new InputShapeError([-1, size, size, 3], input.shape);
       return tf.tidy(() => {
-        const initial = g0.apply(generatorInput(input, imageNoise(input, noiseSize)), { training: false }) as tf.Tensor4D;
+        const initial = g0.apply(generatorInput(input, imageNoise(input, noiseSize, draw)), { training: false }) as tf.Tensor4D;
         const mask = attention ? (attention.apply(input, { training: false }) as tf.Tensor4D) : tf.ones<tf.Rank.R4>([input.shape[0], size, size, 1]);
         return { output: attention ? composite(mask, initial, input) : tf.clone(initial), initial, attention: mask };
       });

@@ -141,6 +141,22 @@ void test("self-regularisation polarity 'either' forgives each image's inversion
   net.dispose();
 });
 
+void test('the self-regularisation of a batch translated twice takes each source image once', () => {
+  const net = buildPerceptualNetwork(config.perceptualLayers, vgg);
+  tf.tidy(() => {
+    const x = input();
+    const translated = tf.randomUniform<tf.Rank.R4>([4, 16, 16, 3], -1, 1, 'float32', 8);
+    const twice = tf.concat([x, x], 0);
+    for (const polarity of ['same', 'either'] as const) {
+      const once = perceptualLoss(net, config.perceptualWeights, x, translated, polarity).dataSync()[0]!;
+      assert.ok(Math.abs(once - perceptualLoss(net, config.perceptualWeights, twice, translated, polarity).dataSync()[0]!) <= 1e-6 * once);
+      assert.ok(Math.abs(pixelL1Loss(x, translated, polarity).dataSync()[0]! - pixelL1Loss(twice, translated, polarity).dataSync()[0]!) < 1e-3);
+    }
+    assert.throws(() => perceptualLoss(net, config.perceptualWeights, x, tf.slice(translated, 0, 3)), RangeError);
+  });
+  net.dispose();
+});
+
 for (const [what, modelConfig] of [
   ['an image-only G0 (the paper’s)', tinyConfig({ noiseSize: 0 })],
   ['a G0 that takes noise', tinyConfig({ noiseSize: 2 })],
@@ -164,7 +180,12 @@ for (const [what, modelConfig] of [
     assert.deepEqual(loaded.output.dataSync(), mine.output.dataSync());
     assert.deepEqual(loaded.initial.dataSync(), mine.initial.dataSync());
     assert.deepEqual(loaded.attention.dataSync(), mine.mask!.dataSync());
-    tf.dispose([x, mine.output, mine.initial, mine.mask!, loaded.output, loaded.initial, loaded.attention]);
+    // Another noise draw: another G0 output where G0 takes noise, the same one where it does not.
+    const other = translator.translate(x, 1);
+    const sameInitial = tf.tidy(() => tf.equal(other.initial, loaded.initial).all().dataSync()[0] === 1);
+    assert.equal(sameInitial, modelConfig.noiseSize === 0);
+    assert.deepEqual(other.attention.dataSync(), loaded.attention.dataSync());
+    tf.dispose([x, mine.output, mine.initial, mine.mask!, loaded.output, loaded.initial, loaded.attention, other.output, other.initial, other.attention]);
     assert.equal(tf.memory().numTensors, before);
     const small = tf.zeros<tf.Rank.R4>([1, 8, 8, 3]);
     assert.throws(() => translator.translate(small), { name: 'InputShapeError' });

