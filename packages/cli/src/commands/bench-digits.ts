@@ -31,8 +31,8 @@ for every row) is trained on
 and tested on target-test. label_preservation = the oracle classifier's accuracy on G(MNIST)
 against the source labels. Writes OUT/results.json (means over the seeds, with per-seed figures),
 OUT/strip.png (source | translated | attention | target) and, per seed, OUT/seed-N/ (data folders,
-translator, translated images). Defaults take about 28 CPU minutes per seed (wasm uses one core
-per seed, so about 44 minutes wall for three on 2 cores); --quick a few minutes (and measures little).
+translator, translated images). Defaults take about 26 CPU minutes per seed (wasm uses one core
+per seed, so 40 to 43 minutes wall for three on 2 cores); --quick a few minutes (and measures little).
 
 Options:
   --out DIR                 output folder                      [default: bench-results/digits]
