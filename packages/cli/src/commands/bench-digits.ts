@@ -14,7 +14,7 @@ import { Progress } from '../progress.js';
 import { photosDir } from './face-translation.js';
 import { backendChoice } from './shared.js';
 import { trainCommand, translationOptionsFile } from './train.js';
-import { translateCommand } from './translate.js';
+import { translateCommand, translatedFileName } from './translate.js';
 
 const USAGE = `Usage: sim2real bench digits [--out DIR] [--quick] [options]
 
@@ -272,9 +272,7 @@ async function runSeed(config: BenchConfig, seed: number, outDir: string, timer:
     ),
   );
   const manifest = await readModelManifest(dirs.model);
-  const drawFiles = Array.from({ length: config.draws }, (_, draw) =>
-    draw === 0 ? data.sourceFiles : data.sourceFiles.map((file) => file.replace(/\.png$/, `-draw${draw}.png`)),
-  ).flat();
+  const drawFiles = Array.from({ length: config.draws }, (_, draw) => data.sourceFiles.map((file) => translatedFileName(file, draw))).flat();
   const translated = await readImages(dirs.translated, drawFiles);
   const initial = await readImages(dirs.initial, drawFiles);
 

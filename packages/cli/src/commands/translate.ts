@@ -120,6 +120,11 @@ async function runTranslate(options: ParsedOptions, _positionals: string[], ctx:
   return 0;
 }
 
+/** Where draw `draw` of input `file` is written, relative to an output folder: x.jpg → x.png, x-draw1.png, … */
+export function translatedFileName(file: string, draw = 0): string {
+  return file.replace(/\.(png|jpe?g)$/i, '') + (draw === 0 ? '' : `-draw${draw}`) + '.png';
+}
+
 async function translateBatch(translator: Translator, items: { file: string; image: RgbImage }[], outputs: Outputs): Promise<void> {
   const input = await toModelInput(items.map((i) => i.image), translator.imageSize);
   try {
@@ -130,12 +135,12 @@ async function translateBatch(translator: Translator, items: { file: string; ima
       // The mask does not depend on the noise: one per image.
       const masks = outputs.attentionOut && draw === 0 ? maskToGrey(attention) : undefined;
       tf.dispose([output, initial, attention]);
-      const name = (file: string): string => file.replace(/\.(png|jpe?g)$/i, '') + (draw === 0 ? '' : `-draw${draw}`) + '.png';
       await Promise.all(
         items.map(async ({ file, image }, i) => {
-          await writeAtInputSize(outputs.out, name(file), translated[i]!, image);
-          if (initials && outputs.initialOut) await writeAtInputSize(outputs.initialOut, name(file), initials[i]!, image);
-          if (masks && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, name(file), masks[i]!, image);
+          const name = translatedFileName(file, draw);
+          await writeAtInputSize(outputs.out, name, translated[i]!, image);
+          if (initials && outputs.initialOut) await writeAtInputSize(outputs.initialOut, name, initials[i]!, image);
+          if (masks && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, name, masks[i]!, image);
         }),
       );
     }
