@@ -21,6 +21,8 @@ export interface BackendInfo {
   tried: TriedBackend[];
   /** For wasm: whether the SIMD build was loaded; undefined for other backends. */
   simd?: boolean;
+  /** For wasm: the threads its XNNPACK pool runs on (1 = the single-threaded build); undefined for other backends. */
+  threads?: number;
 }
 
 /** Options of `initBackend`. */
@@ -35,4 +37,11 @@ export interface InitBackendOptions {
    * @default a line on process.stderr
    */
   log?: (line: string) => void;
+  /**
+   * Threads of the wasm backend (1 to 8; ignored by the other backends, which size their own pools): above 1,
+   * tfjs-backend-wasm's threaded-SIMD build runs with that many. A process that has the machine to itself
+   * can take `defaultTrainingThreads()`; where several share it, 1 each.
+   * @default 1
+   */
+  threads?: number;
 }

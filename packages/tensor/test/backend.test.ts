@@ -41,7 +41,7 @@ void describe('initBackend', () => {
   void it('selects wasm when forced, with the SIMD build and the Conv2DBackpropFilter gap filled', async () => {
     const { lines, log } = capture();
     const info = await initBackend({ backend: 'wasm', log });
-    assert.deepEqual(info, { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', requested: 'wasm', tried: [], simd: true });
+    assert.deepEqual(info, { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', requested: 'wasm', tried: [], simd: true, threads: 1 });
     assert.equal(tf.getBackend(), 'wasm');
     assert.ok(tf.getKernel('Conv2DBackpropFilter', 'wasm'));
     assert.equal(lines.length, 1);
