@@ -13,7 +13,7 @@ import { optionalInt, optionalString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
 import { photosDir } from './face-translation.js';
 import { backendChoice } from './shared.js';
-import { trainCommand, translationOptionsFile } from './train.js';
+import { trainCommand, trainingThreads, translationOptionsFile } from './train.js';
 import { translateCommand, translatedFileName } from './translate.js';
 
 const USAGE = `Usage: sim2real bench digits [--out DIR] [--quick] [options]
@@ -366,7 +366,9 @@ function runSeedWorker(options: ParsedOptions, seed: number, outDir: string, ctx
     value === true ? [`--${key}`] : typeof value === 'string' ? [`--${key}`, value] : [],
   );
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'bench', 'digits', ...args], { env: ctx.env, signal: ctx.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Several trainers share the machine: one wasm thread each, unless SIM2REAL_TRAIN_THREADS says otherwise.
+    const env = { ...ctx.env, SIM2REAL_TRAIN_THREADS: ctx.env.SIM2REAL_TRAIN_THREADS ?? '1' };
+    const child = spawn(process.execPath, [BIN, 'bench', 'digits', ...args], { env, signal: ctx.signal, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(ctx.stderr, { end: false });
     child.stderr.pipe(ctx.stderr, { end: false });
     child.on('error', reject);
@@ -386,7 +388,8 @@ async function runBenchDigits(options: ParsedOptions, _positionals: string[], ct
   const outDir = path.resolve(optionalString(options, 'out') ?? path.join('bench-results', 'digits'));
   const config = await benchConfig(options, ctx.env);
   const backendName = backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, benchDigitsCommand.name);
-  const backend: BackendInfo = await initBackend({ backend: backendName });
+  const inWorkers = config.parallel > 1 && config.seeds.length > 1;
+  const backend: BackendInfo = await initBackend({ backend: backendName, threads: inWorkers ? 1 : trainingThreads(options, ctx.env, benchDigitsCommand.name) });
   const started = performance.now();
   await mkdir(outDir, { recursive: true });
   if (options.worker === true) {
@@ -395,7 +398,7 @@ async function runBenchDigits(options: ParsedOptions, _positionals: string[], ct
   }
   await pool(config.seeds, config.parallel, (seed) => {
     ctx.stderr.write(`${JSON.stringify({ event: 'seed', seed, seeds: config.seeds, parallel: config.parallel })}\n`);
-    return config.parallel > 1 && config.seeds.length > 1 ? runSeedWorker(options, seed, outDir, ctx) : runSeedHere(config, seed, outDir, ctx, backendName);
+    return inWorkers ? runSeedWorker(options, seed, outDir, ctx) : runSeedHere(config, seed, outDir, ctx, backendName);
   });
 
   const perSeed: SeedResult[] = [];

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { initBackend } from '@sim2real/tensor';
+import { defaultTrainingThreads, initBackend, MAX_WASM_THREADS } from '@sim2real/tensor';
 import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
 import { resolveTranslationConfig, train } from '@sim2real/translation';
@@ -39,6 +39,8 @@ Options:
   --checkpoint-every N  write a checkpoint every N steps               [default: 500]
   --resume              continue from the checkpoint in --out
   --backend NAME        auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
+  --threads N           wasm backend threads, 1 to 8; also SIM2REAL_TRAIN_THREADS. Give 1 each
+                        where several trainers share the machine   [default: the cores, at most 8]
   --max-pixels N        refuse input images with more pixels than this [default: 16777216]
 
 Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
@@ -69,6 +71,7 @@ export const trainCommand: CommandSpec = {
     'checkpoint-every': { type: 'string' },
     resume: { type: 'boolean' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
     'max-pixels': { type: 'string' },
   },
   run: runTrain,
@@ -94,7 +97,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   const config = resolveTranslationConfig({ ...(await translationOptionsFile(optionalString(options, 'config'), '--config', name)), ...given });
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
 
-  await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
+  await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name), threads: trainingThreads(options, ctx.env, name) });
 
   const skipped: SkippedFile[] = [];
   const loadDomain = async (dir: string, domain: string) => {
@@ -132,6 +135,22 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   ctx.stdout.write(`model written to ${result.modelDir} (${result.steps} steps, λ=${Number(result.lambda.toPrecision(6))}${result.degraded ? ', degraded: no VGG weights' : ''})\n`);
   if (skipped.length > 0) throw new PartialFailureError(reportSkipped(skipped));
   return 0;
+}
+
+/**
+ * The wasm backend threads of a training process: `--threads`, then `SIM2REAL_TRAIN_THREADS`, then every
+ * core (`defaultTrainingThreads`: the process is taken to be the only trainer on the machine).
+ */
+export function trainingThreads(options: ParsedOptions, env: NodeJS.ProcessEnv, command: string): number {
+  const range = { min: 1, max: MAX_WASM_THREADS };
+  const fromEnv = () => {
+    const raw = env.SIM2REAL_TRAIN_THREADS;
+    const value = Number(raw);
+    if (raw === undefined || raw === '') return undefined;
+    if (Number.isInteger(value) && value >= range.min && value <= range.max) return value;
+    throw new UsageError(`SIM2REAL_TRAIN_THREADS must be an integer from ${range.min} to ${range.max}, got "${raw}".`, command);
+  };
+  return optionalInt(options, 'threads', command, range) ?? fromEnv() ?? defaultTrainingThreads();
 }
 
 /** The JSON object of model options in `file` (given as `flag`), or nothing; resolveTranslationConfig validates the values. */
