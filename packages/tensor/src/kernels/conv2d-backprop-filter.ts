@@ -2,7 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { UnsupportedOperationError } from '../errors.js';
 import { callWasmKernel, disposeAll } from './wasm-kernel-call.js';
-import { convGeometry, im2colTransposed } from './im2col.js';
+import { convGeometry, im2colTransposed, type ConvGeometry } from './im2col.js';
 
 const KERNEL = 'Conv2DBackpropFilter';
 
@@ -24,18 +24,51 @@ function assertSupported(attrs: Conv2DBackpropFilterAttrs & { dilations?: number
   }
 }
 
-/**
- * dW = im2col(x)ᵀ · dy, with the transposed im2col built in JS straight on the wasm heap and the
- * product done by the wasm BatchMatMul (XNNPACK fully-connected). Measured 10–13× faster than routing
- * through the wasm Conv3DBackpropFilterV2 kernel (a scalar loop nest); see bench/conv2d-gradients.ts.
- */
-export function conv2dBackpropFilterWasm(args: WasmKernelArgs, maxPatchFloats = DEFAULT_MAX_PATCH_FLOATS): TensorInfo {
+/** The inputs, attributes and geometry of one call, checked. */
+function checkedCall(args: WasmKernelArgs): { x: TensorInfo; dy: TensorInfo; attrs: Conv2DBackpropFilterAttrs; g: ConvGeometry } {
   const { x, dy } = args.inputs;
   if (x === undefined || dy === undefined) throw new UnsupportedOperationError(KERNEL, 'inputs x and dy are required.');
-  const backend = args.backend;
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs & { dilations?: number | number[] };
   assertSupported(attrs, x, dy);
-  const g = convGeometry(x.shape, attrs.filterShape, attrs);
+  return { x, dy, attrs, g: convGeometry(x.shape, attrs.filterShape, attrs) };
+}
+
+/**
+ * dW as one XNNPACK conv, as TensorFlow computes it: the input's channels become the batch and its batch
+ * the channels (x → [in, H, W, batch]), dy becomes the filter (dy → [outH, outW, batch, out]) dilated by the
+ * stride, and the conv's [in, fh, fw, out] output, transposed, is dW. Rows and columns of x that no window
+ * reads ('valid' remainders) are cropped first.
+ */
+export function conv2dBackpropFilterWasm(args: WasmKernelArgs): TensorInfo {
+  const { x, dy, attrs, g } = checkedCall(args);
+  const backend = args.backend;
+  const padBottom = (g.outHeight - 1) * g.strideHeight + g.filterHeight - g.inHeight - g.padTop;
+  const padRight = (g.outWidth - 1) * g.strideWidth + g.filterWidth - g.inWidth - g.padLeft;
+  const cropped = padBottom < 0 || padRight < 0;
+  const xUsed = cropped
+    ? callWasmKernel('Slice', backend, { x }, { begin: [0, 0, 0, 0], size: [g.batchSize, g.inHeight + Math.min(0, padBottom), g.inWidth + Math.min(0, padRight), g.inChannels] })
+    : x;
+  const xT = callWasmKernel('Transpose', backend, { x: xUsed }, { perm: [3, 1, 2, 0] });
+  const dyT = callWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  const pad = [[0, 0], [g.padTop, Math.max(0, padBottom)], [g.padLeft, Math.max(0, padRight)], [0, 0]];
+  const dilations = [g.strideHeight, g.strideWidth];
+  const product = callWasmKernel('Conv2D', backend, { x: xT, filter: dyT }, { strides: 1, pad, dataFormat: 'NHWC', dilations });
+  disposeAll(backend, cropped ? [xUsed, xT, dyT] : [xT, dyT]);
+  const dw = callWasmKernel('Transpose', backend, { x: product }, { perm: [1, 2, 0, 3] });
+  backend.disposeData(product.dataId);
+  const reshaped = callWasmKernel('Reshape', backend, { x: dw }, { shape: attrs.filterShape });
+  backend.disposeData(dw.dataId);
+  return reshaped;
+}
+
+/**
+ * dW = im2col(x)ᵀ · dy, with the transposed im2col built in JS straight on the wasm heap and the
+ * product done by the wasm BatchMatMul (XNNPACK fully-connected): the kernel before the one-conv
+ * `conv2dBackpropFilterWasm`, kept as the baseline that bench/conv2d-gradients.ts measures it against.
+ */
+export function conv2dBackpropFilterIm2col(args: WasmKernelArgs, maxPatchFloats = DEFAULT_MAX_PATCH_FLOATS): TensorInfo {
+  const { x, dy, attrs, g } = checkedCall(args);
+  const backend = args.backend;
   const patchRows = g.filterHeight * g.filterWidth * g.inChannels;
   const outChannels = g.outChannels;
   const totalRows = g.batchSize * g.outHeight;
