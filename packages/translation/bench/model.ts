@@ -4,6 +4,7 @@
  * `npm run bench -w @sim2real/translation -- [--quick] [--sizes 32,64] [--out FILE] [--budget-s N]`.
  * Every measurement has a time budget: a configuration projected to exceed it is skipped and reported,
  * and out-of-memory failures (the wasm heap stops at 4 GB) are caught and reported.
+ * Without --quick, training steps next to PyTorch follow (bench/training-vs-torch.ts, its own JSON file).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import { buildGenerator } from '../src/networks/generator.js';
 import { type VggWeights, buildPerceptualNetwork, loadVggWeights } from '../src/networks/vgg.js';
 import { SeededRandom } from '@sim2real/random';
 import { type Networks, discriminatorVariables, generate, generatorVariables, trainStep } from '../src/train-step.js';
+import { TRAINING_VS_TORCH_FLAGS, benchTrainingVsTorch, formatTrainingVsTorch, trainingVsTorchOptions } from './training-vs-torch.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +28,8 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     quick: { type: 'boolean', default: false },
     'budget-s': { type: 'string', default: '60' },
+    // training rows next to PyTorch (bench/training-vs-torch.ts): --threads 1,2 --configs ... --iters N --python PATH
+    ...TRAINING_VS_TORCH_FLAGS,
     vgg: { type: 'string', default: process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url)) },
   },
 });
@@ -187,6 +191,16 @@ for (const r of rows) {
 }
 console.log(`peak process RSS ${rss.toFixed(0)} MiB; peak tf.memory().numBytes ${(peakTensorBytes / 2 ** 20).toFixed(0)} MiB`);
 for (const line of reference) console.log(line);
+
+// Last: it instantiates the wasm backend anew per thread count, which ends every tensor made above.
+if (!quick) {
+  const versusTorch = await benchTrainingVsTorch(trainingVsTorchOptions(values, values.vgg, (line) => void process.stderr.write(`${line}\n`)));
+  for (const line of formatTrainingVsTorch(versusTorch)) console.log(line);
+  const versusOut = resolve(values.out).replace(/(\.json)?$/, '-training-vs-torch.json');
+  await mkdir(dirname(versusOut), { recursive: true });
+  await writeFile(versusOut, `${JSON.stringify({ rows: versusTorch }, null, 2)}\n`);
+  console.log(`wrote ${versusOut}`);
+}
 
 const out = resolve(values.out);
 await mkdir(dirname(out), { recursive: true });
