@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImage } from '@sim2real/imaging';
+import { PRESETS } from '@sim2real/translation';
 import { TEST_BACKEND, VGG_DIR, runMain } from './cli.js';
 
 const run = (argv: string[]) => runMain(argv, { TFJS_BACKEND: TEST_BACKEND });
@@ -48,12 +49,14 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   // The translator came from `sim2real train` with the bench's --config, and translate mirrored the class folders.
   const manifest = JSON.parse(await readFile(path.join(out, 'seed-3', 'translator', 'sim2real-model.json'), 'utf8')) as {
     step: number;
-    config: { discriminatorWidth: number; imageSize: number; noiseSize: number; diversityWeight: number };
+    config: Record<string, unknown>;
   };
   assert.equal(manifest.step, 3);
-  assert.equal(manifest.config.discriminatorWidth, 16);
-  assert.deepEqual([manifest.config.noiseSize, manifest.config.diversityWeight], [10, 6]);
-  assert.equal(manifest.config.imageSize, 16);
+  // The default preset, with the bench's steps, batch, size and seed.
+  const { lambda: _lambda, samplesPerRun: _samples, checkpointsPerRun: _checkpoints, steps: _steps, batchSize: _batch, ...preset } = PRESETS.default.options;
+  for (const [key, value] of Object.entries(preset)) assert.deepEqual(manifest.config[key], value, key);
+  assert.deepEqual([manifest.config.steps, manifest.config.batchSize, manifest.config.imageSize], [3, 2, 16]);
+  assert.equal((results.per_seed as { translator_batch: number }[])[0]!.translator_batch, 2);
   const sourceClasses = await readdir(path.join(out, 'seed-3', 'source'));
   assert.deepEqual((await readdir(path.join(out, 'seed-3', 'translated'))).sort(), sourceClasses.sort());
   // Two looks of each source digit (the default --draws 2) for the initial and final rows.
@@ -63,10 +66,30 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   assert.deepEqual(translatedDigits.sort(), sourceDigits.flatMap((file) => [file, file.replace('.png', '-draw1.png')]).sort());
 });
 
+test('bench digits --dataset fashion --preset paper: Fashion-MNIST over photos, the translator of the paper preset', async () => {
+  const out = path.join(root, 'fashion');
+  const { code, stdout, stderr } = await run([
+    'bench', 'digits', '--dataset', 'fashion', '--preset', 'paper', '--out', out, '--seeds', '0', '--source', '30', '--target-train', '30',
+    '--target-test', '20', '--size', '16', '--steps', '2', '--translator-steps', '3', '--draws', '1', '--vgg', VGG_DIR,
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^Fashion-MNIST → Fashion-MNIST-M benchmark, preset paper: accuracy \(%\) on 20 Fashion-MNIST-M test clothing images/m);
+  assert.match(stdout, /^source_only +Fashion-MNIST \(source only\)/m);
+  const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as Record<string, unknown>;
+  assert.match(results.benchmark as string, /^fashion: /);
+  assert.ok('final_closes_60_percent_of_the_gap' in (results.goals as object));
+  const { config } = JSON.parse(await readFile(path.join(out, 'seed-0', 'translator', 'sim2real-model.json'), 'utf8')) as { config: Record<string, unknown> };
+  assert.deepEqual([config.generatorWidth, config.residualBlocks, config.noiseSize, config.batchSize, config.steps], [64, 9, 0, 1, 3]);
+  assert.ok((await readdir(path.join(out, 'seed-0', 'source'))).every((label) => /^[0-9]$/.test(label)), 'class folders 0–9');
+});
+
 test('bench digits refuses bad seeds with one sentence', async () => {
   const { code, stderr } = await run(['bench', 'digits', '--out', path.join(root, 'bad'), '--seeds', '1,x']);
   assert.equal(code, 2);
   assert.match(stderr, /--seeds must be distinct integers/);
+  const dataset = await run(['bench', 'digits', '--out', path.join(root, 'bad'), '--dataset', 'cifar']);
+  assert.equal(dataset.code, 2);
+  assert.match(dataset.stderr, /--dataset must be one of digits, fashion, got "cifar"/);
 });
 
 test('train --config must be a JSON object', async () => {

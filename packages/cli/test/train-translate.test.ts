@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { decodeImage, encodePng } from '@sim2real/imaging';
+import { PRESETS, PRESET_NAMES } from '@sim2real/translation';
 import { VGG_DIR, runBin } from './cli.js';
 
 
@@ -35,7 +36,7 @@ before(async () => {
 
 test('train on 16 px images: skips the bad file, names it, exits 1, writes a loadable model', async () => {
   const { code, stdout, stderr } = await runBin([
-    'train', '--source', source, '--target', target, '--out', model,
+    'train', '--source', source, '--target', target, '--out', model, '--preset', 'paper',
     '--size', '16', '--steps', '3', '--width', '4', '--blocks', '1', '--vgg', VGG_DIR, '--sample-every', '1',
   ]);
   assert.equal(code, 1, stderr);
@@ -47,6 +48,46 @@ test('train on 16 px images: skips the bad file, names it, exits 1, writes a loa
   assert.ok((await readdir(path.join(model, 'samples'))).length > 0);
   const log = (await readFile(path.join(model, 'train-log.jsonl'), 'utf8')).trim().split('\n');
   assert.ok(log.length > 0);
+});
+
+test('train: the preset, then --config, then the flags; a run too short to adapt is announced at start', async () => {
+  const options = path.join(root, 'over-preset.json');
+  // --config names another preset and sets the batch and the width; --preset and --width win over it.
+  await writeFile(options, JSON.stringify({ preset: 'default', batchSize: 2, generatorWidth: 8, lambda: { step: 2e-6 } }));
+  const out = path.join(root, 'preset-model');
+  const { code, stderr } = await runBin([
+    'train', '--source', target, '--target', target, '--out', out, '--preset', 'paper', '--config', options,
+    '--size', '16', '--steps', '4', '--width', '4', '--blocks', '1', '--vgg', VGG_DIR,
+  ]);
+  assert.equal(code, 0, stderr);
+  const { config } = JSON.parse(await readFile(path.join(out, 'sim2real-model.json'), 'utf8')) as { config: Record<string, unknown> & { lambda: Record<string, number> } };
+  assert.equal(config.generatorWidth, 4, '--width wins over --config');
+  assert.equal(config.batchSize, 2, '--config wins over the preset');
+  assert.equal(config.noiseSize, 0, "--preset paper wins over --config's preset");
+  assert.equal(config.discriminatorWidth, 64, "what neither sets is the paper preset's");
+  assert.deepEqual(config.lambda, { threshold: 2, step: 2e-6, intervalSteps: 2, max: 0.01 }, 'λ merges field by field; its interval scales with --steps');
+  assert.match(stderr, /^warning: fewer than 2400 steps of 2 images \(4 given\)[^\n]*: expect little adaptation\.$/m);
+  assert.match(stderr, /^warning: fewer than 600 images in a domain \(3 given\)/m);
+  assert.match(stderr, /preset paper: 4 steps of 2, ngf 4, 1 blocks/);
+  const unknown = await runBin(['train', '--source', target, '--target', target, '--out', out, '--preset', 'fast']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--preset must be one of default, paper, got "fast"/);
+});
+
+test('train --help lists what each preset sets, from the presets table', async () => {
+  const { code, stdout } = await runBin(['train', '--help']);
+  assert.equal(code, 0);
+  const section = stdout.slice(stdout.indexOf('Presets'));
+  const text = section.replace(/\s+/g, ' ');
+  for (const name of PRESET_NAMES) {
+    assert.match(section, new RegExp(`^  ${name} `, 'm'));
+    assert.ok(text.includes(PRESETS[name].summary), name);
+    for (const [key, value] of Object.entries(PRESETS[name].options)) {
+      const shown = typeof value === 'object' ? Object.entries(value).map(([inner, v]) => `${key}.${inner} ${String(v)}`) : [`${key} ${String(value)}`];
+      for (const item of shown) assert.ok(text.includes(item), `${name}: ${item}`);
+    }
+  }
+  assert.match(stdout, /--steps N .*\[default: 1200; paper: 2000\]/);
 });
 
 test('translate mirrors relative paths, keeps sizes and writes attention maps', async () => {

@@ -31,6 +31,23 @@ function isGreyRgb(sample: DigitSample): boolean {
 }
 
 void describe('loadMnistDigits', () => {
+  void it("loads Fashion-MNIST's 70 000 packaged clothing images with dataset 'fashion', ten classes, disjoint splits", async () => {
+    assert.equal(mnistDigitCount('fashion'), 70_000);
+    const splits = digitSplits({ source: 50, targetTrain: 50, targetTest: 50 }, 'fashion');
+    const [clothes, digits] = await Promise.all([
+      loadMnistDigits({ dataset: 'fashion', ...splits.source, size: 28 }),
+      loadMnistDigits({ ...splits.source, size: 28 }),
+    ]);
+    const test = await loadMnistDigits({ dataset: 'fashion', ...splits.targetTest, size: 28 });
+    assert.equal(new Set([...clothes, ...test].map((s) => s.index)).size, 100);
+    assert.ok(clothes.every((s) => isGreyRgb(s) && s.label >= 0 && s.label <= 9));
+    assert.ok(new Set(clothes.map((s) => s.label)).size >= 7);
+    // A garment fills much of the frame, a digit's stroke little of it (means of about 73 and 33 of 255).
+    const mean = (samples: DigitSample[]): number => samples.reduce((sum, s) => sum + s.image.data.reduce((a, v) => a + v, 0) / s.image.data.length, 0) / samples.length;
+    assert.ok(mean(clothes) > 55 && mean(digits) < 45, `means ${mean(clothes)} and ${mean(digits)}`);
+    assert.throws(() => digitSplits({ source: 70_000, targetTrain: 1, targetTest: 0 }, 'fashion'), /Fashion-MNIST has 70000/);
+  });
+
   void it('loads 10 000 packaged digits as grey-valued RGB at 32 × 32 by default', async () => {
     assert.equal(mnistDigitCount(), 10_000);
     const digits = await loadMnistDigits({ count: 40 });

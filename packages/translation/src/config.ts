@@ -36,8 +36,14 @@ export interface LambdaOptions {
    * @default 0.000001
    */
   step?: number;
-  /** Steps per interval: λ moves at most once per interval. @default 50 */
+  /** Steps per interval: λ moves at most once per interval. @default steps / intervalsPerRun */
   intervalSteps?: number;
+  /**
+   * When intervalSteps is not given, the run is cut into this many intervals (intervalSteps = max(2,
+   * round(steps / intervalsPerRun))), so λ gets as many chances to move in a short run as in a long one.
+   * @default the preset's (PRESETS)
+   */
+  intervalsPerRun?: number;
   /** λ never exceeds this; reaching it freezes λ. @default 0.01 */
   max?: number;
 }
@@ -52,13 +58,19 @@ export interface StageSplit {
   joint: number;
 }
 
-/** Every knob of the model and its trainer; all optional, defaults follow the paper. */
+/** Every knob of the model and its trainer; all optional, defaults come from the preset (PRESETS). */
 export interface TranslationOptions {
+  /**
+   * The named bundle of options under these (PRESETS): 'default' = the best configuration measured on the
+   * benchmarks, 'paper' = the paper's setting (the library's defaults until 2026-12-07). Every option given
+   * here wins over the preset's. @default 'default'
+   */
+  preset?: PresetName;
   /** Side of the square model input in pixels; a multiple of 4, at least 8. @default 64 */
   imageSize?: number;
-  /** Base width (ngf) of G0. @default 64 */
+  /** Base width (ngf) of G0. @default the preset's (PRESETS) */
   generatorWidth?: number;
-  /** Residual blocks of G0. @default 9 */
+  /** Residual blocks of G0. @default the preset's (PRESETS) */
   residualBlocks?: number;
   /** Dilation of the residual blocks' convolutions. @default 2 */
   dilation?: number;
@@ -68,7 +80,7 @@ export interface TranslationOptions {
    * one appearance; with z, one image can come out over many backgrounds. Translators draw z from a hash of
    * the image, so one image always translates the same way. 0 = the paper's image-only G0; alone, 10 gained
    * a little on both benchmarks and lost on the demo; with diversityWeight 6 it is the benchmarks' and the
-   * demo's setting (BENCHMARKS.md). @default 0
+   * demo's setting (BENCHMARKS.md). @default the preset's (PRESETS)
    */
   noiseSize?: number;
   /**
@@ -78,14 +90,14 @@ export interface TranslationOptions {
    * and self-regularisation losses reward one safe output per image, so G0 otherwise ignores its noise and
    * translates every image into the same few looks. Needs noiseSize > 0 and an even batchSize. β 6 with
    * noiseSize 10 (BENCHMARKS.md): faces benchmark gap closed 7 → 56 % (seed 0), demo MSE 1.495 → 1.104, digits
-   * final accuracy 58.0 → 61.2 % and label preservation 88.4 → 85.9 % (3 seeds). @default 0
+   * final accuracy 58.0 → 61.2 % and label preservation 88.4 → 85.9 % (3 seeds). @default the preset's (PRESETS)
    */
   diversityWeight?: number;
   /** Cap τ of the diversity ratio, past which more variation earns nothing. @default 1 */
   diversityCap?: number;
   /** Train the attention branch (stages 2 and 3); false = G0 only, mask all ones. @default true */
   attention?: boolean;
-  /** Width of the attention head's last upsampling conv (the first has twice this). @default 64 */
+  /** Width of the attention head's last upsampling conv (the first has twice this). @default the preset's (PRESETS) */
   attentionWidth?: number;
   /**
    * The attention mask before training (the bias of its sigmoid), in (0, 1); the paper does not say. Near 1
@@ -99,7 +111,7 @@ export interface TranslationOptions {
    * (faces and digits at 32 px). @default 'resize'
    */
   upsampling?: UpsamplingKind;
-  /** Base width (ndf) of the PatchGAN discriminator. @default 64 */
+  /** Base width (ndf) of the PatchGAN discriminator. @default the preset's (PRESETS) */
   discriminatorWidth?: number;
   /** Stride-2 layers of the discriminator (two stride-1 layers follow). @default 3 */
   discriminatorDownsamplings?: number;
@@ -128,7 +140,7 @@ export interface TranslationOptions {
    * and to −x (x in [-1, 1]), so that a translation may invert an image's intensities, dark strokes on a light
    * ground for light on dark, as long as it keeps its structure (not in the paper). 'same' = the paper's
    * distance to x. On the digits benchmark (3 seeds): adapted accuracy 63.2 → 74.1 %, label preservation
-   * 89.3 → 89.1 % (BENCHMARKS.md). @default 'same'
+   * 89.3 → 89.1 % (BENCHMARKS.md). @default the preset's (PRESETS)
    */
   selfRegularisationPolarity?: SelfRegularisationPolarity;
   lambda?: LambdaOptions;
@@ -154,20 +166,122 @@ export interface TranslationOptions {
   stageSplit?: Partial<StageSplit>;
   /** Generated images the discriminator draws from (Shrivastava et al.); 0 disables. @default 50 */
   historyPoolSize?: number;
-  /** Images per batch. @default 1 */
+  /** Images per batch. @default the preset's (PRESETS) */
   batchSize?: number;
-  /** Total training steps over all stages. @default 2000 */
+  /** Total training steps over all stages. @default the preset's (PRESETS) */
   steps?: number;
   /** Seed of initialisers, sampling order and history pool. @default 1 */
   seed?: number;
-  /** Steps between checkpoints (one is always written at the end). @default 500 */
+  /** Steps between checkpoints (one is always written at the end). @default steps / checkpointsPerRun */
   checkpointEverySteps?: number;
-  /** Steps between sample grids. @default 100 */
+  /** When checkpointEverySteps is not given: checkpoints over the run (the last one included). @default the preset's (PRESETS) */
+  checkpointsPerRun?: number;
+  /** Steps between sample grids. @default steps / samplesPerRun */
   sampleEverySteps?: number;
+  /** When sampleEverySteps is not given: sample grids over the run (the last one included). @default the preset's (PRESETS) */
+  samplesPerRun?: number;
   /** Steps between lines of train-log.jsonl. @default 10 */
   logEverySteps?: number;
   /** Source images per sample grid. @default 4 */
   sampleImages?: number;
+}
+
+/** The options every preset sets (each preset sets all of them, so that switching presets changes every one). */
+export type PresetOptions = Required<
+  Pick<
+    TranslationOptions,
+    | 'generatorWidth'
+    | 'residualBlocks'
+    | 'attentionWidth'
+    | 'discriminatorWidth'
+    | 'noiseSize'
+    | 'diversityWeight'
+    | 'selfRegularisationPolarity'
+    | 'batchSize'
+    | 'steps'
+    | 'samplesPerRun'
+    | 'checkpointsPerRun'
+  >
+> & { lambda: Required<Pick<LambdaOptions, 'intervalsPerRun'>> };
+
+export const PRESET_NAMES = ['default', 'paper'] as const;
+/** A named bundle of options: `sim2real train --preset NAME`, StartTraining's `config.preset`. */
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export interface Preset {
+  /** One sentence for `--help`. */
+  summary: string;
+  options: PresetOptions;
+}
+
+/**
+ * The presets, the one table that `resolveTranslationConfig`, `sim2real train --help`, StartTraining and the
+ * benchmarks read; why each value, measured, in BENCHMARKS.md ("Presets"). Options no preset sets have one
+ * default, in resolveTranslationConfig.
+ */
+export const PRESETS: Readonly<Record<PresetName, Readonly<Preset>>> = {
+  default: {
+    summary:
+      "the best configuration measured (the digits benchmark's translator): a small G0 with a noise input and the " +
+      'diversity term, a self-regularisation that allows inversion, batch 8, 1200 steps',
+    options: {
+      generatorWidth: 16,
+      residualBlocks: 3,
+      attentionWidth: 16,
+      discriminatorWidth: 16,
+      noiseSize: 10,
+      diversityWeight: 6,
+      selfRegularisationPolarity: 'either',
+      batchSize: 8,
+      steps: 1200,
+      lambda: { intervalsPerRun: 25 },
+      samplesPerRun: 12,
+      checkpointsPerRun: 4,
+    },
+  },
+  paper: {
+    summary:
+      "the paper's setting (the library's defaults until 2026-12-07): ngf 64, 9 blocks, an image-only G0, the " +
+      'distance to x as self-regularisation, batch 1, 2000 steps, λ moving once per 50 of them (1/40 of the run)',
+    options: {
+      generatorWidth: 64,
+      residualBlocks: 9,
+      attentionWidth: 64,
+      discriminatorWidth: 64,
+      noiseSize: 0,
+      diversityWeight: 0,
+      selfRegularisationPolarity: 'same',
+      batchSize: 1,
+      steps: 2000,
+      lambda: { intervalsPerRun: 40 },
+      samplesPerRun: 20,
+      checkpointsPerRun: 4,
+    },
+  },
+};
+
+/** `default 1200, paper 2000`: one option's value in each preset, for help texts. */
+export function presetValues(option: Exclude<keyof PresetOptions, 'lambda'>): string {
+  return PRESET_NAMES.map((name) => `${name} ${String(PRESETS[name].options[option])}`).join(', ');
+}
+
+/** Whether `name` is a preset's name. */
+export function isPresetName(name: unknown): name is PresetName {
+  return typeof name === 'string' && (PRESET_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * `options` over the preset it names (or 'default'): nested groups (lambda, stageSplit) merge field by field, so
+ * `{ lambda: { step: 1e-5 } }` keeps the preset's λ interval. Throws ConfigError for an unknown preset.
+ */
+export function withPreset(options: TranslationOptions = {}): TranslationOptions & PresetOptions {
+  const name = options.preset ?? 'default';
+  if (!isPresetName(name)) {
+    throw new ConfigError('preset', `preset must be one of ${PRESET_NAMES.map((n) => `'${n}'`).join(', ')}, got '${String(name)}'.`);
+  }
+  const preset = PRESETS[name].options;
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TranslationOptions;
+  return { ...preset, ...given, preset: name, lambda: { ...preset.lambda, ...given.lambda } };
 }
 
 export interface LambdaConfig {
@@ -246,13 +360,14 @@ export function stagePlan(config: TranslationConfig): { stage: StageName; steps:
   ];
 }
 
-/** Fills defaults and validates; throws ConfigError with one sentence naming the field. */
-export function resolveTranslationConfig(options: TranslationOptions = {}): TranslationConfig {
+/** Fills defaults (the preset's, then the shared ones) and validates; throws ConfigError with one sentence naming the field. */
+export function resolveTranslationConfig(given: TranslationOptions = {}): TranslationConfig {
+  const options = withPreset(given);
   const adversarialLoss = options.adversarialLoss ?? 'paper';
   if (adversarialLoss !== 'paper' && adversarialLoss !== 'lsgan') {
     throw new ConfigError('adversarialLoss', `adversarialLoss must be 'paper' or 'lsgan', got '${String(adversarialLoss)}'.`);
   }
-  const selfRegularisationPolarity = options.selfRegularisationPolarity ?? 'same';
+  const selfRegularisationPolarity = options.selfRegularisationPolarity;
   if (selfRegularisationPolarity !== 'same' && selfRegularisationPolarity !== 'either') {
     throw new ConfigError(
       'selfRegularisationPolarity',
@@ -299,26 +414,33 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     throw new ConfigError('stageSplit', `stageSplit fractions must sum to 1, got ${split.g0 + split.attention + split.joint}.`);
   }
 
+  const steps = int('steps', options.steps, 1);
+  // Schedules given per run scale with `steps`; one given in steps wins.
+  const perRun = (field: string, count: number, min: number): number => Math.max(min, Math.floor(steps / int(field, count, 1)));
   const lambda: LambdaConfig = {
-    threshold: real('lambda.threshold', options.lambda?.threshold ?? (adversarialLoss === 'paper' ? 2.0 : 0.4), 0, 1e6, true),
-    step: real('lambda.step', options.lambda?.step ?? 1e-6, 0, 1e6, true),
-    intervalSteps: int('lambda.intervalSteps', options.lambda?.intervalSteps ?? 50, 1),
-    max: real('lambda.max', options.lambda?.max ?? 0.01, 0, 1e9),
+    threshold: real('lambda.threshold', options.lambda.threshold ?? (adversarialLoss === 'paper' ? 2.0 : 0.4), 0, 1e6, true),
+    step: real('lambda.step', options.lambda.step ?? 1e-6, 0, 1e6, true),
+    intervalSteps: int(
+      'lambda.intervalSteps',
+      options.lambda.intervalSteps ?? Math.max(2, Math.round(steps / int('lambda.intervalsPerRun', options.lambda.intervalsPerRun, 1))),
+      1,
+    ),
+    max: real('lambda.max', options.lambda.max ?? 0.01, 0, 1e9),
   };
 
   const config: TranslationConfig = {
     imageSize,
-    generatorWidth: int('generatorWidth', options.generatorWidth ?? 64, 1, 1024),
-    residualBlocks: int('residualBlocks', options.residualBlocks ?? 9, 0, 64),
+    generatorWidth: int('generatorWidth', options.generatorWidth, 1, 1024),
+    residualBlocks: int('residualBlocks', options.residualBlocks, 0, 64),
     dilation: int('dilation', options.dilation ?? 2, 1, 16),
-    noiseSize: int('noiseSize', options.noiseSize ?? 0, 0, 64),
-    diversityWeight: real('diversityWeight', options.diversityWeight ?? 0, 0, 1e6),
+    noiseSize: int('noiseSize', options.noiseSize, 0, 64),
+    diversityWeight: real('diversityWeight', options.diversityWeight, 0, 1e6),
     diversityCap: real('diversityCap', options.diversityCap ?? 1, 0, 1e6, true),
     attention: options.attention ?? true,
-    attentionWidth: int('attentionWidth', options.attentionWidth ?? 64, 1, 1024),
+    attentionWidth: int('attentionWidth', options.attentionWidth, 1, 1024),
     attentionInitialMask: real('attentionInitialMask', options.attentionInitialMask ?? 0.5, 0, 0.999, true),
     upsampling,
-    discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth ?? 64, 1, 1024),
+    discriminatorWidth: int('discriminatorWidth', options.discriminatorWidth, 1, 1024),
     discriminatorDownsamplings: int('discriminatorDownsamplings', options.discriminatorDownsamplings ?? 3, 1, 6),
     discriminatorAugment: [...discriminatorAugment],
     discriminatorBatchStddev: options.discriminatorBatchStddev ?? false,
@@ -336,11 +458,11 @@ export function resolveTranslationConfig(options: TranslationOptions = {}): Tran
     batchNormMomentum: real('batchNormMomentum', options.batchNormMomentum ?? 0.9, 0, 0.9999),
     stageSplit: split,
     historyPoolSize: int('historyPoolSize', options.historyPoolSize ?? 50, 0, 100_000),
-    batchSize: int('batchSize', options.batchSize ?? 1, 1, 4096),
-    steps: int('steps', options.steps ?? 2000, 1),
+    batchSize: int('batchSize', options.batchSize, 1, 4096),
+    steps,
     seed: int('seed', options.seed ?? 1, 0, 2 ** 31 - 1),
-    checkpointEverySteps: int('checkpointEverySteps', options.checkpointEverySteps ?? 500, 1),
-    sampleEverySteps: int('sampleEverySteps', options.sampleEverySteps ?? 100, 1),
+    checkpointEverySteps: int('checkpointEverySteps', options.checkpointEverySteps ?? perRun('checkpointsPerRun', options.checkpointsPerRun, 1), 1),
+    sampleEverySteps: int('sampleEverySteps', options.sampleEverySteps ?? perRun('samplesPerRun', options.samplesPerRun, 1), 1),
     logEverySteps: int('logEverySteps', options.logEverySteps ?? 10, 1),
     sampleImages: int('sampleImages', options.sampleImages ?? 4, 1, 64),
   };

@@ -1,8 +1,11 @@
-export { VGG_CONV_LAYERS, resolveTranslationConfig, stagePlan } from './config.js';
+export { PRESETS, PRESET_NAMES, VGG_CONV_LAYERS, isPresetName, presetValues, resolveTranslationConfig, stagePlan, withPreset } from './config.js';
 export type {
   AdversarialLossKind,
   LambdaConfig,
   LambdaOptions,
+  Preset,
+  PresetName,
+  PresetOptions,
   SelfRegularisationPolarity,
   StageName,
   StageSplit,
@@ -11,6 +14,7 @@ export type {
   UpsamplingKind,
   VggConvLayer,
 } from './config.js';
+export { ADAPTATION_MINIMUMS, adaptationWarnings } from './adaptation.js';
 export { ConfigError, InputShapeError, ModelLoadError, TrainingCancelledError, VggWeightsError } from './errors.js';
 export { LambdaSchedule } from './lambda-schedule.js';
 export type { LambdaState } from './lambda-schedule.js';

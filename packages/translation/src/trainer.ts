@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ImageSet } from '@sim2real/imaging';
 import { tf } from '@sim2real/tensor';
+import { adaptationWarnings } from './adaptation.js';
 import { type ModelManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION, commitCheckpoint, readModelManifest } from './checkpoint.js';
 import { type StageName, type TranslationConfig, stagePlan } from './config.js';
 import { ConfigError, ModelLoadError, TrainingCancelledError } from './errors.js';
@@ -153,6 +154,10 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       previous?.stage ?? 'g0',
       previous?.step ?? 0,
     );
+  }
+
+  if (!previous) {
+    for (const message of adaptationWarnings(config, { sourceImages: request.source.count, targetImages: request.target.count })) await warn(message, 'g0', 0);
   }
 
   let restored: RestoredCheckpoint | undefined;

@@ -12,8 +12,9 @@ export async function setupBackend(): Promise<void> {
   await initBackend({ backend: process.env.TFJS_BACKEND === 'cpu' ? 'cpu' : 'wasm', log: () => undefined });
 }
 
-/** Tiny architecture for 16 px tests. */
+/** Tiny architecture for 16 px tests, over the paper preset (batch 1, no noise input). */
 export const TINY: TranslationOptions = {
+  preset: 'paper',
   imageSize: 16,
   generatorWidth: 4,
   residualBlocks: 1,

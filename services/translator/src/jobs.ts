@@ -73,7 +73,7 @@ function defaultStartWorker(input: WorkerInput): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: input });
 }
 
-/** Translation options from the proto's TrainingConfig: zero means default; `overrides` are JSON by option name. */
+/** Translation options from the proto's TrainingConfig: zero means default (the preset's); `overrides` are JSON by option name. */
 export function trainingOptions(config: TrainingConfigMessage | null, sampleEverySteps: number): TranslationOptions {
   const options: Record<string, unknown> = {};
   if (config) {
@@ -85,6 +85,7 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     if (config.generatorWidth) options.generatorWidth = config.generatorWidth;
     if (config.residualBlocks) options.residualBlocks = config.residualBlocks;
     if (config.learningRate) options.learningRate = config.learningRate;
+    if (config.preset) options.preset = config.preset;
     const known = new Set(Object.keys(resolveTranslationConfig()));
     for (const [key, raw] of Object.entries(config.overrides)) {
       const [head = '', ...rest] = key.split('.');

@@ -20,6 +20,7 @@ let targetDir: string;
 
 /** The proto TrainingConfig of TINY_MODEL (knobs without a proto field go through `overrides`). */
 const tinyConfig = (steps: number) => ({
+  preset: TINY_MODEL.preset,
   imageSize: TINY_MODEL.imageSize,
   steps,
   generatorWidth: TINY_MODEL.generatorWidth,
@@ -78,6 +79,8 @@ void describe('training jobs', () => {
     assert.equal(response.results[0]?.image?.width, 12);
     const info = await running.client.getModel('fresh');
     assert.equal(info.versions.length, 1);
+    // The preset field chose the paper's batch of 1 under the default preset's 8.
+    assert.equal((JSON.parse(info.versions[0]!.configJson) as { batchSize: number }).batchSize, 1);
   });
 
   void test('jobs queue behind the running one, and cancelling keeps the last checkpoint', async () => {
@@ -123,6 +126,9 @@ void describe('training jobs', () => {
     const badConfig = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { imageSize: 18 } }));
     assert.equal(badConfig.code, grpc.status.INVALID_ARGUMENT);
     assert.match(badConfig.details, /imageSize/);
+    const badPreset = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { preset: 'fast' } }));
+    assert.equal(badPreset.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(badPreset.details, /preset must be one of 'default', 'paper'/);
     const badOverride = await statusOf(
       running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: { wings: '2' } } }),
     );

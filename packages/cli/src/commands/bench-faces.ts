@@ -4,13 +4,13 @@ import { fitRegressor, resolveRegressorConfig, SampleStore, type Evaluation, typ
 import { iterateFaces, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
 import { encodePng, imageSetFromImages, type GreyImage, type RgbImage } from '@sim2real/imaging';
 import { initBackend, type BackendInfo } from '@sim2real/tensor';
-import { loadTranslator, train, type TranslationOptions } from '@sim2real/translation';
+import { PRESET_NAMES, isPresetName, presetValues, loadTranslator, readModelManifest, train, type PresetName, type TranslationOptions } from '@sim2real/translation';
 import { cpuSeconds, formatTable, PhaseTimer } from '../bench-report.js';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
-import { faceStrip, faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
+import { FACE_TRANSLATOR_OPTIONS, faceStrip, faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
 import { backendChoice } from './shared.js';
 import { translationOptionsFile } from './train.js';
 
@@ -33,10 +33,13 @@ Options:
   --test N                  real-style test faces                    [default: 300; quick 100]
   --size N                  image size in pixels (multiple of 16)    [default: 32]
   --steps N                 regressor steps (batch 32)               [default: 900; quick 60]
-  --translator-steps N      translation training steps              [default: 1200; quick 24]
+  --translator-steps N      translation training steps    [the preset's: ${presetValues('steps')}; quick 24]
+  --preset NAME             train the translator with this preset as it stands (${PRESET_NAMES.join(' | ')})
+                            instead of the face translator: the default preset with batch
+                            ${FACE_TRANSLATOR_OPTIONS.batchSize} and the paper's self-regularisation (BENCHMARKS.md says why)
   --translator DIR          reuse a trained translation model instead of training one
   --translator-config FILE  JSON object of further translator options (as 'sim2real train
-                            --config'), over the benchmark's own
+                            --config'), over the face translator's (or the preset's)
   --eval-coefficients K     coefficients regressed and scored        [default: 10]
   --seed N                  seed of faces and networks               [default: 0]
   --photos DIR              real-style backgrounds  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
@@ -63,6 +66,7 @@ export const benchFacesCommand: CommandSpec = {
     size: { type: 'string' },
     steps: { type: 'string' },
     'translator-steps': { type: 'string' },
+    preset: { type: 'string' },
     translator: { type: 'string' },
     'translator-config': { type: 'string' },
     'eval-coefficients': { type: 'string' },
@@ -80,7 +84,10 @@ interface BenchConfig {
   testFaces: number;
   size: number;
   regressorSteps: number;
-  translatorSteps: number;
+  /** Given by --translator-steps (or --quick); else the preset's. */
+  translatorSteps: number | undefined;
+  /** --preset: the translator is this preset as it stands; else the face translator. */
+  preset: PresetName | undefined;
   evalCoefficients: number;
   seed: number;
   photosDir: string;
@@ -95,13 +102,16 @@ async function benchConfig(options: ParsedOptions, env: NodeJS.ProcessEnv): Prom
   const quick = options.quick === true;
   const size = optionalInt(options, 'size', name, { min: 16, max: 256 }) ?? 32;
   if (size % 16 !== 0) throw new UsageError(`--size must be a multiple of 16, got ${size}.`, name);
+  const preset = optionalString(options, 'preset');
+  if (preset !== undefined && !isPresetName(preset)) throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${preset}".`, name);
   return {
     quick,
     trainFaces: optionalInt(options, 'train', name, { min: 8 }) ?? (quick ? 300 : 3000),
     testFaces: optionalInt(options, 'test', name, { min: 1 }) ?? (quick ? 100 : 300),
     size,
     regressorSteps: optionalInt(options, 'steps', name, { min: 1 }) ?? (quick ? 60 : 900),
-    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 24 : 1200),
+    translatorSteps: optionalInt(options, 'translator-steps', name, { min: 3 }) ?? (quick ? 24 : undefined),
+    preset,
     evalCoefficients: optionalInt(options, 'eval-coefficients', name, { min: 1, max: 100 }) ?? 10,
     seed: optionalInt(options, 'seed', name, { max: 2 ** 31 - 1 }) ?? 0,
     photosDir: photosDir(options, env),
@@ -158,8 +168,10 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
 
   const translatorDir = config.translatorDir ?? path.join(outDir, 'translator');
   let degraded = false;
+  const translation = config.translatorDir === undefined
+    ? faceTranslatorConfig({ size, steps: config.translatorSteps, seed: seed + 1, preset: config.preset, extra: config.translatorExtra })
+    : (await readModelManifest(config.translatorDir)).config;
   if (config.translatorDir === undefined) {
-    const translation = faceTranslatorConfig({ size, steps: config.translatorSteps, seed: seed + 1, extra: config.translatorExtra });
     await timer.time('translator_train_s', async () => {
       const progress = new Progress({ label: 'train translator', total: translation.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
       const result = await train({
@@ -217,7 +229,7 @@ async function runBenchFaces(options: ParsedOptions, _positionals: string[], ctx
   const [baseline, adapted, oracle] = [mse('baseline'), mse('adapted'), mse('oracle')];
   const results = {
     benchmark: 'faces (3DMM regression, the paper Table 4 setting)',
-    config: { ...config, regressor, translatorDir, translatorDegraded: degraded },
+    config: { ...config, regressor, translatorDir, translatorDegraded: degraded, translator: translation },
     seed,
     backend,
     wall_time_s: Math.round((performance.now() - started) / 100) / 10,

@@ -2,52 +2,107 @@ import { readFile } from 'node:fs/promises';
 import { defaultTrainingThreads, initBackend, MAX_WASM_THREADS } from '@sim2real/tensor';
 import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
-import { resolveTranslationConfig, train } from '@sim2real/translation';
-import type { TrainingEvent, TranslationOptions } from '@sim2real/translation';
+import { PRESETS, PRESET_NAMES, isPresetName, resolveTranslationConfig, train } from '@sim2real/translation';
+import type { PresetName, PresetOptions, TrainingEvent, TranslationConfig, TranslationOptions } from '@sim2real/translation';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
 import { backendChoice, reportSkipped } from './shared.js';
 
-const USAGE = `Usage: sim2real train --source DIR --target DIR --out MODEL_DIR [options]
+/** The flags that set one translation option each; their help lines and defaults come from here and PRESETS. */
+const OPTION_FLAGS = [
+  { flag: 'size', option: 'imageSize', help: 'training resolution in pixels', min: 8, max: 1024 },
+  { flag: 'steps', option: 'steps', help: 'total steps over the three stages', min: 1 },
+  { flag: 'batch', option: 'batchSize', help: 'images per step', min: 1, max: 256 },
+  { flag: 'width', option: 'generatorWidth', help: 'base width of G0 (ngf)', min: 1, max: 512 },
+  { flag: 'blocks', option: 'residualBlocks', help: 'residual blocks in G0', min: 0, max: 64 },
+  { flag: 'seed', option: 'seed', help: 'random seed', min: 0 },
+  { flag: 'sample-every', option: 'sampleEverySteps', help: 'write a sample grid every N steps', min: 1, perRun: 'samplesPerRun' },
+  { flag: 'checkpoint-every', option: 'checkpointEverySteps', help: 'write a checkpoint every N steps', min: 1, perRun: 'checkpointsPerRun' },
+] as const satisfies readonly {
+  flag: string;
+  option: keyof TranslationOptions & keyof TranslationConfig;
+  help: string;
+  min: number;
+  max?: number;
+  perRun?: keyof PresetOptions;
+}[];
+
+type OptionFlag = (typeof OPTION_FLAGS)[number];
+
+/** `[default: …]` of a flag: one value, or each preset's where they differ. */
+function flagDefault(entry: OptionFlag): string {
+  const values = PRESET_NAMES.map((name) => {
+    const preset = PRESETS[name].options;
+    if ('perRun' in entry) return `steps/${preset[entry.perRun]}`;
+    return String(resolveTranslationConfig({ preset: name })[entry.option]);
+  });
+  if (values.every((value) => value === values[0])) return `[default: ${values[0]}]`;
+  return `[${PRESET_NAMES.map((name, i) => `${name}: ${values[i]}`).join('; ')}]`;
+}
+
+/** `items` joined with `separator` into lines of at most `width` characters. */
+function wrap(items: readonly string[], separator: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + separator.length + item.length <= width) lines[last] += `${separator}${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
+
+/** A preset's summary, then `key value, …` of what it sets. */
+function presetLines(name: PresetName, width: number): string[] {
+  const flat = Object.entries(PRESETS[name].options).flatMap(([key, value]) =>
+    typeof value === 'object' ? Object.entries(value).map(([inner, v]) => `${key}.${inner} ${String(v)}`) : [`${key} ${String(value)}`],
+  );
+  const settings = wrap(flat, ', ', width);
+  return [...wrap(`${PRESETS[name].summary}.`.split(' '), ' ', width), ...settings.map((line, i) => (i < settings.length - 1 ? `${line},` : line))];
+}
+
+const pad = (text: string, width: number): string => text.padEnd(width);
+
+const USAGE = `Usage: sim2real train --source DIR --target DIR --out MODEL_DIR [--preset NAME] [options]
 
 Trains a sim→real generator (Show, Attend and Translate) on two unpaired image folders:
 stage 1 the vanilla generator G0, stage 2 the attention branch, stage 3 both at a lower
 learning rate. Every PNG/JPEG under --source and --target is read recursively (labels and
 sub-folders are ignored). MODEL_DIR becomes one servable model version; sample grids
 (input | G0 | attention | output) go to MODEL_DIR/samples, losses and λ to MODEL_DIR/train-log.jsonl.
+The λ interval, the stage lengths and the sample and checkpoint cadence scale with --steps.
+A run shorter, or on fewer images, than any measured to adapt is announced with a warning at start.
 
 Options:
   --source DIR          synthetic images (required)
   --target DIR          real images (required)
   --out MODEL_DIR       where the model is written (required)
-  --size N              training resolution in pixels                 [default: 64]
-  --steps N             total steps over the three stages             [default: 2000]
-  --batch N             images per step                               [default: 1]
-  --width N             base width of G0 (ngf)                         [default: 64]
-  --blocks N            residual blocks in G0                          [default: 9]
+  --preset NAME         a named bundle of options (below): ${PRESET_NAMES.join(' | ')}   [default: default]
+${OPTION_FLAGS.map((entry) => `  ${pad(`--${entry.flag} N`, 20)}  ${pad(entry.help, 36)} ${flagDefault(entry)}`).join('\n')}
   --no-attention        train G0 only (stage 1); the mask is all ones
   --config FILE         JSON object of further model and trainer options (TranslationOptions of
                         @sim2real/translation, e.g. {"discriminatorWidth": 32, "lambda": {"step": 1e-5}});
-                        the flags above win over it
+                        it wins over the preset, and the flags above win over it
   --vgg DIR             VGG-19 weights (TensorFlow.js layers format); also SIM2REAL_VGG_DIR.
                         Without them: pixel L1 self-regularisation and a random attention
                         encoder (degraded mode, announced)
-  --seed N              random seed                                    [default: 1]
-  --sample-every N      write a sample grid every N steps              [default: 100]
-  --checkpoint-every N  write a checkpoint every N steps               [default: 500]
   --resume              continue from the checkpoint in --out
   --backend NAME        auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
   --threads N           wasm backend threads, 1 to 8; also SIM2REAL_TRAIN_THREADS. Give 1 each
                         where several trainers share the machine   [default: the cores, at most 8]
   --max-pixels N        refuse input images with more pixels than this [default: 16777216]
 
+Presets (what each sets; options that no preset sets have one default; BENCHMARKS.md says why):
+${PRESET_NAMES.map((name) => presetLines(name, 88).map((line, i) => `  ${pad(i === 0 ? name : '', 9)} ${line}`).join('\n')).join('\n')}
+  A "…PerRun" count sets an interval of steps/count (λ: at least 2 steps), so it scales with --steps.
+
 Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
 
 Example:
-  sim2real train --source renders/ --target photos/ --out models/faces/v1 --size 64 --steps 2000 \\
+  sim2real train --source renders/ --target photos/ --out models/faces/v1 --size 32 \\
     --vgg ../shared/weights/vgg19-block3
+  sim2real train --preset paper --source renders/ --target photos/ --out models/faces/paper
 `;
 
 export const trainCommand: CommandSpec = {
@@ -58,17 +113,11 @@ export const trainCommand: CommandSpec = {
     source: { type: 'string' },
     target: { type: 'string' },
     out: { type: 'string' },
-    size: { type: 'string' },
-    steps: { type: 'string' },
-    batch: { type: 'string' },
-    width: { type: 'string' },
-    blocks: { type: 'string' },
+    preset: { type: 'string' },
+    ...Object.fromEntries(OPTION_FLAGS.map((entry) => [entry.flag, { type: 'string' as const }])),
     'no-attention': { type: 'boolean' },
     config: { type: 'string' },
     vgg: { type: 'string' },
-    seed: { type: 'string' },
-    'sample-every': { type: 'string' },
-    'checkpoint-every': { type: 'string' },
     resume: { type: 'boolean' },
     backend: { type: 'string' },
     threads: { type: 'string' },
@@ -82,19 +131,18 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   const sourceDir = requireString(options, 'source', name);
   const targetDir = requireString(options, 'target', name);
   const modelDir = requireString(options, 'out', name);
-  const flags: TranslationOptions = {
-    imageSize: optionalInt(options, 'size', name, { min: 8, max: 1024 }),
-    steps: optionalInt(options, 'steps', name, { min: 1 }),
-    batchSize: optionalInt(options, 'batch', name, { min: 1, max: 256 }),
-    generatorWidth: optionalInt(options, 'width', name, { min: 1, max: 512 }),
-    residualBlocks: optionalInt(options, 'blocks', name, { min: 0, max: 64 }),
-    attention: options['no-attention'] === true ? false : undefined,
-    seed: optionalInt(options, 'seed', name),
-    sampleEverySteps: optionalInt(options, 'sample-every', name, { min: 1 }),
-    checkpointEverySteps: optionalInt(options, 'checkpoint-every', name, { min: 1 }),
-  };
-  const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
-  const config = resolveTranslationConfig({ ...(await translationOptionsFile(optionalString(options, 'config'), '--config', name)), ...given });
+  const preset = optionalString(options, 'preset');
+  if (preset !== undefined && !isPresetName(preset)) {
+    throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${preset}".`, name);
+  }
+  const flags: Record<string, unknown> = Object.fromEntries(
+    OPTION_FLAGS.map((entry) => [entry.option, optionalInt(options, entry.flag, name, { min: entry.min, max: 'max' in entry ? entry.max : undefined })]),
+  );
+  if (options['no-attention'] === true) flags.attention = false;
+  if (preset !== undefined) flags.preset = preset;
+  const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as TranslationOptions;
+  const fromFile = await translationOptionsFile(optionalString(options, 'config'), '--config', name);
+  const config = resolveTranslationConfig({ ...fromFile, ...given });
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
 
   await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name), threads: trainingThreads(options, ctx.env, name) });
@@ -111,7 +159,10 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   };
   const source = await loadDomain(sourceDir, 'source');
   const target = await loadDomain(targetDir, 'target');
-  ctx.stderr.write(`training on ${source.count} source and ${target.count} target images at ${config.imageSize} px\n`);
+  ctx.stderr.write(
+    `training on ${source.count} source and ${target.count} target images at ${config.imageSize} px, preset ${preset ?? fromFile.preset ?? 'default'}: ` +
+      `${config.steps} steps of ${config.batchSize}, ngf ${config.generatorWidth}, ${config.residualBlocks} blocks\n`,
+  );
 
   const progress = new Progress({ label: 'train', total: config.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
   const onEvent = (event: TrainingEvent): void => {

@@ -21,6 +21,11 @@ export interface TrainingConfig {
    * Extra knobs by name, as the translation config names them (JSON values).
    */
   'overrides'?: ({[key: string]: string});
+  /**
+   * Named bundle of options under the fields above and the overrides ('default', 'paper'; empty = 'default'),
+   * as `sim2real train --preset`.
+   */
+  'preset'?: (string);
 }
 
 /**
@@ -42,4 +47,9 @@ export interface TrainingConfig__Output {
    * Extra knobs by name, as the translation config names them (JSON values).
    */
   'overrides': ({[key: string]: string});
+  /**
+   * Named bundle of options under the fields above and the overrides ('default', 'paper'; empty = 'default'),
+   * as `sim2real train --preset`.
+   */
+  'preset': (string);
 }
