@@ -14,9 +14,10 @@ export type {
 export { ConfigError, InputShapeError, ModelLoadError, TrainingCancelledError, VggWeightsError } from './errors.js';
 export { LambdaSchedule } from './lambda-schedule.js';
 export type { LambdaState } from './lambda-schedule.js';
-export { MANIFEST_FILE, readModelManifest } from './checkpoint.js';
-export type { ModelManifest, ModelMetrics } from './checkpoint.js';
+export { MANIFEST_FILE, readModelManifest, updateModelManifest } from './checkpoint.js';
+export type { ModelManifest, ModelMetrics, OnnxExportRecord } from './checkpoint.js';
 export { train } from './trainer.js';
 export type { TrainRequest, TrainResult, TrainingEvent } from './trainer.js';
-export { loadTranslator } from './translator.js';
-export type { TranslationOutput, Translator } from './translator.js';
+export { loadTranslator, loadTranslatorNetworks } from './translator.js';
+export type { TranslationOutput, Translator, TranslatorNetworks } from './translator.js';
+export { imageNoiseValues } from './noise.js';
