@@ -4,7 +4,7 @@ export { DEFAULT_MAX_PIXELS, decodeImage, decodeRawRgb } from './decode.js';
 export type { ImageDecodeOptions } from './decode.js';
 export { encodeJpeg, encodePng } from './encode.js';
 export { resizeImage } from './resize.js';
-export { fromModelOutput, maskToGrey, toModelInput } from './tensor.js';
+export { fromModelOutput, maskToGrey, toModelInput, toModelValues, valuesToImages, valuesToMasks } from './tensor.js';
 export { makeGrid } from './grid.js';
 export type { GridOptions } from './grid.js';
 export { isImageFileName, listImageFiles } from './files.js';

@@ -19,13 +19,18 @@ export async function packImages(images: readonly RgbImage[], size: number): Pro
   return packed;
 }
 
-/** size × size RGB8 images starting at byte `offsets` in `bytes`, as one float32 tensor in [-1, 1]. */
-export function packedToTensor(bytes: Uint8Array, offsets: readonly number[], size: number): tf.Tensor4D {
+/** size × size RGB8 images starting at byte `offsets` in `bytes`, as float32 values in [-1, 1] (NHWC). */
+export function packedToValues(bytes: Uint8Array, offsets: readonly number[], size: number): Float32Array {
   const stride = size * size * 3;
   const values = new Float32Array(offsets.length * stride);
   offsets.forEach((offset, n) => {
     const base = n * stride;
     for (let i = 0; i < stride; i++) values[base + i] = TO_UNIT[bytes[offset + i]!]!;
   });
-  return tf.tensor4d(values, [offsets.length, size, size, 3], 'float32');
+  return values;
+}
+
+/** size × size RGB8 images starting at byte `offsets` in `bytes`, as one float32 tensor in [-1, 1]. */
+export function packedToTensor(bytes: Uint8Array, offsets: readonly number[], size: number): tf.Tensor4D {
+  return tf.tensor4d(packedToValues(bytes, offsets, size), [offsets.length, size, size, 3], 'float32');
 }

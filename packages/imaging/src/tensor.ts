@@ -1,7 +1,7 @@
 import type { tf } from '@sim2real/tensor';
 import { ImageShapeError } from './errors.js';
 import type { GreyImage, RgbImage } from './image.js';
-import { packImages, packedToTensor } from './pack.js';
+import { packImages, packedToTensor, packedToValues } from './pack.js';
 
 /*
  * Resize policy (see README.md): images are stretched to size × size on the way into the model and the outputs
@@ -20,6 +20,14 @@ export async function toModelInput(images: readonly RgbImage[], size: number): P
   const packed = await packImages(images, size);
   const stride = size * size * 3;
   return packedToTensor(packed, images.map((_, n) => n * stride), size);
+}
+
+/** As toModelInput, as plain float32 values (NHWC, `n × size × size × 3`) for engines other than TensorFlow.js. */
+export async function toModelValues(images: readonly RgbImage[], size: number): Promise<Float32Array> {
+  if (images.length === 0) throw new ImageShapeError('toModelValues needs at least one image.');
+  const packed = await packImages(images, size);
+  const stride = size * size * 3;
+  return packedToValues(packed, images.map((_, n) => n * stride), size);
 }
 
 function checkTensor(t: tf.Tensor4D, channels: number, what: string): [number, number, number] {
@@ -46,11 +54,21 @@ function splitImages(values: ArrayLike<number>, n: number, height: number, width
 /** A generator's `[n, h, w, 3]` output in [-1, 1] as RGB8 images (values clamped). Does not dispose `t`. */
 export function fromModelOutput(t: tf.Tensor4D): RgbImage[] {
   const [n, height, width] = checkTensor(t, 3, 'Model output');
-  return splitImages(t.dataSync(), n, height, width, 3, (v) => (v + 1) * 127.5);
+  return valuesToImages(t.dataSync(), n, height, width);
 }
 
 /** An attention mask `[n, h, w, 1]` in [0, 1] as grey images (values clamped). Does not dispose `t`. */
 export function maskToGrey(t: tf.Tensor4D): GreyImage[] {
   const [n, height, width] = checkTensor(t, 1, 'Mask');
-  return splitImages(t.dataSync(), n, height, width, 1, (v) => v * 255);
+  return valuesToMasks(t.dataSync(), n, height, width);
+}
+
+/** fromModelOutput on plain values: `n × height × width × 3` floats in [-1, 1]. */
+export function valuesToImages(values: ArrayLike<number>, n: number, height: number, width: number): RgbImage[] {
+  return splitImages(values, n, height, width, 3, (v) => (v + 1) * 127.5);
+}
+
+/** maskToGrey on plain values: `n × height × width` floats in [0, 1]. */
+export function valuesToMasks(values: ArrayLike<number>, n: number, height: number, width: number): GreyImage[] {
+  return splitImages(values, n, height, width, 1, (v) => v * 255);
 }

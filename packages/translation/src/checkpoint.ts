@@ -53,6 +53,22 @@ export interface ModelManifest {
   /** Sub-folder holding this checkpoint's networks (g0/, attention/, discriminator/, trainer/). */
   checkpoint: string;
   metrics: ModelMetrics;
+  /** The ONNX export of this checkpoint (`sim2real export`, or `train` when it finishes); absent on older models. */
+  onnx?: OnnxExportRecord;
+}
+
+/** What `sim2real export` wrote into a version folder. */
+export interface OnnxExportRecord {
+  /** File name inside the version folder (`model.onnx`). */
+  file: string;
+  /** SHA-256 of the file, lower-case hex. */
+  sha256: string;
+  /** The checkpoint folder it was exported from: an export of another checkpoint is stale and not used. */
+  checkpoint: string;
+  /** ONNX opset the graph targets. */
+  opset: number;
+  /** ISO time of the export. */
+  exportedAt: string;
 }
 
 /**
@@ -82,6 +98,15 @@ export async function commitCheckpoint(
     }
   }
   return full;
+}
+
+/** Replaces the manifest of `modelDir` with `update(manifest)`, atomically (write + rename), and returns it. */
+export async function updateModelManifest(modelDir: string, update: (manifest: ModelManifest) => ModelManifest): Promise<ModelManifest> {
+  const next = update(await readModelManifest(modelDir));
+  const manifestTemp = join(modelDir, `${TEMP_PREFIX}${MANIFEST_FILE}`);
+  await writeFileDurable(manifestTemp, `${JSON.stringify(next, null, 2)}\n`);
+  await rename(manifestTemp, join(modelDir, MANIFEST_FILE));
+  return next;
 }
 
 /** Reads and checks `<modelDir>/sim2real-model.json`; throws ModelLoadError with the reason. */

@@ -6,13 +6,17 @@ export function noiseSizeOf(g0: tf.LayersModel): number {
   return (g0.inputs[0]!.shape[3] ?? 3) - 3;
 }
 
-function uniformRows(rows: number, size: number, randomFor: (row: number) => SeededRandom): tf.Tensor2D {
+function uniformValues(rows: number, size: number, randomFor: (row: number) => SeededRandom): Float32Array {
   const values = new Float32Array(rows * size);
   for (let row = 0; row < rows; row++) {
     const random = randomFor(row);
     for (let i = 0; i < size; i++) values[row * size + i] = random.uniform(-1, 1);
   }
-  return tf.tensor2d(values, [rows, size]);
+  return values;
+}
+
+function uniformRows(rows: number, size: number, randomFor: (row: number) => SeededRandom): tf.Tensor2D {
+  return tf.tensor2d(uniformValues(rows, size, randomFor), [rows, size]);
 }
 
 /** z ~ U(-1, 1) for each image of training step `step`: fresh draws every step, the same ones on a rerun. */
@@ -29,11 +33,14 @@ export function trainingNoise(seed: number, step: number, count: number, size: n
  */
 export function imageNoise(images: tf.Tensor4D, size: number, draw = 0): tf.Tensor2D | undefined {
   if (size === 0) return undefined;
-  const [count, h, w, c] = images.shape;
-  const pixels = images.dataSync<'float32'>();
+  return tf.tensor2d(imageNoiseValues(images.dataSync<'float32'>(), images.shape[0], size, draw), [images.shape[0], size]);
+}
+
+/** imageNoise on `count` images stored NHWC in `pixels`: `count × size` values, row-major. */
+export function imageNoiseValues(pixels: Float32Array, count: number, size: number, draw = 0): Float32Array {
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.length);
-  const perImage = h * w * c;
-  return uniformRows(count, size, (row) => {
+  const perImage = pixels.length / count;
+  return uniformValues(count, size, (row) => {
     let hash = 0x811c9dc5;
     for (let i = row * perImage; i < (row + 1) * perImage; i++) hash = Math.imul(hash ^ words[i]!, 0x01000193);
     // Draw 0 keeps the seeds of the models translated before draws existed.

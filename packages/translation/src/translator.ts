@@ -31,8 +31,18 @@ export interface Translator {
   dispose(): void;
 }
 
+/** The inference networks of a model folder; the caller disposes them. */
+export interface TranslatorNetworks {
+  manifest: ModelManifest;
+  g0: tf.LayersModel;
+  /** Absent when the model has no attention branch (the mask is all ones). */
+  attention: tf.LayersModel | undefined;
+  /** Channels of z that G0 takes besides RGB. */
+  noiseSize: number;
+}
+
 /** Loads G0 and (when trained) the attention network of a model folder written by `train`. */
-export async function loadTranslator(modelDir: string): Promise<Translator> {
+export async function loadTranslatorNetworks(modelDir: string): Promise<TranslatorNetworks> {
   const manifest = await readModelManifest(modelDir);
   const load = async (part: string): Promise<tf.LayersModel> => {
     try {
@@ -43,8 +53,13 @@ export async function loadTranslator(modelDir: string): Promise<Translator> {
   };
   const g0 = await load('g0');
   const attention = manifest.hasAttention ? await load('attention') : undefined;
+  return { manifest, g0, attention, noiseSize: noiseSizeOf(g0) };
+}
+
+/** Loads G0 and (when trained) the attention network of a model folder written by `train`. */
+export async function loadTranslator(modelDir: string): Promise<Translator> {
+  const { manifest, g0, attention, noiseSize } = await loadTranslatorNetworks(modelDir);
   const size = manifest.config.imageSize;
-  const noiseSize = noiseSizeOf(g0);
   return {
     config: manifest.config,
     imageSize: size,

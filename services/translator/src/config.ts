@@ -1,4 +1,7 @@
+import os from 'node:os';
 import path from 'node:path';
+import { ENGINE_CHOICES, ENGINE_ENV } from '@sim2real/inference';
+import type { EngineChoice } from '@sim2real/inference';
 import type { BackendChoice } from '@sim2real/tensor';
 import { ConfigError } from './errors.js';
 
@@ -44,6 +47,10 @@ export interface TranslatorServerOptions {
   backend?: BackendChoice;
   /** Nice value (0–19) of the training worker thread, so that serving wins the CPU when both want it. @default 10 */
   trainingNice?: number;
+  /** Inference engine: auto = onnxruntime-node for versions with a current model.onnx, tfjs for the others. @default 'auto' */
+  engine?: EngineChoice;
+  /** Intra-op threads of each onnxruntime-node session. @default os.availableParallelism() */
+  inferenceThreads?: number;
 }
 
 /** A validated, complete server configuration. */
@@ -68,6 +75,8 @@ export interface TranslatorServerConfig {
   vggDir: string | undefined;
   backend: BackendChoice;
   trainingNice: number;
+  engine: EngineChoice;
+  inferenceThreads: number;
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -104,6 +113,10 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
   if (!BACKENDS.includes(backend)) {
     throw new ConfigError('backend', `backend must be one of ${BACKENDS.join(', ')}, got "${String(backend)}".`);
   }
+  const engine = options.engine ?? 'auto';
+  if (!ENGINE_CHOICES.includes(engine)) {
+    throw new ConfigError('engine', `engine must be one of ${ENGINE_CHOICES.join(', ')}, got "${String(engine)}".`);
+  }
   const host = options.host ?? '0.0.0.0';
   if (typeof host !== 'string' || host === '') throw new ConfigError('host', 'host must be a non-empty interface name or address.');
   return {
@@ -127,6 +140,8 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
     vggDir: dir('vggDir', options.vggDir),
     backend,
     trainingNice: int('trainingNice', options.trainingNice ?? 10, 0, 19),
+    engine,
+    inferenceThreads: int('inferenceThreads', options.inferenceThreads ?? os.availableParallelism(), 1, 1024),
   };
 }
 
@@ -152,9 +167,11 @@ export const SERVER_ENV = {
   vggDir: 'SIM2REAL_VGG_DIR',
   backend: 'TFJS_BACKEND',
   trainingNice: 'TRAINING_NICE',
+  engine: ENGINE_ENV.engine,
+  inferenceThreads: ENGINE_ENV.threads,
 } as const satisfies Record<keyof TranslatorServerOptions, string>;
 
-const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>(['host', 'registryDir', 'defaultModel', 'trainingDataRoot', 'vggDir', 'backend']);
+const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>(['host', 'registryDir', 'defaultModel', 'trainingDataRoot', 'vggDir', 'backend', 'engine']);
 
 /**
  * Server options from environment variables (names in SERVER_ENV); unset or empty variables are left out.

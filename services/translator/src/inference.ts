@@ -1,6 +1,5 @@
-import { fromModelOutput, maskToGrey, toModelInput } from '@sim2real/imaging';
 import type { GreyImage, RgbImage } from '@sim2real/imaging';
-import { tf } from '@sim2real/tensor';
+import { translateImages } from '@sim2real/inference';
 import type { ModelLease } from './registry.js';
 
 /** One image waiting for inference, already stretched to the model's input size. */
@@ -20,32 +19,20 @@ export interface InferenceOutput {
 }
 
 /**
- * Translates one batch of images that share a model version (the MicroBatcher's run function). The tensors live
- * only inside this call, so a cancelled request never leaves tensors behind in the queue.
+ * Translates one batch of images that share a model version (the MicroBatcher's run function) on the version's
+ * engine: onnxruntime-node runs in its own worker thread, so the event loop keeps serving while a batch runs.
  */
 export async function runInferenceBatch(_key: string, items: readonly InferenceItem[]): Promise<InferenceOutput[]> {
   const first = items[0];
   if (!first) return [];
-  const { translator } = first.lease;
-  const input = await toModelInput(
+  const results = await translateImages(
+    first.lease.engine,
     items.map((i) => i.pixels),
-    translator.imageSize,
+    { initial: items.some((i) => i.wantInitial), attention: items.some((i) => i.wantAttention) },
   );
-  try {
-    const result = translator.translate(input);
-    try {
-      const images = fromModelOutput(result.output);
-      const initial = items.some((i) => i.wantInitial) ? fromModelOutput(result.initial) : undefined;
-      const attention = items.some((i) => i.wantAttention) ? maskToGrey(result.attention) : undefined;
-      return items.map((item, n) => ({
-        image: images[n]!,
-        initial: item.wantInitial ? initial?.[n] : undefined,
-        attention: item.wantAttention ? attention?.[n] : undefined,
-      }));
-    } finally {
-      tf.dispose([result.output, result.initial, result.attention]);
-    }
-  } finally {
-    input.dispose();
-  }
+  return items.map((item, n) => ({
+    image: results[n]!.image,
+    initial: item.wantInitial ? results[n]!.initial : undefined,
+    attention: item.wantAttention ? results[n]!.attention : undefined,
+  }));
 }

@@ -6,7 +6,7 @@ import type { DescribedVersion, ModelRegistry } from './registry.js';
 import { parseModelRef } from './registry.js';
 
 /** A registry version as the ModelVersion message. */
-export function versionMessage({ version, manifest }: DescribedVersion): ModelVersionMessage {
+export function versionMessage({ version, manifest, engine }: DescribedVersion): ModelVersionMessage {
   const { metrics, stage, step, totalSteps, complete, degraded, degradedReasons, backend } = manifest;
   return {
     version,
@@ -15,6 +15,7 @@ export function versionMessage({ version, manifest }: DescribedVersion): ModelVe
     metricsJson: JSON.stringify({ ...metrics, stage, step, totalSteps, complete, degraded, degradedReasons, backend }),
     imageSize: manifest.config.imageSize,
     attention: manifest.hasAttention,
+    engine,
   };
 }
 

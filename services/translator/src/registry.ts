@@ -1,7 +1,9 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadTranslator, readModelManifest } from '@sim2real/translation';
-import type { ModelManifest, Translator } from '@sim2real/translation';
+import { loadEngine } from '@sim2real/inference';
+import type { EngineInfo, EngineKind, EngineOptions, InferenceEngine } from '@sim2real/inference';
+import { readModelManifest } from '@sim2real/translation';
+import type { ModelManifest } from '@sim2real/translation';
 import { MODEL_NAME_PATTERN } from './config.js';
 import { InvalidRequestError, ModelNotFoundError } from './errors.js';
 
@@ -16,6 +18,10 @@ export interface RegistryOptions {
   rescanMs: number;
   /** Translators kept loaded; least recently used ones without users are disposed beyond it. */
   maxLoaded: number;
+  /** Inference engine of every version loaded. @default {} (auto: onnxruntime-node where a version has a current model.onnx) */
+  engine?: EngineOptions;
+  /** Called once per version loaded, with the engine it got (the server logs it). */
+  onLoad?: (id: string, info: EngineInfo) => void;
 }
 
 /** One version folder of the registry. */
@@ -29,17 +35,21 @@ export interface ModelVersionRef {
 
 /** A loaded translator lent to a caller; `release()` exactly once when done with it. */
 export interface ModelLease extends ModelVersionRef {
-  translator: Translator;
+  engine: InferenceEngine;
   release(): void;
 }
 
 /** A version with its manifest (for ListModels / GetModel). */
 export interface DescribedVersion extends ModelVersionRef {
   manifest: ModelManifest;
+  /** The engine serving it when loaded, else the one it would load with. */
+  engine: EngineKind;
 }
 
 interface Loaded {
-  translator: Promise<Translator>;
+  engine: Promise<InferenceEngine>;
+  /** Set once the engine has loaded. */
+  info: EngineInfo | undefined;
   leases: number;
   lastUsed: number;
 }
@@ -164,14 +174,22 @@ export class ModelRegistry {
     const resolved = await this.resolve(ref);
     let entry = this.#loaded.get(resolved.id);
     if (!entry) {
-      entry = { translator: loadTranslator(resolved.dir), leases: 0, lastUsed: 0 };
+      const loading: Loaded = { engine: loadEngine(resolved.dir, this.#options.engine ?? {}), info: undefined, leases: 0, lastUsed: 0 };
+      loading.engine.then(
+        (engine) => {
+          loading.info = engine.info;
+          this.#options.onLoad?.(resolved.id, engine.info);
+        },
+        () => undefined,
+      );
+      entry = loading;
       this.#loaded.set(resolved.id, entry);
     }
     entry.leases += 1;
     entry.lastUsed = performance.now();
-    let translator: Translator;
+    let engine: InferenceEngine;
     try {
-      translator = await entry.translator;
+      engine = await entry.engine;
     } catch (error) {
       entry.leases -= 1;
       if (this.#loaded.get(resolved.id) === entry) this.#loaded.delete(resolved.id);
@@ -182,7 +200,7 @@ export class ModelRegistry {
     const held = entry;
     return {
       ...resolved,
-      translator,
+      engine,
       release: () => {
         if (released) return;
         released = true;
@@ -200,7 +218,8 @@ export class ModelRegistry {
       versions.map(async (version) => {
         const dir = path.join(this.root, name, version);
         const manifest = await readModelManifest(dir).catch(() => undefined);
-        return manifest && { name, version, id: `${name}@${version}`, dir, manifest };
+        const id = `${name}@${version}`;
+        return manifest && { name, version, id, dir, manifest, engine: this.#loaded.get(id)?.info?.kind ?? this.#expectedEngine(manifest) };
       }),
     );
     return described.filter((d): d is DescribedVersion => d !== undefined);
@@ -215,14 +234,26 @@ export class ModelRegistry {
     return timestampVersion(new Date(time));
   }
 
+  /** The engine kind of a loaded version (`name@version`); undefined while it is not loaded. */
+  engineOf(id: string): EngineKind | undefined {
+    return this.#loaded.get(id)?.info?.kind;
+  }
+
   /** Disposes every loaded translator (after serving has stopped). */
   async close(): Promise<void> {
     const entries = [...this.#loaded.values()];
     this.#loaded.clear();
     for (const entry of entries) {
-      const translator = await entry.translator.catch(() => undefined);
-      translator?.dispose();
+      const engine = await entry.engine.catch(() => undefined);
+      await engine?.dispose();
     }
+  }
+
+  /** The engine a version not loaded yet would get (a corrupt model.onnx is only found when it loads). */
+  #expectedEngine(manifest: ModelManifest): EngineKind {
+    const choice = this.#options.engine?.engine ?? 'auto';
+    if (choice !== 'auto') return choice;
+    return manifest.onnx !== undefined && manifest.onnx.checkpoint === manifest.checkpoint ? 'onnx' : 'tfjs';
   }
 
   #evict(): void {
@@ -231,7 +262,7 @@ export class ModelRegistry {
     for (const [id, entry] of idle) {
       if (this.#loaded.size <= this.#options.maxLoaded) break;
       this.#loaded.delete(id);
-      void entry.translator.then((t) => t.dispose(), () => undefined);
+      void entry.engine.then((e) => e.dispose(), () => undefined);
     }
   }
 }

@@ -28,6 +28,8 @@ export interface TranslatorServerStats {
   largestBatch: number;
   /** Batch size → number of batches of that size. */
   batchSizes: Record<number, number>;
+  /** Engine kind → images it translated. */
+  imagesByEngine: Record<string, number>;
   queuedImages: number;
   activeCalls: number;
 }
@@ -59,12 +61,14 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
   const config = resolveServerConfig(options);
   const log = hooks.log ?? ((entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`));
   const telemetry = new ServerTelemetry();
-  const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, queuedImages: 0, activeCalls: 0 };
+  const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, imagesByEngine: {}, queuedImages: 0, activeCalls: 0 };
   const registry = new ModelRegistry({
     root: config.registryDir,
     defaultModel: config.defaultModel,
     rescanMs: config.registryRescanMs,
     maxLoaded: config.maxLoadedModels,
+    engine: { engine: config.engine, threads: config.inferenceThreads },
+    onLoad: (model, info) => log({ event: 'model_loaded', model, engine: info.kind, engineDescription: info.description, engineReason: info.reason }),
   });
   const batcher = new MicroBatcher<InferenceItem, InferenceOutput>(
     runInferenceBatch,
@@ -75,7 +79,9 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         stats.batchedImages += report.size;
         stats.largestBatch = Math.max(stats.largestBatch, report.size);
         stats.batchSizes[report.size] = (stats.batchSizes[report.size] ?? 0) + 1;
-        telemetry.recordBatch(report.size, report.key);
+        const engine = registry.engineOf(report.key) ?? 'unknown';
+        stats.imagesByEngine[engine] = (stats.imagesByEngine[engine] ?? 0) + report.size;
+        telemetry.recordBatch(report.size, report.key, engine);
       } else {
         log({ event: 'batch_failed', model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
       }
@@ -134,7 +140,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         );
       });
       for (const service of HEALTH_SERVICES) health.setStatus(service, 'SERVING');
-      log({ event: 'serving', port, host: config.host, backend: backend.name, backendPackage: backend.package, registry: config.registryDir });
+      log({ event: 'serving', port, host: config.host, backend: backend.name, backendPackage: backend.package, engine: config.engine, inferenceThreads: config.inferenceThreads, registry: config.registryDir });
       return { port, backend };
     },
     shutdown(graceMs = 10_000) {
@@ -157,7 +163,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       return shuttingDown;
     },
     stats() {
-      return { ...stats, batchSizes: { ...stats.batchSizes }, queuedImages: batcher.queued, activeCalls: tracker.active };
+      return { ...stats, batchSizes: { ...stats.batchSizes }, imagesByEngine: { ...stats.imagesByEngine }, queuedImages: batcher.queued, activeCalls: tracker.active };
     },
   };
 }

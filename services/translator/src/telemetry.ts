@@ -98,7 +98,7 @@ export class ServerTelemetry {
     this.#duration.record(durationMs, attributes);
   }
 
-  recordBatch(size: number, model: string): void {
-    this.#batchSize.record(size, { 'sim2real.model': model });
+  recordBatch(size: number, model: string, engine: string): void {
+    this.#batchSize.record(size, { 'sim2real.model': model, 'sim2real.engine': engine });
   }
 }

@@ -82,7 +82,7 @@ export async function translateRequest(request: TranslateRequest, context: Trans
   signal.addEventListener('abort', abortLocal, { once: true });
   try {
     signal.throwIfAborted();
-    const size = lease.translator.imageSize;
+    const size = lease.engine.imageSize;
     let firstError: unknown;
     const settled = await Promise.allSettled(
       request.images.map(async (image, index) => {

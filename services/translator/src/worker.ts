@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadImageFolder } from '@sim2real/imaging';
+import { exportOnnx } from '@sim2real/onnx-export';
 import { initBackend } from '@sim2real/tensor';
 import { TrainingCancelledError, resolveTranslationConfig, train } from '@sim2real/translation';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
@@ -39,6 +40,16 @@ function lowerPriority(nice: number): void {
   }
 }
 
+/** The finished version's model.onnx, so that it serves on onnxruntime-node; a failed export leaves it on tfjs. */
+async function exportForServing(modelDir: string): Promise<void> {
+  try {
+    const { bytes } = await exportOnnx(modelDir);
+    post({ type: 'log', message: `ONNX export written (${bytes} bytes).` });
+  } catch (error) {
+    post({ type: 'log', message: `The version serves on tfjs only, its ONNX export failed: ${error instanceof Error ? error.message : String(error)}` });
+  }
+}
+
 async function run(): Promise<void> {
   let lastStep = 0;
   try {
@@ -60,6 +71,7 @@ async function run(): Promise<void> {
         post({ type: 'event', event });
       },
     });
+    await exportForServing(input.modelDir);
     post({ type: 'done', steps: result.steps, degraded: result.degraded });
   } catch (error) {
     if (error instanceof TrainingCancelledError) post({ type: 'cancelled', step: error.step });

@@ -4,7 +4,7 @@ import { startTelemetry } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, vggDir } from '../options.js';
-import { backendChoice } from './shared.js';
+import { ENGINE_OPTIONS, backendChoice, engineOptions } from './shared.js';
 
 const USAGE = `Usage: sim2real serve --port N --registry DIR [--default-model NAME] [options]
 
@@ -35,6 +35,10 @@ Options:
   --training-nice N         nice value 0-19 of the training thread (TRAINING_NICE) [default: 10]
   --vgg DIR                 VGG-19 weights for training jobs (SIM2REAL_VGG_DIR)
   --backend NAME            auto | tensorflow-gpu | tensorflow | wasm | cpu (TFJS_BACKEND)
+  --engine NAME             auto | onnx | tfjs: auto serves versions that have a current
+                            model.onnx on onnxruntime-node, the others on tfjs (SIM2REAL_ENGINE) [default: auto]
+  --threads N               onnxruntime-node threads per loaded version
+                            (SIM2REAL_INFERENCE_THREADS)                         [default: the cores available]
   --grace-ms N              graceful shutdown limit (SHUTDOWN_GRACE_MS)           [default: 25000]
 
 Example:
@@ -64,6 +68,7 @@ export const serveCommand: CommandSpec = {
     vgg: { type: 'string' },
     backend: { type: 'string' },
     'grace-ms': { type: 'string' },
+    ...ENGINE_OPTIONS,
   },
   run: runServe,
 };
@@ -90,11 +95,17 @@ function serverOptions(options: ParsedOptions, env: NodeJS.ProcessEnv): Translat
     trainingNice: int('training-nice'),
     vggDir: vggDir(options, env),
     backend: backendChoice(optionalString(options, 'backend') ?? env.TFJS_BACKEND, name),
+    // Flags only here: serverOptionsFromEnv reads SIM2REAL_ENGINE and SIM2REAL_INFERENCE_THREADS.
+    ...renameThreads(engineOptions(options, {}, name)),
   };
   const fromEnv = serverOptionsFromEnv(env);
   const merged = { ...fromEnv, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
   if (!merged.registryDir) throw new UsageError('--registry is required (or set REGISTRY_DIR).', name);
   return { ...merged, registryDir: merged.registryDir };
+}
+
+function renameThreads({ engine, threads }: ReturnType<typeof engineOptions>): Pick<TranslatorServerOptions, 'engine' | 'inferenceThreads'> {
+  return { engine, inferenceThreads: threads };
 }
 
 async function runServe(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
@@ -113,7 +124,7 @@ async function runServe(options: ParsedOptions, _positionals: string[], ctx: Com
     }
     ctx.stdout.write(`translator config: ${JSON.stringify(server.config)}\n`);
     const { port, backend } = await server.start();
-    ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package})\n`);
+    ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package}; engine ${server.config.engine}, ${server.config.inferenceThreads} inference threads)\n`);
     if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
     await server.shutdown(graceMs);
     ctx.stdout.write('translator stopped\n');

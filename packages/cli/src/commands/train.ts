@@ -4,6 +4,7 @@ import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
 import { PRESETS, PRESET_NAMES, isPresetName, resolveTranslationConfig, train } from '@sim2real/translation';
 import type { PresetName, PresetOptions, TrainingEvent, TranslationConfig, TranslationOptions } from '@sim2real/translation';
+import { exportAfterTraining } from './export.js';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
@@ -184,6 +185,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   });
   progress.finish();
   ctx.stdout.write(`model written to ${result.modelDir} (${result.steps} steps, λ=${Number(result.lambda.toPrecision(6))}${result.degraded ? ', degraded: no VGG weights' : ''})\n`);
+  await exportAfterTraining(result.modelDir, ctx);
   if (skipped.length > 0) throw new PartialFailureError(reportSkipped(skipped));
   return 0;
 }

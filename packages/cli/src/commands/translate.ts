@@ -1,23 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { initBackend, tf } from '@sim2real/tensor';
-import {
-  decodeImage,
-  encodePng,
-  fromModelOutput,
-  listImageFiles,
-  maskToGrey,
-  resizeImage,
-  toModelInput,
-} from '@sim2real/imaging';
+import { initBackend } from '@sim2real/tensor';
+import { decodeImage, encodePng, listImageFiles, resizeImage } from '@sim2real/imaging';
 import type { GreyImage, RgbImage, SkippedFile } from '@sim2real/imaging';
-import { loadTranslator } from '@sim2real/translation';
-import type { Translator } from '@sim2real/translation';
+import { loadEngine, translateImages } from '@sim2real/inference';
+import type { InferenceEngine } from '@sim2real/inference';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString } from '../options.js';
 import { Progress } from '../progress.js';
-import { backendChoice, reportSkipped } from './shared.js';
+import { ENGINE_OPTIONS, ENGINE_USAGE, backendChoice, engineOptions, reportSkipped } from './shared.js';
 
 const USAGE = `Usage: sim2real translate --model MODEL_DIR --in DIR --out DIR [options]
 
@@ -35,7 +27,8 @@ Options:
   --initial-out DIR     also write the vanilla generator's output G0(x)
   --draws N             translations of each image under N noise draws   [default: 1]
   --batch N             images per forward pass                       [default: 16]
-  --backend NAME        auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
+${ENGINE_USAGE}
+  --backend NAME        tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu (TFJS_BACKEND)
   --max-pixels N        refuse input images with more pixels than this [default: 16777216]
 
 Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
@@ -58,6 +51,7 @@ export const translateCommand: CommandSpec = {
     batch: { type: 'string' },
     backend: { type: 'string' },
     'max-pixels': { type: 'string' },
+    ...ENGINE_OPTIONS,
   },
   run: runTranslate,
 };
@@ -81,13 +75,15 @@ async function runTranslate(options: ParsedOptions, _positionals: string[], ctx:
   };
   const batchSize = optionalInt(options, 'batch', name, { min: 1, max: 1024 }) ?? 16;
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
+  const engineChoice = engineOptions(options, ctx.env, name);
 
   await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
   const files = await listImageFiles(inDir);
   if (files.length === 0) throw new Error(`--in ${inDir} holds no PNG or JPEG image.`);
-  const translator = await loadTranslator(modelDir);
-  if (outputs.draws > 1 && translator.config.noiseSize === 0) {
-    translator.dispose();
+  const engine = await loadEngine(modelDir, engineChoice);
+  ctx.stderr.write(`${JSON.stringify({ event: 'inference_engine', engine: engine.info.kind, description: engine.info.description, reason: engine.info.reason })}\n`);
+  if (outputs.draws > 1 && engine.noiseSize === 0) {
+    await engine.dispose();
     throw new UsageError(`--draws ${outputs.draws} needs a model with a noise input, and ${modelDir} has none (noiseSize 0).`, name);
   }
   const progress = new Progress({ label: 'translate', total: files.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
@@ -108,11 +104,11 @@ async function runTranslate(options: ParsedOptions, _positionals: string[], ctx:
         }),
       );
       const ok = decoded.filter((d) => d !== undefined);
-      if (ok.length > 0) await translateBatch(translator, ok, outputs);
+      if (ok.length > 0) await translateBatch(engine, ok, outputs);
       progress.update(start + batch.length, { skipped: skipped.length });
     }
   } finally {
-    translator.dispose();
+    await engine.dispose();
   }
   progress.finish();
   if (ctx.signal.aborted) throw new Error('interrupted: the images written so far are complete, the rest were not translated.');
@@ -125,27 +121,20 @@ export function translatedFileName(file: string, draw = 0): string {
   return file.replace(/\.(png|jpe?g)$/i, '') + (draw === 0 ? '' : `-draw${draw}`) + '.png';
 }
 
-async function translateBatch(translator: Translator, items: { file: string; image: RgbImage }[], outputs: Outputs): Promise<void> {
-  const input = await toModelInput(items.map((i) => i.image), translator.imageSize);
-  try {
-    for (let draw = 0; draw < outputs.draws; draw++) {
-      const { output, initial, attention } = translator.translate(input, draw);
-      const translated = fromModelOutput(output);
-      const initials = outputs.initialOut ? fromModelOutput(initial) : undefined;
-      // The mask does not depend on the noise: one per image.
-      const masks = outputs.attentionOut && draw === 0 ? maskToGrey(attention) : undefined;
-      tf.dispose([output, initial, attention]);
-      await Promise.all(
-        items.map(async ({ file, image }, i) => {
-          const name = translatedFileName(file, draw);
-          await writeAtInputSize(outputs.out, name, translated[i]!, image);
-          if (initials && outputs.initialOut) await writeAtInputSize(outputs.initialOut, name, initials[i]!, image);
-          if (masks && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, name, masks[i]!, image);
-        }),
-      );
-    }
-  } finally {
-    input.dispose();
+async function translateBatch(engine: InferenceEngine, items: { file: string; image: RgbImage }[], outputs: Outputs): Promise<void> {
+  const images = items.map((i) => i.image);
+  for (let draw = 0; draw < outputs.draws; draw++) {
+    // The mask does not depend on the noise: one per image.
+    const results = await translateImages(engine, images, { draw, initial: outputs.initialOut !== undefined, attention: outputs.attentionOut !== undefined && draw === 0 });
+    await Promise.all(
+      items.map(async ({ file, image }, i) => {
+        const { image: translated, initial, attention } = results[i]!;
+        const name = translatedFileName(file, draw);
+        await writeAtInputSize(outputs.out, name, translated, image);
+        if (initial && outputs.initialOut) await writeAtInputSize(outputs.initialOut, name, initial, image);
+        if (attention && outputs.attentionOut) await writeAtInputSize(outputs.attentionOut, name, attention, image);
+      }),
+    );
   }
 }
 

@@ -14,6 +14,11 @@ export interface ModelVersion {
   'metricsJson'?: (string);
   'imageSize'?: (number);
   'attention'?: (boolean);
+  /**
+   * Inference engine that serves this version: "onnx" (onnxruntime-node, from the version's model.onnx) or
+   * "tfjs" (TensorFlow.js); the one in use when the version is loaded, else the one it would load with.
+   */
+  'engine'?: (string);
 }
 
 export interface ModelVersion__Output {
@@ -29,4 +34,9 @@ export interface ModelVersion__Output {
   'metricsJson': (string);
   'imageSize': (number);
   'attention': (boolean);
+  /**
+   * Inference engine that serves this version: "onnx" (onnxruntime-node, from the version's model.onnx) or
+   * "tfjs" (TensorFlow.js); the one in use when the version is loaded, else the one it would load with.
+   */
+  'engine': (string);
 }
