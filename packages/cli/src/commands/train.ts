@@ -17,6 +17,7 @@ stage 1 the vanilla generator G0, stage 2 the attention branch, stage 3 both at 
 learning rate. Every PNG/JPEG under --source and --target is read recursively (labels and
 sub-folders are ignored). MODEL_DIR becomes one servable model version; sample grids
 (input | G0 | attention | output) go to MODEL_DIR/samples, losses and λ to MODEL_DIR/train-log.jsonl.
+MODEL_DIR/report.html shows all of it and is kept current during the run (sim2real report rebuilds it).
 
 Options:
   --source DIR          synthetic images (required)
