@@ -5,7 +5,7 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import { decodeImage, encodePng } from '@sim2real/imaging';
 import { PRESETS, PRESET_NAMES } from '@sim2real/translation';
-import { VGG_DIR, runBin } from './cli.js';
+import { VGG_DIR, runBin, runMain } from './cli.js';
 
 
 /** A deterministic RGB image of the given size. */
@@ -48,6 +48,21 @@ test('train on 16 px images: skips the bad file, names it, exits 1, writes a loa
   assert.ok((await readdir(path.join(model, 'samples'))).length > 0);
   const log = (await readFile(path.join(model, 'train-log.jsonl'), 'utf8')).trim().split('\n');
   assert.ok(log.length > 0);
+  assert.match(await readFile(path.join(model, 'report.html'), 'utf8'), /Trained: step 3 of 3/);
+});
+
+test('report rebuilds report.html of a model folder; a folder without a log is refused in one sentence', async () => {
+  await writeFile(path.join(model, 'report.html'), 'stale');
+  const { code, stdout, stderr } = await runMain(['report', model]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /report written to .*report\.html \(file:\/\//);
+  const html = await readFile(path.join(model, 'report.html'), 'utf8');
+  assert.match(html, /Trained: step 3 of 3 \(finished\)/);
+  assert.equal([...html.matchAll(/<h3>step \d+/g)].length, 3, 'one sample grid per step (--sample-every 1)');
+  const refused = await runMain(['report', source]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^sim2real report: .* holds no train-log\.jsonl; is it a model folder written by sim2real train\?\n$/);
+  assert.equal((await runMain(['report'])).code, 2);
 });
 
 test('train: the preset, then --config, then the flags; a run too short to adapt is announced at start', async () => {

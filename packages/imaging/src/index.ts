@@ -6,6 +6,7 @@ export { encodeJpeg, encodePng } from './encode.js';
 export { resizeImage } from './resize.js';
 export { fromModelOutput, maskToGrey, toModelInput, toModelValues, valuesToImages, valuesToMasks } from './tensor.js';
 export { makeGrid } from './grid.js';
+export { heatColor, heatOverlay } from './heat.js';
 export type { GridOptions } from './grid.js';
 export { isImageFileName, listImageFiles } from './files.js';
 export { PackedImageSet, imageSetFromImages } from './image-set.js';

@@ -21,6 +21,10 @@ export interface TelemetryOptions {
   readonly metricReaders?: readonly MetricReader[];
   /** How often metrics are exported. @default 10000 */
   readonly metricExportIntervalMs?: number;
+  /** Serve metrics in the Prometheus text format (OpenTelemetry's Prometheus exporter; `Telemetry.metricsHandler`). @default false */
+  readonly prometheus?: boolean;
+  /** Resource attributes besides service.name/service.version (as OTEL_RESOURCE_ATTRIBUTES). @default {} */
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
 }
 
 /** Resolved telemetry configuration. */
@@ -32,6 +36,8 @@ export interface TelemetryConfig {
   readonly spanProcessors: readonly SpanProcessor[];
   readonly metricReaders: readonly MetricReader[];
   readonly metricExportIntervalMs: number;
+  readonly prometheus: boolean;
+  readonly resourceAttributes: Readonly<Record<string, string>>;
 }
 
 /** Applies defaults and validates. Throws TelemetryConfigError. */
@@ -54,5 +60,34 @@ export function resolveTelemetryConfig(options: TelemetryOptions): TelemetryConf
     spanProcessors: options.spanProcessors ?? [],
     metricReaders: options.metricReaders ?? [],
     metricExportIntervalMs,
+    prometheus: options.prometheus ?? false,
+    resourceAttributes: options.resourceAttributes ?? {},
+  };
+}
+
+/**
+ * Telemetry options from the standard OpenTelemetry environment variables: OTEL_SERVICE_NAME (else
+ * `defaultServiceName`), OTEL_RESOURCE_ATTRIBUTES (`key=value,key=value`, values percent-decoded; a
+ * `service.name` there counts when OTEL_SERVICE_NAME is unset) and OTEL_EXPORTER_OTLP_ENDPOINT. Takes the
+ * environment as an argument: only a main.ts passes `process.env`. Throws TelemetryConfigError on a malformed list.
+ */
+export function telemetryOptionsFromEnv(env: Readonly<Record<string, string | undefined>>, defaultServiceName: string): TelemetryOptions {
+  const resourceAttributes: Record<string, string> = {};
+  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',')) {
+    if (pair.trim() === '') continue;
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at).trim();
+    if (at < 1 || key === '') throw new TelemetryConfigError(`OTEL_RESOURCE_ATTRIBUTES must be a list of key=value pairs, got "${pair}".`, 'resourceAttributes');
+    try {
+      resourceAttributes[key] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw new TelemetryConfigError(`OTEL_RESOURCE_ATTRIBUTES has a badly percent-encoded value in "${pair}".`, 'resourceAttributes');
+    }
+  }
+  const { 'service.name': fromAttributes, ...rest } = resourceAttributes;
+  return {
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || fromAttributes || defaultServiceName,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    resourceAttributes: rest,
   };
 }

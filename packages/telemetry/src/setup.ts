@@ -6,17 +6,27 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { resolveTelemetryConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 
 /** A started telemetry SDK. */
 export interface Telemetry {
   readonly config: TelemetryConfig;
+  /**
+   * Answers a scrape with every metric in the Prometheus text format (mount it at `/metrics`); undefined unless
+   * started with `prometheus: true`.
+   */
+  readonly metricsHandler: MetricsHandler | undefined;
   /** Exports what is buffered now. */
   forceFlush(): Promise<void>;
   /** Flushes, stops the exporters and unregisters the global providers (so a later start works). */
   shutdown(): Promise<void>;
 }
+
+/** An HTTP handler answering a Prometheus scrape. */
+export type MetricsHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**
  * Starts tracing and metrics for a process: a NodeTracerProvider (async-hooks context) with a
@@ -26,6 +36,7 @@ export interface Telemetry {
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   const config = resolveTelemetryConfig(options);
   const resource = resourceFromAttributes({
+    ...config.resourceAttributes,
     [ATTR_SERVICE_NAME]: config.serviceName,
     ...(config.serviceVersion ? { [ATTR_SERVICE_VERSION]: config.serviceVersion } : {}),
   });
@@ -44,12 +55,17 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       : []),
     ...config.metricReaders,
   ];
+  // The exporter's own HTTP server stays off: services mount its handler on their own port.
+  const prometheus = config.prometheus ? new PrometheusExporter({ preventServerStart: true }) : undefined;
+  // exporter-prometheus pins its own sdk-metrics patch release; the MetricReader interface is the same.
+  if (prometheus) readers.push(prometheus as unknown as MetricReader);
   const meterProvider = new MeterProvider({ resource, readers });
   metrics.setGlobalMeterProvider(meterProvider);
 
   let shutdown: Promise<void> | undefined;
   return {
     config,
+    metricsHandler: prometheus && ((request, response) => prometheus.getMetricsRequestHandler(request, response)),
     async forceFlush() {
       await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },

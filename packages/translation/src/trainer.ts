@@ -2,6 +2,7 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ImageSet } from '@sim2real/imaging';
+import { writeTrainingReport } from '@sim2real/report';
 import { tf } from '@sim2real/tensor';
 import { adaptationWarnings } from './adaptation.js';
 import { type ModelManifest, MODEL_FORMAT, MODEL_FORMAT_VERSION, commitCheckpoint, readModelManifest } from './checkpoint.js';
@@ -27,7 +28,7 @@ export interface TrainRequest {
   source: ImageSet;
   /** Real images (domain Y), at config.imageSize. */
   target: ImageSet;
-  /** Folder the model version is written to (manifest, checkpoint, samples/, train-log.jsonl). */
+  /** Folder the model version is written to (manifest, checkpoint, samples/, train-log.jsonl, report.html). */
   modelDir: string;
   config: TranslationConfig;
   /** VGG-19 weights (tfjs layers format); without them training runs in the announced degraded mode. */
@@ -136,6 +137,10 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     warnings.push(message);
     emit({ kind: 'warning', stage, step, totalSteps, losses: {}, lambda: 0, message });
     await log({ event: 'warning', step, message });
+  };
+  /** Rebuilds report.html from the log and samples so far; a report that fails to write is a warning, not a failed run. */
+  const refreshReport = async (stage: StageName, step: number): Promise<void> => {
+    await writeTrainingReport({ modelDir, config }).catch((error: unknown) => warn(`report.html was not updated: ${error instanceof Error ? error.message : String(error)}`, stage, step));
   };
   if (request.resume && !previous) await warn(`Nothing to resume in ${modelDir}; starting a new training run.`, 'g0', 0);
   if (previous && JSON.stringify(previous.config) !== JSON.stringify(request.config)) {
@@ -285,6 +290,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
         state.stage = position.stage;
         emit({ kind: 'stage', stage: position.stage, step: index, totalSteps, losses: {}, lambda: runtime.schedule.lambda, message: `stage ${position.stage}: ${position.stageSteps} steps` });
         await log({ event: 'stage', step: index, stage: position.stage, stageSteps: position.stageSteps, lambda: runtime.schedule.lambda });
+        await refreshReport(position.stage, index);
       }
       const rate = learningRateAt(runtime.baseRate, position.stepInStage, position.stageSteps, config.decayStartFraction);
       const discriminatorRate = learningRateAt(runtime.discriminatorBaseRate, position.stepInStage, position.stageSteps, config.decayStartFraction);
@@ -316,6 +322,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
         const png = await renderSampleGrid(nets, position.stage, request.source, config.sampleImages);
         await writeFile(join(modelDir, 'samples', `step-${String(step).padStart(6, '0')}.png`), png);
         emit({ kind: 'sample', stage: position.stage, step, totalSteps, losses: record, lambda: lambdaUsed, samplePng: png });
+        await refreshReport(position.stage, step);
       }
       if (step % config.checkpointEverySteps === 0 && step < totalSteps) await checkpoint(false);
       await nextTurn();
@@ -333,6 +340,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     };
     emit({ kind: 'done', stage: result.stage, step: result.steps, totalSteps, losses: result.finalLosses, lambda: result.lambda, message: manifest.checkpoint });
     await log({ event: 'done', ...result });
+    await refreshReport(result.stage, result.steps);
     return result;
   } finally {
     runtime?.generatorOptimizer.dispose();

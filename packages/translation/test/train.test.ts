@@ -67,6 +67,10 @@ void test('three stages: cancel writes a checkpoint, resume continues, the resul
     [1, 2, 3, 4, 5],
   );
   assert.ok(log.every((l) => l.event !== 'step' || typeof l.lambda === 'number'));
+  // the trainer keeps report.html current: after the run it shows the last step, finished, with every sample step
+  const report = await readFile(join(modelDir, 'report.html'), 'utf8');
+  assert.match(report, /Trained: step 5 of 5 \(finished\)/);
+  assert.deepEqual([...report.matchAll(/<h3>step (\d+)/g)].map((m) => Number(m[1])), [5, 4, 2]);
 
   // the loaded translator reproduces the trainer's last sample grid exactly
   const translator = await loadTranslator(modelDir);

@@ -16,6 +16,8 @@ export interface Adapter {
   /** Version of the NATS server at start-up. */
   readonly serverVersion: string;
   stats(): AdapterStats;
+  /** Readiness (the adapter's `/readyz`): connected to NATS and to the translator, and not stopping; `true` or why not. */
+  readiness(): { nats: true | string; translator: true | string };
   /** Stops pulling, lets in-flight batches finish (releasing them after `stopTimeoutMs`), closes connections. */
   stop(): Promise<void>;
   /** Resolves when the adapter has stopped (after `stop()`, or after the NATS connection closed for good). */
@@ -185,6 +187,10 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
     config,
     serverVersion,
     stats: () => metrics.stats(),
+    readiness: () => ({
+      nats: stopping ? 'stopping' : nc.isClosed() ? 'connection closed' : true,
+      translator: stopping ? 'stopping' : translator.connected() ? true : `not connected to ${config.translatorAddress}`,
+    }),
     stop,
     closed: () => nc.closed().then(() => undefined),
   };

@@ -1,5 +1,6 @@
 export { createAdapter } from './adapter.js';
 export type { Adapter } from './adapter.js';
+export { adapterReadiness } from './readiness.js';
 export { jsonLineLogger, parseRoute, resolveAdapterConfig } from './config.js';
 export type { AdapterConfig, AdapterOptions, Logger, OutputEncodingChoice, Route, StreamOptions } from './config.js';
 export {

@@ -1,14 +1,16 @@
-import { startTelemetry } from '@sim2real/telemetry';
-import { createAdapter } from './adapter.js';
+import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
+import { createAdapter, type Adapter } from './adapter.js';
+import { adapterReadiness } from './readiness.js';
 import { parseRoute, type AdapterOptions } from './config.js';
 
 /** Container entry point: configuration from the environment (see README.md), SIGTERM/SIGINT stop cleanly. */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const telemetry = startTelemetry({
-    serviceName: env.OTEL_SERVICE_NAME || 'sim2real-dataset-adapter',
-    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
-  });
+  const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(env, 'sim2real-dataset-adapter'), prometheus: true });
   const number = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+  // SIM2REAL_HTTP_PORT: /metrics, /healthz, /readyz (ready once connected to NATS and the translator).
+  const started: { adapter?: Adapter } = {};
+  const httpPort = number('SIM2REAL_HTTP_PORT');
+  const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler, ready: () => adapterReadiness(started.adapter) });
   const options: AdapterOptions = {
     natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
     translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',
@@ -27,12 +29,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     },
   };
   const adapter = await createAdapter(options);
+  started.adapter = adapter;
   const stop = (): void => {
     void adapter.stop();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await adapter.closed();
+  await http?.close();
   await telemetry.shutdown();
 }
 

@@ -172,6 +172,11 @@ export class TranslateStreamClient {
     return stream.translate(request, call.signal);
   }
 
+  /** Whether the channel to the translator is connected now (READY); asks it to connect when idle. */
+  connected(): boolean {
+    return this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY;
+  }
+
   close(): void {
     for (const pool of this.streams.values()) for (const stream of pool.streams) stream.close();
     this.streams.clear();

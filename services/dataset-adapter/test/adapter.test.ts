@@ -9,6 +9,7 @@ import {
   HEADER_DEAD_REASON,
   HEADER_MODEL,
   SYNTHETIC_STREAM,
+  adapterReadiness,
   consumerName,
   freePort,
   publishBatches,
@@ -73,9 +74,12 @@ void test('end to end: labels and batch ids byte-identical, images translated, a
     assert.ok(maxAckPending >= 1 && maxAckPending <= 2, `max ack pending ${maxAckPending}`);
     assert.ok(pipeline.translator.answeredImages() >= 8 * 3, `${pipeline.translator.answeredImages()} images translated`);
     await waitFor('lag read', () => adapter.stats().consumerLag.digits === 0);
+    assert.deepEqual(adapterReadiness(adapter), { ok: true, checks: { nats: true, translator: true } });
   } finally {
     await adapter.stop();
   }
+  assert.deepEqual(adapterReadiness(adapter), { ok: false, checks: { nats: 'stopping', translator: 'stopping' } });
+  assert.deepEqual(adapterReadiness(undefined), { ok: false, checks: { adapter: 'starting' } });
 });
 
 void test('poison batches land in dead with their reason while the others flow', async () => {

@@ -1,16 +1,16 @@
 import { initBackend, type BackendChoice } from '@sim2real/tensor';
-import { startTelemetry } from '@sim2real/telemetry';
+import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { resolveRegressorServiceConfig, type BatchSource } from './config.js';
 import { createRegressor } from './regressor.js';
 import { prepareTestSet } from './test-set.js';
 
 /** Container entry point: configuration from the environment (see README.md); SIGTERM/SIGINT stop cleanly. */
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
-  const telemetry = startTelemetry({
-    serviceName: env.OTEL_SERVICE_NAME || 'sim2real-face-regressor',
-    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
-  });
+  const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(env, 'sim2real-face-regressor'), prometheus: true });
   const number = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
+  // SIM2REAL_HTTP_PORT: Prometheus /metrics and /healthz.
+  const httpPort = number('SIM2REAL_HTTP_PORT');
+  const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler });
   await initBackend({ backend: (env.TFJS_BACKEND || 'auto') as BackendChoice });
   const config = resolveRegressorServiceConfig({
     natsServers: env.NATS_URL || undefined,
@@ -38,6 +38,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await regressor.done;
+  await http?.close();
   await telemetry.shutdown();
 }
 

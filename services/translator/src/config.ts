@@ -11,6 +11,8 @@ export interface TranslatorServerOptions {
   port?: number;
   /** Interface to bind. @default '0.0.0.0' */
   host?: string;
+  /** HTTP port of the dashboard (`/`), Prometheus `/metrics`, `/healthz` and `/readyz` on `host`; 0 picks a free one. @default undefined (no HTTP port) */
+  httpPort?: number;
   /** Model registry root: `<registryDir>/<name>/<version>/`. Created when missing. */
   registryDir: string;
   /** Model used when a request names none (`name`, `name@version` or `name@latest`). @default undefined (requests must name one) */
@@ -57,6 +59,7 @@ export interface TranslatorServerOptions {
 export interface TranslatorServerConfig {
   port: number;
   host: string;
+  httpPort: number | undefined;
   registryDir: string;
   defaultModel: string | undefined;
   maxImagesPerRequest: number;
@@ -122,6 +125,7 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
   return {
     port: int('port', options.port ?? 50051, 0, 65535),
     host,
+    httpPort: options.httpPort === undefined ? undefined : int('httpPort', options.httpPort, 0, 65535),
     registryDir,
     defaultModel,
     maxImagesPerRequest: int('maxImagesPerRequest', options.maxImagesPerRequest ?? 64, 1, 65536),
@@ -149,6 +153,7 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
 export const SERVER_ENV = {
   port: 'PORT',
   host: 'HOST',
+  httpPort: 'SIM2REAL_HTTP_PORT',
   registryDir: 'REGISTRY_DIR',
   defaultModel: 'DEFAULT_MODEL',
   maxImagesPerRequest: 'MAX_IMAGES_PER_REQUEST',

@@ -236,6 +236,11 @@ export class TrainingJobs {
     return this.#running?.id;
   }
 
+  /** Every job remembered (queued, running, finished), oldest first. */
+  list(): TrainingJobMessage[] {
+    return [...this.#jobs.keys()].map((id) => this.snapshot(id));
+  }
+
   #get(jobId: string): Job {
     const job = this.#jobs.get(jobId);
     if (!job) throw new JobNotFoundError(jobId);

@@ -2,7 +2,7 @@
  * Container entry point and the only place that reads the environment (variables: README.md, SERVER_ENV).
  * SIGTERM/SIGINT start a graceful shutdown; a second signal exits at once.
  */
-import { startTelemetry } from '@sim2real/telemetry';
+import { createLogger, parseLogLevel, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { serverOptionsFromEnv } from './config.js';
 import { ConfigError } from './errors.js';
 import { createTranslatorServer } from './server.js';
@@ -17,12 +17,17 @@ const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 25_000);
 if (!Number.isInteger(graceMs) || graceMs < 0) fail(`SHUTDOWN_GRACE_MS must be a non-negative integer, got "${env.SHUTDOWN_GRACE_MS}".`);
 
 // Telemetry first: the server creates its instruments from the global providers.
-const telemetry = startTelemetry({ serviceName: 'sim2real-translator', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(env, 'sim2real-translator'), prometheus: true });
 let server: ReturnType<typeof createTranslatorServer>;
 try {
+  const logger = createLogger({ service: 'translator', level: parseLogLevel(env.LOG_LEVEL ?? 'info') });
   const options = serverOptionsFromEnv(env);
-  server = createTranslatorServer({ ...options, registryDir: options.registryDir ?? '' });
+  server = createTranslatorServer(
+    { ...options, registryDir: options.registryDir ?? '' },
+    { log: ({ event, ...fields }) => logger.info(String(event), fields), metricsHandler: telemetry.metricsHandler },
+  );
 } catch (error) {
+  if (error instanceof RangeError) fail(error.message);
   if (error instanceof ConfigError) fail(error.message.replace('registryDir (the model registry folder)', 'REGISTRY_DIR'));
   throw error;
 }

@@ -4,6 +4,10 @@ import { sim2realPackageDefinition, sim2realV1 } from '@sim2real/contracts';
 import { initBackend } from '@sim2real/tensor';
 import type { BackendInfo } from '@sim2real/tensor';
 import { HealthImplementation } from 'grpc-health-check';
+import { startHttpEndpoint } from '@sim2real/telemetry';
+import type { HttpEndpoint, MetricsHandler } from '@sim2real/telemetry';
+import { dashboardRoutes } from './http/dashboard.js';
+import { ServingWindow } from './http/serving.js';
 import { MicroBatcher } from './batcher.js';
 import type { BatchReport } from './batcher.js';
 import { CallTracker } from './calls.js';
@@ -37,7 +41,7 @@ export interface TranslatorServerStats {
 export interface TranslatorServer {
   readonly config: TranslatorServerConfig;
   /** Loads the backend, binds the port and starts serving; resolves to the bound port. */
-  start(): Promise<{ port: number; backend: BackendInfo }>;
+  start(): Promise<{ port: number; backend: BackendInfo; httpPort?: number }>;
   /**
    * Graceful shutdown: health turns NOT_SERVING and new calls get UNAVAILABLE at once, open streams finish what
    * they have read, the running training job is cancelled (its checkpoint kept); after `graceMs` what is left is
@@ -52,6 +56,8 @@ export interface TranslatorServerHooks {
   log?: (entry: Record<string, unknown>) => void;
   onBatch?: (report: BatchReport) => void;
   startWorker?: TrainingJobsOptions['startWorker'];
+  /** Serves `/metrics` on the HTTP port (Telemetry.metricsHandler of a telemetry started with `prometheus: true`). */
+  metricsHandler?: MetricsHandler;
 }
 
 const HEALTH_SERVICES = ['', RPC_SERVICE] as const;
@@ -61,6 +67,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
   const config = resolveServerConfig(options);
   const log = hooks.log ?? ((entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`));
   const telemetry = new ServerTelemetry();
+  const serving = new ServingWindow(config.maxBatchSize);
   const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, imagesByEngine: {}, queuedImages: 0, activeCalls: 0 };
   const registry = new ModelRegistry({
     root: config.registryDir,
@@ -81,7 +88,8 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         stats.batchSizes[report.size] = (stats.batchSizes[report.size] ?? 0) + 1;
         const engine = registry.engineOf(report.key) ?? 'unknown';
         stats.imagesByEngine[engine] = (stats.imagesByEngine[engine] ?? 0) + report.size;
-        telemetry.recordBatch(report.size, report.key, engine);
+        telemetry.recordBatch(report, engine);
+        serving.record(report);
       } else {
         log({ event: 'batch_failed', model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
       }
@@ -127,6 +135,8 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
   health.addToServer(server);
   new ReflectionService(sim2realPackageDefinition).addToServer(server);
 
+  telemetry.observe({ queuedImages: () => batcher.queued, activeCalls: () => tracker.active });
+  let http: HttpEndpoint | undefined;
   let shuttingDown: Promise<void> | undefined;
 
   return {
@@ -139,9 +149,26 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
           error ? reject(error) : resolve(bound),
         );
       });
+      if (config.httpPort !== undefined) {
+        http = await startHttpEndpoint({
+          port: config.httpPort,
+          host: config.host,
+          metrics: hooks.metricsHandler,
+          ready: () => (tracker.closing ? { ok: false, checks: { grpc: 'shutting down' } } : { ok: true, checks: { grpc: true } }),
+          routes: dashboardRoutes({
+            registry,
+            jobs,
+            translate: translateDeps.translate,
+            serving,
+            stats: () => this.stats(),
+            engine: () => ({ engine: config.engine, backend: backend.name }),
+            maxUploadBytes: config.maxMessageBytes,
+          }),
+        });
+      }
       for (const service of HEALTH_SERVICES) health.setStatus(service, 'SERVING');
-      log({ event: 'serving', port, host: config.host, backend: backend.name, backendPackage: backend.package, engine: config.engine, inferenceThreads: config.inferenceThreads, registry: config.registryDir });
-      return { port, backend };
+      log({ event: 'serving', port, host: config.host, httpPort: http?.port, backend: backend.name, backendPackage: backend.package, engine: config.engine, inferenceThreads: config.inferenceThreads, registry: config.registryDir });
+      return { port, backend, httpPort: http?.port };
     },
     shutdown(graceMs = 10_000) {
       shuttingDown ??= (async () => {
@@ -157,6 +184,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         } else {
           await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
         }
+        await http?.close();
         await registry.close();
         log({ event: 'stopped' });
       })();

@@ -1,6 +1,6 @@
-import { AdapterConfigError, createAdapter, parseRoute } from '@sim2real/dataset-adapter';
-import type { Logger } from '@sim2real/dataset-adapter';
-import { startTelemetry } from '@sim2real/telemetry';
+import { AdapterConfigError, adapterReadiness, createAdapter, parseRoute } from '@sim2real/dataset-adapter';
+import type { Adapter, Logger } from '@sim2real/dataset-adapter';
+import { createLogger, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
@@ -19,6 +19,8 @@ Options:
   --max-in-flight N        batches processed at once per route (= MaxAckPending)   [default: 4]
   --max-deliver N          deliveries before a batch is dead-lettered              [default: 10]
   --ack-wait-ms N          consumer AckWait; in-progress acks every third of it    [default: 30000]
+  --http-port N            serve Prometheus /metrics, /healthz and /readyz (ready = connected to
+                           NATS and the translator) on this port, 0 = any free one  [default: none]
   --nats URL               NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
 
 Example:
@@ -35,6 +37,7 @@ export const adaptCommand: CommandSpec = {
     'max-in-flight': { type: 'string' },
     'max-deliver': { type: 'string' },
     'ack-wait-ms': { type: 'string' },
+    'http-port': { type: 'string' },
     ...NATS_OPTION,
   },
   run: runAdapt,
@@ -44,12 +47,14 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
   const translatorAddress = requireString(options, 'translator', 'adapt');
   const routeTexts = Array.isArray(options.route) ? options.route.filter((r): r is string => typeof r === 'string') : [];
   if (routeTexts.length === 0) throw new UsageError('At least one --route DATASET=MODEL[@VERSION] is required.', 'adapt');
-  const logger: Logger = (event, fields = {}) => {
-    ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'dataset-adapter', event, ...fields })}\n`);
-  };
-  const telemetry = startTelemetry({ serviceName: 'sim2real-dataset-adapter', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const lines = createLogger({ service: 'dataset-adapter', stream: ctx.stderr });
+  const logger: Logger = (event, fields = {}) => lines.info(event, fields);
+  const httpPort = optionalInt(options, 'http-port', 'adapt', { min: 0, max: 65535 });
+  const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(ctx.env, 'sim2real-dataset-adapter'), prometheus: true });
+  let adapter: Adapter | undefined;
+  const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler, ready: () => adapterReadiness(adapter) });
+  if (http) ctx.stderr.write(`adapter metrics on http://0.0.0.0:${http.port}/metrics (/healthz, /readyz)\n`);
   try {
-    let adapter;
     try {
       adapter = await createAdapter({
         natsServers: natsUrl(options, ctx.env),
@@ -71,6 +76,7 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
     ctx.stdout.write(`${JSON.stringify({ event: 'adapter.summary', ...running.stats() })}\n`);
     return 0;
   } finally {
+    await http?.close();
     await telemetry.shutdown();
   }
 }

@@ -4,7 +4,7 @@ import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishB
 import type { LabelledBatch } from '@sim2real/contracts';
 import { faceBatch } from '@sim2real/face-regressor';
 import { iterateFaces, loadBackgrounds, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
-import { startTelemetry } from '@sim2real/telemetry';
+import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { NATS_OPTION, natsUrl, optionalInt, optionalString, requireString } from '../options.js';
@@ -89,7 +89,7 @@ async function runPublishFaces(options: ParsedOptions, _positionals: string[], c
   const seed = optionalInt(options, 'seed', name) ?? 0;
   const backgrounds = style === 'real' ? await loadBackgrounds(photosDir(options, ctx.env)) : undefined;
 
-  const telemetry = startTelemetry({ serviceName: 'sim2real-publish', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
   const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish-faces' });
   try {
     await provisionStreams(await jetstreamManager(nc), DEFAULT_STREAM_LIMITS, { update: false });

@@ -6,7 +6,7 @@ import type { Label, LabelledBatch } from '@sim2real/contracts';
 import { readLabelledFolder } from '@sim2real/datasets';
 import type { LabelledSample, SampleLabel } from '@sim2real/datasets';
 import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
-import { startTelemetry } from '@sim2real/telemetry';
+import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
@@ -84,7 +84,7 @@ async function runPublish(options: ParsedOptions, _positionals: string[], ctx: C
   let total = 0;
   for await (const _sample of readLabelledFolder(dir, { signal: ctx.signal })) total += 1;
 
-  const telemetry = startTelemetry({ serviceName: 'sim2real-publish', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
   const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish' });
   try {
     const jsm = await jetstreamManager(nc);

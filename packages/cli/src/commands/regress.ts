@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createRegressor, prepareTestSet, resolveRegressorServiceConfig } from '@sim2real/face-regressor';
-import { startTelemetry } from '@sim2real/telemetry';
+import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { initBackend } from '@sim2real/tensor';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -97,7 +97,7 @@ async function runRegress(options: ParsedOptions, _positionals: string[], ctx: C
     signal: ctx.signal,
   });
 
-  const telemetry = startTelemetry({ serviceName: 'sim2real-face-regressor', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-face-regressor'));
   try {
     const regressor = await createRegressor(config, { test });
     const onAbort = (): void => void regressor.stop();

@@ -1,6 +1,6 @@
 import { ConfigError, createTranslatorServer, serverOptionsFromEnv } from '@sim2real/translator';
 import type { TranslatorServerOptions } from '@sim2real/translator';
-import { startTelemetry } from '@sim2real/telemetry';
+import { createLogger, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, vggDir } from '../options.js';
@@ -18,6 +18,8 @@ shut down gracefully (new calls UNAVAILABLE, in-flight calls finish).
 Options:
   --port N                  TCP port, 0 = any free one (PORT)                    [default: 50051]
   --host ADDR               interface to bind (HOST)                             [default: 0.0.0.0]
+  --http-port N             HTTP port of the web dashboard (/), Prometheus /metrics, /healthz
+                            and /readyz, 0 = any free one (SIM2REAL_HTTP_PORT)   [default: none]
   --registry DIR            model registry folder, created if missing (REGISTRY_DIR)   (required)
   --default-model NAME      model for requests that name none: name, name@version,
                             name@latest (DEFAULT_MODEL)                          [default: none]
@@ -52,6 +54,7 @@ export const serveCommand: CommandSpec = {
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
+    'http-port': { type: 'string' },
     registry: { type: 'string' },
     'default-model': { type: 'string' },
     'max-images': { type: 'string' },
@@ -80,6 +83,7 @@ function serverOptions(options: ParsedOptions, env: NodeJS.ProcessEnv): Translat
   const flags: Partial<TranslatorServerOptions> = {
     port: int('port'),
     host: optionalString(options, 'host'),
+    httpPort: int('http-port'),
     registryDir: optionalString(options, 'registry'),
     defaultModel: optionalString(options, 'default-model'),
     maxImagesPerRequest: int('max-images', 1),
@@ -111,20 +115,23 @@ function renameThreads({ engine, threads }: ReturnType<typeof engineOptions>): P
 async function runServe(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
   const graceMs = optionalInt(options, 'grace-ms', serveCommand.name) ?? Number(ctx.env.SHUTDOWN_GRACE_MS ?? 25_000);
   // Telemetry first: the server creates its instruments from the global providers.
-  const telemetry = startTelemetry({ serviceName: 'sim2real-translator', otlpEndpoint: ctx.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined });
+  const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(ctx.env, 'sim2real-translator'), prometheus: true });
+  const logger = createLogger({ service: 'translator', stream: ctx.stderr });
   try {
     let server: ReturnType<typeof createTranslatorServer>;
     try {
       server = createTranslatorServer(serverOptions(options, ctx.env), {
-        log: (entry) => ctx.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`),
+        log: ({ event, ...fields }) => logger.info(String(event), fields),
+        metricsHandler: telemetry.metricsHandler,
       });
     } catch (error) {
       if (error instanceof ConfigError) throw new UsageError(error.message, serveCommand.name);
       throw error;
     }
     ctx.stdout.write(`translator config: ${JSON.stringify(server.config)}\n`);
-    const { port, backend } = await server.start();
+    const { port, backend, httpPort } = await server.start();
     ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package}; engine ${server.config.engine}, ${server.config.inferenceThreads} inference threads)\n`);
+    if (httpPort !== undefined) ctx.stdout.write(`dashboard on http://${server.config.host}:${httpPort}/ (Prometheus metrics at /metrics)\n`);
     if (!ctx.signal.aborted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
     await server.shutdown(graceMs);
     ctx.stdout.write('translator stopped\n');

@@ -74,6 +74,7 @@ sub-folders are ignored). MODEL_DIR becomes one servable model version; sample g
 (input | G0 | attention | output) go to MODEL_DIR/samples, losses and λ to MODEL_DIR/train-log.jsonl.
 The λ interval, the stage lengths and the sample and checkpoint cadence scale with --steps.
 A run shorter, or on fewer images, than any measured to adapt is announced with a warning at start.
+MODEL_DIR/report.html shows all of it and is kept current during the run (sim2real report rebuilds it).
 
 Options:
   --source DIR          synthetic images (required)

@@ -1,0 +1,65 @@
+import { context, trace } from '@opentelemetry/api';
+
+/** Log levels, least severe first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** One structured line writer shared by the services. */
+export interface Logger {
+  debug(event: string, fields?: Record<string, unknown>): void;
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+  /** A logger that adds `fields` to every line. */
+  child(fields: Record<string, unknown>): Logger;
+}
+
+/** Options of `createLogger`. */
+export interface LoggerOptions {
+  /** `service` field of every line. */
+  service: string;
+  /** Lines below this level are dropped. @default 'info' */
+  level?: LogLevel;
+  /** Where lines go. @default process.stdout */
+  stream?: NodeJS.WritableStream;
+  /** Fields on every line. @default {} */
+  fields?: Record<string, unknown>;
+}
+
+/** `LOG_LEVEL`-style text to a level; throws a one-sentence RangeError on anything else. */
+export function parseLogLevel(text: string): LogLevel {
+  const level = text.trim().toLowerCase() as LogLevel;
+  if (!LEVELS.includes(level)) throw new RangeError(`The log level must be one of ${LEVELS.join(', ')}, got "${text}".`);
+  return level;
+}
+
+/**
+ * A JSON-lines logger: `{time, level, service, event, ...fields, trace_id, span_id}`, the trace ids taken from the
+ * active OpenTelemetry span, so a log line can be found from its trace and back. Errors in fields are written as
+ * their message.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const minimum = LEVELS.indexOf(options.level ?? 'info');
+  const stream = options.stream ?? process.stdout;
+  const make = (base: Record<string, unknown>): Logger => {
+    const write = (level: LogLevel, event: string, fields: Record<string, unknown> = {}): void => {
+      if (LEVELS.indexOf(level) < minimum) return;
+      const span = trace.getSpan(context.active())?.spanContext();
+      const line: Record<string, unknown> = { time: new Date().toISOString(), level, service: options.service, event, ...base };
+      for (const [key, value] of Object.entries(fields)) line[key] = value instanceof Error ? value.message : value;
+      if (span && trace.isSpanContextValid(span)) {
+        line.trace_id = span.traceId;
+        line.span_id = span.spanId;
+      }
+      stream.write(`${JSON.stringify(line)}\n`);
+    };
+    return {
+      debug: (event, fields) => write('debug', event, fields),
+      info: (event, fields) => write('info', event, fields),
+      warn: (event, fields) => write('warn', event, fields),
+      error: (event, fields) => write('error', event, fields),
+      child: (fields) => make({ ...base, ...fields }),
+    };
+  };
+  return make(options.fields ?? {});
+}

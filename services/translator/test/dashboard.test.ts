@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startTelemetry } from '@sim2real/telemetry';
+import type { Telemetry } from '@sim2real/telemetry';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
+import type { TranslatorClient, TranslatorServer } from '../src/index.js';
+import { TINY_MODEL, pngOf, tempDir, trainTinyModel, writeImageFolder } from './helpers.js';
+
+/** Debian's chromium (CHROMIUM_PATH overrides); `.ci/run` installs it. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Screenshots of the browser test (SIM2REAL_TEST_ARTIFACTS overrides). */
+const ARTIFACTS = process.env.SIM2REAL_TEST_ARTIFACTS ?? fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+
+let root: string;
+let remove: () => Promise<void>;
+let telemetry: Telemetry;
+let server: TranslatorServer;
+let client: TranslatorClient;
+let base: string;
+let sourceDir: string;
+let targetDir: string;
+
+const tinyConfig = (steps: number) => ({
+  imageSize: TINY_MODEL.imageSize,
+  steps,
+  generatorWidth: TINY_MODEL.generatorWidth,
+  residualBlocks: TINY_MODEL.residualBlocks,
+  overrides: {
+    attentionWidth: String(TINY_MODEL.attentionWidth),
+    discriminatorWidth: String(TINY_MODEL.discriminatorWidth),
+    discriminatorDownsamplings: String(TINY_MODEL.discriminatorDownsamplings),
+    historyPoolSize: String(TINY_MODEL.historyPoolSize),
+  },
+});
+
+void before(async () => {
+  ({ dir: root, remove } = await tempDir('dashboard'));
+  await trainTinyModel(path.join(root, 'registry', 'tiny', 'v1'));
+  sourceDir = path.join(root, 'data', 'source');
+  targetDir = path.join(root, 'data', 'target');
+  await writeImageFolder(sourceDir, 4, 16, 1);
+  await writeImageFolder(targetDir, 4, 16, 50);
+  telemetry = startTelemetry({ serviceName: 'sim2real-translator-test', resourceAttributes: { 'deployment.environment.name': 'test' }, prometheus: true });
+  server = createTranslatorServer(
+    { host: '127.0.0.1', port: 0, httpPort: 0, registryDir: path.join(root, 'registry') },
+    { log: () => undefined, metricsHandler: telemetry.metricsHandler },
+  );
+  const { port, httpPort } = await server.start();
+  base = `http://127.0.0.1:${httpPort}`;
+  client = createTranslatorClient(`127.0.0.1:${port}`);
+  await client.waitForReady(5000);
+});
+
+void after(async () => {
+  client.close();
+  await server.shutdown(2000);
+  await telemetry.shutdown();
+  await remove();
+});
+
+void describe('translator HTTP port', () => {
+  void test('the JSON API lists models, translates an upload with its attention, serves the report; /metrics counts per model and route', async () => {
+    const models = (await (await fetch(`${base}/api/models`)).json()) as { backend: string; models: { name: string; versions: { version: string; complete: boolean; step: number }[] }[] };
+    assert.deepEqual(models.models.map((m) => [m.name, m.versions.map((v) => [v.version, v.complete, v.step])]), [['tiny', [['v1', true, 3]]]]);
+    assert.ok(models.backend);
+
+    await client.translate({ requestId: 'r1', model: 'tiny@v1', images: [{ data: await pngOf(16, 16) }, { data: await pngOf(16, 16, 2) }] });
+    const upload = await fetch(`${base}/api/translate?model=tiny@v1`, { method: 'POST', body: Buffer.from(await pngOf(20, 12)) });
+    assert.equal(upload.status, 200);
+    const result = (await upload.json()) as Record<string, string | number>;
+    assert.equal(result.model, 'tiny@v1');
+    assert.deepEqual([result.width, result.height], [20, 12]);
+    for (const key of ['output', 'initial', 'attention', 'overlay']) assert.match(String(result[key]), /^data:image\/png;base64,iVBOR/, key);
+    const bad = await fetch(`${base}/api/translate?model=tiny@v1`, { method: 'POST', body: 'not an image' });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: string }).error, /not a PNG or JPEG/);
+    assert.equal((await fetch(`${base}/api/translate?model=nope`, { method: 'POST', body: Buffer.from(await pngOf(8, 8)) })).status, 404);
+
+    const report = await fetch(`${base}/api/models/tiny/v1/report`);
+    assert.equal(report.status, 200);
+    assert.match(await report.text(), /Trained: step 3 of 3/);
+    assert.equal((await fetch(`${base}/readyz`)).status, 200);
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /sim2real_translator_images_total\{[^}]*sim2real_model="tiny@v1"[^}]*\} 2/, "the two images of the gRPC call (the dashboard's upload is no RPC)");
+    assert.match(metrics, /rpc_server_call_duration_count\{[^}]*rpc_method="sim2real\.v1\.Translator\/Translate"[^}]*rpc_status_code="OK"[^}]*\} 1/);
+    for (const name of ['sim2real_translator_batch_size_bucket', 'sim2real_translator_queue_duration_bucket', 'sim2real_translator_compute_duration_bucket', 'sim2real_translator_queue_size', 'sim2real_translator_requests_active']) {
+      assert.match(metrics, new RegExp(`^${name}\\{`, 'm'), name);
+    }
+    assert.match(metrics, /target_info\{[^}]*service_name="sim2real-translator-test"/);
+  });
+
+  void test('in Chromium: the model list renders, a running job\'s curve gains points, an upload comes back translated', async (t) => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    let browser: Browser;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    } catch (error) {
+      throw new Error(`Chromium did not start from ${CHROMIUM} (install it: apt-get install -y chromium, or set CHROMIUM_PATH): ${String(error)}`);
+    }
+    t.after(() => browser.close());
+    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    await page.goto(base);
+    await page.locator('.model-row[data-model="tiny@v1"]').waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('.model-row[data-model="tiny@v1"]').innerText(), /complete \(3 \/ 3\)/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-models.png'), fullPage: true });
+
+    const job = await client.startTraining({ modelName: 'live', sourceUri: sourceDir, targetUri: targetDir, config: tinyConfig(400), sampleEverySteps: 5 });
+    const charts = page.locator(`#job-${job.jobId} .charts`);
+    const points = async (): Promise<number> => Number((await charts.getAttribute('data-points')) ?? 0);
+    // Page-side expressions (strings: this test's TypeScript has no DOM types).
+    const pointsAtLeast = (n: number): string => `Number(document.querySelector('#job-${job.jobId} .charts')?.getAttribute('data-points') ?? 0) >= ${n}`;
+    await page.waitForFunction(pointsAtLeast(2), undefined, { timeout: 60_000 });
+    const first = await points();
+    await page.waitForFunction(pointsAtLeast(first + 1), undefined, { timeout: 60_000 });
+    assert.ok((await points()) > first, 'the curve gained points while the job ran');
+    await page.locator(`#job-${job.jobId} .sample img`).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-training.png'), fullPage: true });
+    await client.cancelTraining(job.jobId);
+
+    await page.selectOption('#try-model', 'tiny@v1');
+    await page.setInputFiles('#try-file', { name: 'render.png', mimeType: 'image/png', buffer: Buffer.from(await pngOf(48, 48, 7)) });
+    await page.click('#try-form button');
+    await page.locator('#try-tiles img').nth(4).waitFor({ timeout: 30_000 });
+    assert.match(await page.locator('#try-result p').innerText(), /tiny@v1 · 48×48 px/);
+    assert.deepEqual(await page.locator('#try-tiles figcaption').allInnerTexts(), ['input', 'G0', 'attention (heat on input)', 'attention mask', 'output']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-try-it.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+  });
+});
