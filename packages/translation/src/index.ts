@@ -14,7 +14,7 @@ export type {
 export { ConfigError, InputShapeError, ModelLoadError, TrainingCancelledError, VggWeightsError } from './errors.js';
 export { LambdaSchedule } from './lambda-schedule.js';
 export type { LambdaState } from './lambda-schedule.js';
-export { MANIFEST_FILE, readModelManifest } from './checkpoint.js';
+export { MANIFEST_FILE, hashModelFiles, readModelManifest, sha256File, verifyModelFiles } from './checkpoint.js';
 export type { ModelManifest, ModelMetrics } from './checkpoint.js';
 export { train } from './trainer.js';
 export type { TrainRequest, TrainResult, TrainingEvent } from './trainer.js';

@@ -3,6 +3,7 @@ import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { fieldsGetter, metadataGetter, type TraceContextFields } from '@sim2real/telemetry';
 import { status } from '@grpc/grpc-js';
 import type { Metadata } from '@grpc/grpc-js';
+import { callerOf } from './auth.js';
 
 const SCOPE = '@sim2real/translator';
 export const RPC_SERVICE = 'sim2real.v1.Translator';
@@ -50,7 +51,8 @@ export class ServerTelemetry {
     const parent = propagation.extract(context.active(), metadata, metadataGetter);
     const span = this.#tracer.startSpan(
       `${RPC_SERVICE}/${method}`,
-      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': RPC_SERVICE, 'rpc.method': method } },
+      // The caller's name as the access layer stamped it (never the token).
+      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': RPC_SERVICE, 'rpc.method': method, 'enduser.id': callerOf(metadata).name } },
       parent,
     );
     return { span, context: trace.setSpan(parent, span) };

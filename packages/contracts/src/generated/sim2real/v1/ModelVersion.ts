@@ -14,6 +14,18 @@ export interface ModelVersion {
   'metricsJson'?: (string);
   'imageSize'?: (number);
   'attention'?: (boolean);
+  /**
+   * All training steps were done (a cancelled or stopped job's version is partial).
+   */
+  'complete'?: (boolean);
+  /**
+   * Promoted by an admin: served as "name" / "name@latest" like a complete version.
+   */
+  'promoted'?: (boolean);
+  /**
+   * Aliases naming this version ("name@<alias>").
+   */
+  'aliases'?: (string)[];
 }
 
 export interface ModelVersion__Output {
@@ -29,4 +41,16 @@ export interface ModelVersion__Output {
   'metricsJson': (string);
   'imageSize': (number);
   'attention': (boolean);
+  /**
+   * All training steps were done (a cancelled or stopped job's version is partial).
+   */
+  'complete': (boolean);
+  /**
+   * Promoted by an admin: served as "name" / "name@latest" like a complete version.
+   */
+  'promoted': (boolean);
+  /**
+   * Aliases naming this version ("name@<alias>").
+   */
+  'aliases': (string)[];
 }
