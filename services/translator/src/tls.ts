@@ -94,9 +94,10 @@ export class ReloadableCertificates implements experimental.CertificateProvider 
     for (const watcher of this.#watchers.splice(0)) watcher.close();
   }
 
+  // grpc-js attaches its watcher only after adding these listeners, so the first update is delivered a tick later.
   addCaCertificateListener(listener: CaListener): void {
     this.#caListeners.add(listener);
-    listener(this.#ca());
+    queueMicrotask(() => listener(this.#ca()));
   }
 
   removeCaCertificateListener(listener: CaListener): void {
@@ -105,7 +106,7 @@ export class ReloadableCertificates implements experimental.CertificateProvider 
 
   addIdentityCertificateListener(listener: IdentityListener): void {
     this.#identityListeners.add(listener);
-    listener(this.#identity());
+    queueMicrotask(() => listener(this.#identity()));
   }
 
   removeIdentityCertificateListener(listener: IdentityListener): void {

@@ -112,6 +112,13 @@ void describe('training jobs', () => {
     assert.match(end.modelVersion, /^long@/, end.message);
     const info = await running.client.getModel(end.modelVersion);
     assert.ok((JSON.parse(info.versions[0]!.metricsJson) as { step: number }).step < 400);
+    assert.equal(info.versions[0]!.complete, false, 'a cancelled job publishes a partial version');
+    // A partial version is never "latest": only its explicit name@version serves it.
+    const notLatest = await statusOf(running.client.translate({ requestId: 'l', model: 'long', images: [{ data: await pngOf(8, 8) }] }));
+    assert.equal(notLatest.code, grpc.status.NOT_FOUND);
+    assert.match(notLatest.details, /no complete version/);
+    const explicit = await running.client.translate({ requestId: 'e', model: end.modelVersion, images: [{ data: await pngOf(8, 8) }] });
+    assert.equal(explicit.modelVersion, end.modelVersion);
   });
 
   void test('bad training requests get INVALID_ARGUMENT or NOT_FOUND', async () => {
