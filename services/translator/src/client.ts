@@ -27,6 +27,8 @@ export interface TranslatorClientOptions {
   /** Largest message received or sent. @default 16_777_216 (16 MiB, the server's default) */
   maxMessageBytes?: number;
   credentials?: grpc.ChannelCredentials;
+  /** TLS to the server (ignored when `credentials` is given): the CA its certificate chains to, and for mTLS a client pair. @default undefined (plaintext) */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
   /** Bearer token sent as `authorization: Bearer <token>` on every call. @default undefined (none) */
   token?: string;
 }
@@ -89,7 +91,9 @@ type UnaryMethod<Req, Res> = (
 /** A typed client of the translator at `address` (`host:port`). */
 export function createTranslatorClient(address: string, options: TranslatorClientOptions = {}): TranslatorClient {
   const maxBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
-  const raw = new sim2realV1.Translator(address, options.credentials ?? grpc.credentials.createInsecure(), {
+  const tls = options.tls;
+  const credentials = options.credentials ?? (tls ? grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null) : grpc.credentials.createInsecure());
+  const raw = new sim2realV1.Translator(address, credentials, {
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
   });
