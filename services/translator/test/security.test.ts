@@ -300,7 +300,7 @@ void describe('limits of an open loopback server', () => {
   void test('remote training is off without a root; unary calls and response bytes are capped', async () => {
     const registryDir = path.join(root, 'registry');
     const open = createTranslatorServer(
-      { registryDir, port: 0, maxConcurrentUnaryCalls: 1, maxBatchDelayMs: 300, maxResponseBytes: 2048 },
+      { registryDir, port: 0, maxConcurrentUnaryCalls: 1, maxBatchDelayMs: 300, maxResponseBytes: 2048, maxQueuedImages: 2 },
       { log: () => undefined },
     );
     const { port } = await open.start();
@@ -315,6 +315,11 @@ void describe('limits of an open loopback server', () => {
       const big = await statusOf(c.translate({ model: 'tiny', images: [raw], outputEncoding: 'ENCODING_RAW_RGB8' }));
       assert.equal(big.code, grpc.status.RESOURCE_EXHAUSTED);
       assert.match(big.details, /maxResponseBytes/);
+      // Admission before decoding: the undecodable bytes are never looked at, the request cannot be queued.
+      const garbage = { data: new Uint8Array([1, 2, 3]) };
+      const full = await statusOf(c.translate({ model: 'tiny', images: [garbage, garbage, garbage] }));
+      assert.equal(full.code, grpc.status.RESOURCE_EXHAUSTED);
+      assert.match(full.details, /maxQueuedImages/);
       const codes = await Promise.all(
         Array.from({ length: 4 }, async () => c.translate({ model: 'tiny', images: [await image()] }).then(() => grpc.status.OK, (e: grpc.ServiceError) => e.code)),
       );
