@@ -1,7 +1,9 @@
 // @ts-check
 // Container health check for gRPC servers: calls grpc.health.v1.Health/Check and exits 0 only on SERVING.
-// Usage: node deploy/docker/grpc-health-probe.mjs [HOST:PORT] [SERVICE] [TIMEOUT_MS]
-// (defaults 127.0.0.1:50051, "" = the whole server, 3000). Kubernetes does not need it: it has native `grpc:` probes.
+// Usage: node deploy/docker/grpc-health-probe.mjs [HOST:PORT] [SERVICE] [TIMEOUT_MS] [CA_FILE]
+// (defaults 127.0.0.1:50051, "" = the whole server, 3000, plaintext). With CA_FILE it speaks TLS and trusts that CA
+// (the health service needs no token). Kubernetes does not need it: it has native `grpc:` probes.
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
@@ -14,12 +16,13 @@ import { protoPath } from 'grpc-health-check';
  * @typedef {{ grpc: { health: { v1: { Health: new (target: string, credentials: grpc.ChannelCredentials) => HealthClient } } } }} HealthPackage
  */
 
-const [target = '127.0.0.1:50051', service = '', timeoutArg = '3000'] = process.argv.slice(2);
+const [target = '127.0.0.1:50051', service = '', timeoutArg = '3000', caFile = ''] = process.argv.slice(2);
 const timeoutMs = Number(timeoutArg);
 
 const definition = protoLoader.loadSync(protoPath, { keepCase: true, enums: String, defaults: true });
 const loaded = /** @type {HealthPackage} */ (/** @type {unknown} */ (grpc.loadPackageDefinition(definition)));
-const client = new loaded.grpc.health.v1.Health(target, grpc.credentials.createInsecure());
+const credentials = caFile ? grpc.credentials.createSsl(readFileSync(caFile)) : grpc.credentials.createInsecure();
+const client = new loaded.grpc.health.v1.Health(target, credentials);
 
 client.Check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => {
   client.close();

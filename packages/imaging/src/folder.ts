@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeImage } from './decode.js';
 import { ImageDecodeError, ImageShapeError, describeCause } from './errors.js';
@@ -29,6 +29,11 @@ export interface LoadImageFolderOptions {
   maxPixels?: number;
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * When set, a file whose real path (after symbolic links) is not under this folder is skipped, without saying
+   * where it points. @default undefined (links are followed anywhere)
+   */
+  within?: string;
 }
 
 export interface LoadedImageFolder {
@@ -39,13 +44,19 @@ export interface LoadedImageFolder {
   skipped: SkippedFile[];
 }
 
+/** Whether the real path of `file` lies under `root` (itself a real path). */
+async function isWithin(file: string, root: string): Promise<boolean> {
+  const relative = path.relative(root, await realpath(file));
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
 /**
  * Loads every PNG/JPEG under `dir` (recursively) into an ImageSet at size × size. A file that cannot be read or
  * decoded is skipped with its reason instead of failing the whole folder.
  * @throws the signal's reason when aborted; a filesystem error when `dir` itself cannot be listed
  */
 export async function loadImageFolder(dir: string, options: LoadImageFolderOptions): Promise<LoadedImageFolder> {
-  const { size, maxPixels, signal, onProgress } = options;
+  const { size, maxPixels, signal, onProgress, within } = options;
   if (!Number.isInteger(size) || size < 1) throw new ImageShapeError(`Image size must be a positive integer, got ${size}.`);
   signal?.throwIfAborted();
   const candidates = await listImageFiles(dir);
@@ -56,6 +67,11 @@ export async function loadImageFolder(dir: string, options: LoadImageFolderOptio
   for (const [done, file] of candidates.entries()) {
     signal?.throwIfAborted();
     try {
+      if (within !== undefined && !(await isWithin(path.join(dir, file), within))) {
+        skipped.push({ file, reason: `${file}: a link out of the allowed folder, skipped.` });
+        onProgress?.({ done: done + 1, total: candidates.length, file });
+        continue;
+      }
       const bytes = await readFile(path.join(dir, file), { signal });
       const image = await resizeImage(await decodeImage(bytes, { name: file, maxPixels }), size, size);
       data.set(image.data, files.length * stride);

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { StageName, TranslationConfig } from './config.js';
 import { ModelLoadError } from './errors.js';
 import { writeFileDurable } from './layers-io.js';
@@ -55,6 +56,11 @@ export interface ModelManifest {
   metrics: ModelMetrics;
   /** The ONNX export of this checkpoint (`sim2real export`, or `train` when it finishes); absent on older models. */
   onnx?: OnnxExportRecord;
+  /**
+   * Lower-case hex SHA-256 of every file of the checkpoint folder (what loading reads), keyed by its path relative
+   * to the model folder with `/` separators. Absent in models written before checksums were recorded.
+   */
+  files?: Record<string, string>;
 }
 
 /** What `sim2real export` wrote into a version folder. */
@@ -71,6 +77,39 @@ export interface OnnxExportRecord {
   exportedAt: string;
 }
 
+/** Lower-case hex SHA-256 of a file's bytes. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** SHA-256 of every file under `<modelDir>/<folder>`, keyed by path relative to `modelDir` (`/` separators). */
+export async function hashModelFiles(modelDir: string, folder: string): Promise<Record<string, string>> {
+  const entries = await readdir(join(modelDir, folder), { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const hashes = await Promise.all(files.map(async (file) => [relative(modelDir, file).split(sep).join('/'), await sha256File(file)] as const));
+  return Object.fromEntries(hashes.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Checks every file the manifest records against its SHA-256; returns the first that is missing or differs (with
+ * the reason), undefined when all match or the manifest records none.
+ */
+export async function verifyModelFiles(modelDir: string, manifest: ModelManifest): Promise<{ file: string; problem: string } | undefined> {
+  for (const [file, expected] of Object.entries(manifest.files ?? {})) {
+    if (file.split('/').includes('..')) return { file, problem: 'its path leaves the model folder' };
+    let actual: string;
+    try {
+      actual = await sha256File(join(modelDir, ...file.split('/')));
+    } catch {
+      return { file, problem: 'it is missing or unreadable' };
+    }
+    if (actual !== expected) return { file, problem: 'its SHA-256 does not match the manifest (corrupt or truncated)' };
+  }
+  return undefined;
+}
+
 /**
  * Writes one checkpoint atomically: `fill` writes into a fresh temporary folder, which is renamed to a
  * new `ckpt-*` folder; then the manifest naming it replaces the old one (write + rename), and only then
@@ -79,7 +118,7 @@ export interface OnnxExportRecord {
  */
 export async function commitCheckpoint(
   modelDir: string,
-  manifest: Omit<ModelManifest, 'checkpoint'>,
+  manifest: Omit<ModelManifest, 'checkpoint' | 'files'>,
   fill: (dir: string) => Promise<void>,
 ): Promise<ModelManifest> {
   await mkdir(modelDir, { recursive: true });
@@ -88,7 +127,7 @@ export async function commitCheckpoint(
   await mkdir(temp);
   await fill(temp);
   await rename(temp, join(modelDir, name));
-  const full: ModelManifest = { ...manifest, checkpoint: name };
+  const full: ModelManifest = { ...manifest, checkpoint: name, files: await hashModelFiles(modelDir, name) };
   const manifestTemp = join(modelDir, `${TEMP_PREFIX}${MANIFEST_FILE}`);
   await writeFileDurable(manifestTemp, `${JSON.stringify(full, null, 2)}\n`);
   await rename(manifestTemp, join(modelDir, MANIFEST_FILE));

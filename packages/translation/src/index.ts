@@ -18,7 +18,7 @@ export { ADAPTATION_MINIMUMS, adaptationWarnings } from './adaptation.js';
 export { ConfigError, InputShapeError, ModelLoadError, TrainingCancelledError, VggWeightsError } from './errors.js';
 export { LambdaSchedule } from './lambda-schedule.js';
 export type { LambdaState } from './lambda-schedule.js';
-export { MANIFEST_FILE, readModelManifest, updateModelManifest } from './checkpoint.js';
+export { MANIFEST_FILE, hashModelFiles, readModelManifest, sha256File, updateModelManifest, verifyModelFiles } from './checkpoint.js';
 export type { ModelManifest, ModelMetrics, OnnxExportRecord } from './checkpoint.js';
 export { train } from './trainer.js';
 export type { TrainRequest, TrainResult, TrainingEvent } from './trainer.js';

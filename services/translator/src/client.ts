@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { sim2realV1 } from '@sim2real/contracts';
 import type {
   ListModelsResponseOut,
+  ModelChangeResponseOut,
   ModelInfoOut,
   StartTrainingRequestIn,
   TrainingEventOut,
@@ -26,11 +27,22 @@ export interface TranslatorClientOptions {
   /** Largest message received or sent. @default 16_777_216 (16 MiB, the server's default) */
   maxMessageBytes?: number;
   credentials?: grpc.ChannelCredentials;
+  /** TLS to the server (ignored when `credentials` is given): the CA its certificate chains to, and for mTLS a client pair. @default undefined (plaintext) */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
+  /** Bearer token sent as `authorization: Bearer <token>` on every call. @default undefined (none) */
+  token?: string;
 }
 
 /** The deadline `ms` milliseconds from now, as grpc-js takes it. */
 export function deadlineIn(ms: number): Date {
   return new Date(Date.now() + ms);
+}
+
+/** The call's metadata with the client's token added (a copy: the caller's object is left as it was). */
+function withToken(metadata: grpc.Metadata | undefined, token: string | undefined): grpc.Metadata {
+  const out = metadata?.clone() ?? new grpc.Metadata();
+  if (token !== undefined) out.set('authorization', `Bearer ${token}`);
+  return out;
 }
 
 function callOptions(options: CallOptions): grpc.CallOptions {
@@ -58,6 +70,12 @@ export interface TranslatorClient {
   cancelTraining(jobId: string, options?: CallOptions): Promise<TrainingJobOut>;
   listModels(options?: CallOptions): Promise<ListModelsResponseOut>;
   getModel(model: string, options?: CallOptions): Promise<ModelInfoOut>;
+  /** Admin: accepts the partial version `name@version` as finished. */
+  promoteModel(model: string, options?: CallOptions): Promise<ModelChangeResponseOut>;
+  /** Admin: points `name@alias` at `version` (empty removes the alias). */
+  aliasModel(name: string, alias: string, version: string, options?: CallOptions): Promise<ModelChangeResponseOut>;
+  /** Admin: deletes the version `name@version`. */
+  deleteModel(model: string, options?: CallOptions): Promise<ModelChangeResponseOut>;
   /** Resolves once the channel is connected; rejects after `timeoutMs`. */
   waitForReady(timeoutMs: number): Promise<void>;
   close(): void;
@@ -73,13 +91,15 @@ type UnaryMethod<Req, Res> = (
 /** A typed client of the translator at `address` (`host:port`). */
 export function createTranslatorClient(address: string, options: TranslatorClientOptions = {}): TranslatorClient {
   const maxBytes = options.maxMessageBytes ?? 16 * 1024 * 1024;
-  const raw = new sim2realV1.Translator(address, options.credentials ?? grpc.credentials.createInsecure(), {
+  const tls = options.tls;
+  const credentials = options.credentials ?? (tls ? grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null) : grpc.credentials.createInsecure());
+  const raw = new sim2realV1.Translator(address, credentials, {
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
   });
   const unary = <Req, Res>(method: UnaryMethod<Req, Res>, request: Req, opts: CallOptions = {}): Promise<Res> =>
     new Promise<Res>((resolve, reject) => {
-      const call = method(request, opts.metadata ?? new grpc.Metadata(), callOptions(opts), (error, response) =>
+      const call = method(request, withToken(opts.metadata, options.token), callOptions(opts), (error, response) =>
         error || response === undefined ? reject(error ?? new Error('empty response')) : resolve(response),
       );
       withSignal(call, opts.signal);
@@ -87,13 +107,16 @@ export function createTranslatorClient(address: string, options: TranslatorClien
   return {
     raw,
     translate: (request, opts) => unary((r, m, o, cb) => raw.translate(r, m, o, cb), request, opts),
-    translateStream: (opts = {}) => withSignal(raw.translateStream(opts.metadata ?? new grpc.Metadata(), callOptions(opts)), opts.signal),
+    translateStream: (opts = {}) => withSignal(raw.translateStream(withToken(opts.metadata, options.token), callOptions(opts)), opts.signal),
     startTraining: (request, opts) => unary((r, m, o, cb) => raw.startTraining(r, m, o, cb), request, opts),
     watchTraining: (jobId, opts = {}) =>
-      withSignal(raw.watchTraining({ jobId }, opts.metadata ?? new grpc.Metadata(), callOptions(opts)), opts.signal),
+      withSignal(raw.watchTraining({ jobId }, withToken(opts.metadata, options.token), callOptions(opts)), opts.signal),
     cancelTraining: (jobId, opts) => unary((r, m, o, cb) => raw.cancelTraining(r, m, o, cb), { jobId }, opts),
     listModels: (opts) => unary((r, m, o, cb) => raw.listModels(r, m, o, cb), {}, opts),
     getModel: (model, opts) => unary((r, m, o, cb) => raw.getModel(r, m, o, cb), { model }, opts),
+    promoteModel: (model, opts) => unary((r, m, o, cb) => raw.promoteModel(r, m, o, cb), { model }, opts),
+    aliasModel: (name, alias, version, opts) => unary((r, m, o, cb) => raw.aliasModel(r, m, o, cb), { name, alias, version }, opts),
+    deleteModel: (model, opts) => unary((r, m, o, cb) => raw.deleteModel(r, m, o, cb), { model }, opts),
     waitForReady: (timeoutMs) =>
       new Promise<void>((resolve, reject) => raw.waitForReady(deadlineIn(timeoutMs), (error) => (error ? reject(error) : resolve()))),
     close: () => raw.close(),

@@ -9,7 +9,10 @@ import { ConfigError } from './errors.js';
 export interface TranslatorServerOptions {
   /** TCP port; 0 picks a free one. @default 50051 */
   port?: number;
-  /** Interface to bind. @default '0.0.0.0' */
+  /**
+   * Interface to bind. @default '0.0.0.0' with `authTokensFile` or `insecure`, else '127.0.0.1' (a server without
+   * tokens is reachable from this machine only unless `insecure` says otherwise)
+   */
   host?: string;
   /** HTTP port of the dashboard (`/`), Prometheus `/metrics`, `/healthz` and `/readyz` on `host`; 0 picks a free one. @default undefined (no HTTP port) */
   httpPort?: number;
@@ -41,13 +44,54 @@ export interface TranslatorServerOptions {
   maxQueuedJobs?: number;
   /** Finished jobs remembered for WatchTraining/CancelTraining. @default 100 */
   maxFinishedJobs?: number;
-  /** When set, training source and target folders must lie under this folder. @default undefined (any server path) */
-  trainingDataRoot?: string;
+  /**
+   * Remote training reads only under this folder (paths checked after symlinks). @default undefined (StartTraining
+   * answers FAILED_PRECONDITION: remote training is disabled)
+   */
+  trainingRoot?: string;
+  /** Most training steps one job may ask for. @default 20000 */
+  trainingMaxSteps?: number;
+  /** Largest model image size (pixels per side) one job may ask for. @default 256 */
+  trainingMaxImageSize?: number;
+  /** Largest batch one job may ask for. @default 64 */
+  trainingMaxBatchSize?: number;
+  /** Wall time after which a running job is stopped (FAILED, its last checkpoint kept as a partial version). @default 21_600_000 (6 h) */
+  trainingMaxWallTimeMs?: number;
+  /** Training jobs running at once, each in its own process. @default 1 */
+  maxRunningJobs?: number;
+  /** Memory cap of a job's process: V8 heap (`--max-old-space-size`) and, separately, the wasm heap. @default 4096 */
+  trainingMemoryMb?: number;
+  /** JSON array of {name, token_sha256, roles}; when set, every call but health needs `authorization: Bearer <token>`. @default undefined */
+  authTokensFile?: string;
+  /** Serve without tokens on a non-loopback interface. @default false */
+  insecure?: boolean;
+  /** Serve gRPC server reflection (to callers with a valid token when tokens are on). @default false */
+  reflection?: boolean;
+  /** PEM certificate chain of the server; with `tlsKeyFile`, turns TLS on. Re-read on SIGHUP and on change. @default undefined (plaintext) */
+  tlsCertFile?: string;
+  /** PEM private key of `tlsCertFile`. @default undefined */
+  tlsKeyFile?: string;
+  /** PEM CA that client certificates must chain to: mTLS, a client without one is refused. @default undefined */
+  tlsClientCaFile?: string;
+  /** Unary calls in progress at once; more get RESOURCE_EXHAUSTED before their message is decoded. @default 256 */
+  maxConcurrentUnaryCalls?: number;
+  /** Largest TranslateResponse in bytes (raw outputs are counted before any decoding). @default maxMessageBytes */
+  maxResponseBytes?: number;
+  /** Interval of the server's HTTP/2 keepalive pings on an idle connection. @default 60_000 */
+  keepaliveTimeMs?: number;
+  /** A keepalive ping unanswered this long closes the connection. @default 20_000 */
+  keepaliveTimeoutMs?: number;
+  /** A connection without calls this long is closed (GOAWAY). @default 300_000 */
+  maxConnectionIdleMs?: number;
+  /** A connection older than this is asked to reconnect (GOAWAY), spreading clients over new instances. @default 1_800_000 */
+  maxConnectionAgeMs?: number;
+  /** Time calls on an aged connection get to finish. @default 60_000 */
+  maxConnectionAgeGraceMs?: number;
   /** VGG-19 weights for training jobs (TensorFlow.js layers format). @default undefined (degraded mode, announced) */
   vggDir?: string;
   /** TensorFlow.js backend of serving and training. @default 'auto' */
   backend?: BackendChoice;
-  /** Nice value (0–19) of the training worker thread, so that serving wins the CPU when both want it. @default 10 */
+  /** Nice value (0–19) of a training job's process, so that serving wins the CPU when both want it. @default 10 */
   trainingNice?: number;
   /** Inference engine: auto = onnxruntime-node for versions with a current model.onnx, tfjs for the others. @default 'auto' */
   engine?: EngineChoice;
@@ -74,12 +118,38 @@ export interface TranslatorServerConfig {
   registryRescanMs: number;
   maxQueuedJobs: number;
   maxFinishedJobs: number;
-  trainingDataRoot: string | undefined;
+  trainingRoot: string | undefined;
+  trainingMaxSteps: number;
+  trainingMaxImageSize: number;
+  trainingMaxBatchSize: number;
+  trainingMaxWallTimeMs: number;
+  maxRunningJobs: number;
+  trainingMemoryMb: number;
   vggDir: string | undefined;
   backend: BackendChoice;
   trainingNice: number;
   engine: EngineChoice;
   inferenceThreads: number;
+  authTokensFile: string | undefined;
+  insecure: boolean;
+  reflection: boolean;
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  tlsClientCaFile: string | undefined;
+  maxConcurrentUnaryCalls: number;
+  maxResponseBytes: number;
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
+  maxConnectionIdleMs: number;
+  maxConnectionAgeMs: number;
+  maxConnectionAgeGraceMs: number;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
+
+/** Whether `host` is a loopback interface (reachable from this machine only). */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
 }
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -95,10 +165,20 @@ function int(field: keyof TranslatorServerOptions, value: number, min: number, m
   return value;
 }
 
-function dir(field: keyof TranslatorServerOptions, value: string | undefined): string | undefined {
+function dir(field: keyof TranslatorServerOptions, value: string | undefined, what = 'a folder path'): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new ConfigError(field, `${field} must be a folder path, got ${String(value)}.`);
+  if (typeof value !== 'string') throw new ConfigError(field, `${field} must be ${what}, got ${String(value)}.`);
   return path.resolve(value);
+}
+
+function file(field: keyof TranslatorServerOptions, value: string | undefined): string | undefined {
+  return dir(field, value, 'a file path');
+}
+
+function bool(field: keyof TranslatorServerOptions, value: boolean | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new ConfigError(field, `${field} must be true or false, got ${String(value)}.`);
+  return value;
 }
 
 /** Fills defaults and validates; throws ConfigError with one sentence naming the field. */
@@ -120,8 +200,19 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
   if (!ENGINE_CHOICES.includes(engine)) {
     throw new ConfigError('engine', `engine must be one of ${ENGINE_CHOICES.join(', ')}, got "${String(engine)}".`);
   }
-  const host = options.host ?? '0.0.0.0';
+  const authTokensFile = file('authTokensFile', options.authTokensFile);
+  const insecure = bool('insecure', options.insecure);
+  const host = options.host ?? (authTokensFile || insecure ? '0.0.0.0' : '127.0.0.1');
   if (typeof host !== 'string' || host === '') throw new ConfigError('host', 'host must be a non-empty interface name or address.');
+  if (!authTokensFile && !insecure && !isLoopback(host)) {
+    throw new ConfigError('host', `Without auth tokens the server listens on loopback only; give authTokensFile (--auth-tokens) or insecure (--insecure) to listen on ${host}.`);
+  }
+  const tlsCertFile = file('tlsCertFile', options.tlsCertFile);
+  const tlsKeyFile = file('tlsKeyFile', options.tlsKeyFile);
+  const tlsClientCaFile = file('tlsClientCaFile', options.tlsClientCaFile);
+  if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) throw new ConfigError('tlsKeyFile', 'tlsCertFile and tlsKeyFile go together: give both or neither.');
+  if (tlsClientCaFile && !tlsCertFile) throw new ConfigError('tlsClientCaFile', 'tlsClientCaFile (mTLS) needs TLS: give tlsCertFile and tlsKeyFile too.');
+  const maxMessageBytes = int('maxMessageBytes', options.maxMessageBytes ?? 16 * 1024 * 1024, 1024, 2 ** 31 - 1);
   return {
     port: int('port', options.port ?? 50051, 0, 65535),
     host,
@@ -130,7 +221,7 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
     defaultModel,
     maxImagesPerRequest: int('maxImagesPerRequest', options.maxImagesPerRequest ?? 64, 1, 65536),
     maxPixelsPerImage: int('maxPixelsPerImage', options.maxPixelsPerImage ?? 4_194_304, 1, 268_435_456),
-    maxMessageBytes: int('maxMessageBytes', options.maxMessageBytes ?? 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
+    maxMessageBytes,
     maxConcurrentStreams: int('maxConcurrentStreams', options.maxConcurrentStreams ?? 64, 1, 100_000),
     maxInFlightPerStream: int('maxInFlightPerStream', options.maxInFlightPerStream ?? 8, 1, 10_000),
     maxBatchSize: int('maxBatchSize', options.maxBatchSize ?? 16, 1, 4096),
@@ -140,12 +231,31 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
     registryRescanMs: int('registryRescanMs', options.registryRescanMs ?? 1000, 0, 3_600_000),
     maxQueuedJobs: int('maxQueuedJobs', options.maxQueuedJobs ?? 16, 0, 10_000),
     maxFinishedJobs: int('maxFinishedJobs', options.maxFinishedJobs ?? 100, 1, 100_000),
-    trainingDataRoot: dir('trainingDataRoot', options.trainingDataRoot),
+    trainingRoot: dir('trainingRoot', options.trainingRoot),
+    trainingMaxSteps: int('trainingMaxSteps', options.trainingMaxSteps ?? 20_000, 1),
+    trainingMaxImageSize: int('trainingMaxImageSize', options.trainingMaxImageSize ?? 256, 8, 4096),
+    trainingMaxBatchSize: int('trainingMaxBatchSize', options.trainingMaxBatchSize ?? 64, 1, 4096),
+    trainingMaxWallTimeMs: int('trainingMaxWallTimeMs', options.trainingMaxWallTimeMs ?? 21_600_000, 1000),
+    maxRunningJobs: int('maxRunningJobs', options.maxRunningJobs ?? 1, 1, 64),
+    trainingMemoryMb: int('trainingMemoryMb', options.trainingMemoryMb ?? 4096, 256, 1_048_576),
     vggDir: dir('vggDir', options.vggDir),
     backend,
     trainingNice: int('trainingNice', options.trainingNice ?? 10, 0, 19),
     engine,
     inferenceThreads: int('inferenceThreads', options.inferenceThreads ?? os.availableParallelism(), 1, 1024),
+    authTokensFile,
+    insecure,
+    reflection: bool('reflection', options.reflection),
+    tlsCertFile,
+    tlsKeyFile,
+    tlsClientCaFile,
+    maxConcurrentUnaryCalls: int('maxConcurrentUnaryCalls', options.maxConcurrentUnaryCalls ?? 256, 1, 1_000_000),
+    maxResponseBytes: int('maxResponseBytes', options.maxResponseBytes ?? maxMessageBytes, 1024, maxMessageBytes),
+    keepaliveTimeMs: int('keepaliveTimeMs', options.keepaliveTimeMs ?? 60_000, 1000),
+    keepaliveTimeoutMs: int('keepaliveTimeoutMs', options.keepaliveTimeoutMs ?? 20_000, 1000),
+    maxConnectionIdleMs: int('maxConnectionIdleMs', options.maxConnectionIdleMs ?? 300_000, 1000),
+    maxConnectionAgeMs: int('maxConnectionAgeMs', options.maxConnectionAgeMs ?? 1_800_000, 1000),
+    maxConnectionAgeGraceMs: int('maxConnectionAgeGraceMs', options.maxConnectionAgeGraceMs ?? 60_000, 0),
   };
 }
 
@@ -168,27 +278,64 @@ export const SERVER_ENV = {
   registryRescanMs: 'REGISTRY_RESCAN_MS',
   maxQueuedJobs: 'MAX_QUEUED_JOBS',
   maxFinishedJobs: 'MAX_FINISHED_JOBS',
-  trainingDataRoot: 'TRAINING_DATA_ROOT',
+  trainingRoot: 'SIM2REAL_TRAINING_ROOT',
+  trainingMaxSteps: 'TRAINING_MAX_STEPS',
+  trainingMaxImageSize: 'TRAINING_MAX_IMAGE_SIZE',
+  trainingMaxBatchSize: 'TRAINING_MAX_BATCH_SIZE',
+  trainingMaxWallTimeMs: 'TRAINING_MAX_WALL_TIME_MS',
+  maxRunningJobs: 'MAX_RUNNING_JOBS',
+  trainingMemoryMb: 'TRAINING_MEMORY_MB',
   vggDir: 'SIM2REAL_VGG_DIR',
   backend: 'TFJS_BACKEND',
   trainingNice: 'TRAINING_NICE',
   engine: ENGINE_ENV.engine,
   inferenceThreads: ENGINE_ENV.threads,
+  authTokensFile: 'SIM2REAL_AUTH_TOKENS',
+  insecure: 'SIM2REAL_INSECURE',
+  reflection: 'SIM2REAL_REFLECTION',
+  tlsCertFile: 'SIM2REAL_TLS_CERT',
+  tlsKeyFile: 'SIM2REAL_TLS_KEY',
+  tlsClientCaFile: 'SIM2REAL_TLS_CLIENT_CA',
+  maxConcurrentUnaryCalls: 'MAX_CONCURRENT_UNARY_CALLS',
+  maxResponseBytes: 'MAX_RESPONSE_BYTES',
+  keepaliveTimeMs: 'KEEPALIVE_TIME_MS',
+  keepaliveTimeoutMs: 'KEEPALIVE_TIMEOUT_MS',
+  maxConnectionIdleMs: 'MAX_CONNECTION_IDLE_MS',
+  maxConnectionAgeMs: 'MAX_CONNECTION_AGE_MS',
+  maxConnectionAgeGraceMs: 'MAX_CONNECTION_AGE_GRACE_MS',
 } as const satisfies Record<keyof TranslatorServerOptions, string>;
 
-const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>(['host', 'registryDir', 'defaultModel', 'trainingDataRoot', 'vggDir', 'backend', 'engine']);
+const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>([
+  'host',
+  'registryDir',
+  'defaultModel',
+  'trainingRoot',
+  'vggDir',
+  'backend',
+  'engine',
+  'authTokensFile',
+  'tlsCertFile',
+  'tlsKeyFile',
+  'tlsClientCaFile',
+]);
+const BOOLEAN_OPTIONS = new Set<keyof TranslatorServerOptions>(['insecure', 'reflection']);
 
 /**
  * Server options from environment variables (names in SERVER_ENV); unset or empty variables are left out.
  * Takes the environment as an argument: only main.ts and the CLI pass `process.env`.
  */
 export function serverOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): Partial<TranslatorServerOptions> {
-  const options: Record<string, string | number> = {};
+  const options: Record<string, string | number | boolean> = {};
   for (const [key, name] of Object.entries(SERVER_ENV) as [keyof TranslatorServerOptions, string][]) {
     const raw = env[name]?.trim();
     if (raw === undefined || raw === '') continue;
     if (STRING_OPTIONS.has(key)) {
       options[key] = raw;
+      continue;
+    }
+    if (BOOLEAN_OPTIONS.has(key)) {
+      if (!/^(1|0|true|false)$/i.test(raw)) throw new ConfigError(key, `${name} must be 1, 0, true or false, got "${raw}".`);
+      options[key] = /^(1|true)$/i.test(raw);
       continue;
     }
     const value = Number(raw);

@@ -78,6 +78,47 @@ export class TrainingJobError extends Error {
   }
 }
 
+/** The call carries no token, or one the server does not know (which of the two is never said). */
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+  constructor() {
+    super('This call needs a valid token: send "authorization: Bearer <token>".');
+  }
+}
+
+/** The caller is known but its roles do not allow the call (or the job is another caller's). */
+export class PermissionDeniedError extends Error {
+  override readonly name = 'PermissionDeniedError';
+  constructor(
+    /** What was refused, e.g. the method name; said in the message, the caller's roles are not. */
+    readonly action: string,
+  ) {
+    super(`The caller may not ${action}.`);
+  }
+}
+
+/** The server is in a state where the call cannot work (remote training off, a corrupt model version, an alias in the way). */
+export class PreconditionError extends Error {
+  override readonly name = 'PreconditionError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A file of a model version does not match the SHA-256 its manifest records (or is missing). */
+export class ModelIntegrityError extends Error {
+  override readonly name = 'ModelIntegrityError';
+  constructor(
+    /** `name@version` */
+    readonly model: string,
+    /** Path of the file within the version folder. */
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A gRPC status code and its one-sentence details. */
 export interface GrpcStatus {
   code: status;
@@ -98,7 +139,11 @@ export function toGrpcStatus(error: unknown): GrpcStatus {
   if (error instanceof ModelNotFoundError || error instanceof JobNotFoundError) return { code: status.NOT_FOUND, details };
   if (error instanceof CapacityError) return { code: status.RESOURCE_EXHAUSTED, details };
   if (error instanceof ShuttingDownError) return { code: status.UNAVAILABLE, details };
-  if (error instanceof ModelLoadError) return { code: status.FAILED_PRECONDITION, details };
+  if (error instanceof ModelLoadError || error instanceof PreconditionError || error instanceof ModelIntegrityError) {
+    return { code: status.FAILED_PRECONDITION, details };
+  }
+  if (error instanceof UnauthenticatedError) return { code: status.UNAUTHENTICATED, details };
+  if (error instanceof PermissionDeniedError) return { code: status.PERMISSION_DENIED, details };
   if (error instanceof Error && error.name === 'AbortError') return { code: status.CANCELLED, details: 'The call was cancelled.' };
   return { code: status.INTERNAL, details: `Internal error: ${details}` };
 }

@@ -1,6 +1,8 @@
-export { createTranslatorServer } from './server.js';
+export { createTranslatorServer, securitySummary } from './server.js';
 export type { TranslatorServer, TranslatorServerHooks, TranslatorServerStats } from './server.js';
-export { SERVER_ENV, resolveServerConfig, serverOptionsFromEnv } from './config.js';
+export { SERVER_ENV, isLoopback, resolveServerConfig, serverOptionsFromEnv } from './config.js';
+export { ROLES, readAuthTokens, tokenSha256 } from './auth.js';
+export type { AuthTokenEntry, Role } from './auth.js';
 export type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
 export { createTranslatorClient, deadlineIn } from './client.js';
 export type { CallOptions, TranslatorClient, TranslatorClientOptions } from './client.js';
@@ -9,7 +11,11 @@ export {
   ConfigError,
   InvalidRequestError,
   JobNotFoundError,
+  ModelIntegrityError,
   ModelNotFoundError,
+  PermissionDeniedError,
+  PreconditionError,
+  UnauthenticatedError,
   ShuttingDownError,
   TrainingJobError,
   toGrpcStatus,
@@ -18,9 +24,12 @@ export type { GrpcStatus } from './errors.js';
 export { MicroBatcher } from './batcher.js';
 export type { BatchReport, BatcherOptions, BatchResult, RunBatch } from './batcher.js';
 export { ModelRegistry, compareVersions, parseModelRef, timestampVersion } from './registry.js';
-export type { ModelLease, ModelVersionRef, RegistryOptions } from './registry.js';
+export type { DescribedVersion, ModelLease, ModelVersionRef, RegistryOptions } from './registry.js';
+export { versionMessage } from './model-handlers.js';
 export type {
   ImageMessage,
+  ModelChangeResponseOut,
+  ModelInfoOut,
   TrainingEventOut,
   TrainingJobOut,
   TranslateRequestIn,

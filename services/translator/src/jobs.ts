@@ -1,13 +1,15 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '@sim2real/tensor';
 import { resolveTranslationConfig } from '@sim2real/translation';
 import type { TrainingEvent, TranslationOptions } from '@sim2real/translation';
+import type { Caller } from './auth.js';
 import { MODEL_NAME_PATTERN } from './config.js';
-import { CapacityError, InvalidRequestError, JobNotFoundError } from './errors.js';
+import { CapacityError, ConfigError, InvalidRequestError, JobNotFoundError, PermissionDeniedError, PreconditionError } from './errors.js';
 import type { JobStateName, StartTrainingRequest, TrainingConfigMessage, TrainingEventMessage, TrainingJobMessage } from './proto.js';
 import type { ModelRegistry } from './registry.js';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
@@ -16,28 +18,43 @@ export interface TrainingJobsOptions {
   registry: ModelRegistry;
   maxQueuedJobs: number;
   maxFinishedJobs: number;
-  trainingDataRoot: string | undefined;
+  /** Remote training reads only under this folder; undefined turns StartTraining off. */
+  trainingRoot: string | undefined;
+  /** Per-job limits (config names, so that errors can name them). */
+  limits: {
+    trainingMaxSteps: number;
+    trainingMaxImageSize: number;
+    trainingMaxBatchSize: number;
+    trainingMaxWallTimeMs: number;
+    maxRunningJobs: number;
+    trainingMemoryMb: number;
+  };
   vggDir: string | undefined;
   backend: BackendChoice;
-  /** Nice value of the training thread. */
+  /** Nice value of a job's process. */
   trainingNice: number;
-  /** Starts the worker thread of a job (tests may wrap it). */
-  startWorker?: (input: WorkerInput) => Worker;
   log?: (entry: Record<string, unknown>) => void;
 }
 
-/** Step events kept for replay per job (other events are all kept); older ones are dropped first. */
-const MAX_STEP_EVENTS = 256;
+/** Events kept for replay per job, by kind; the oldest of a kind is dropped first (sample grids are the big ones). */
+const MAX_EVENTS = { step: 256, sample: 8, other: 256 } as const;
+type EventKind = keyof typeof MAX_EVENTS;
+/** How long a job asked to stop (cancel, wall time, shutdown) gets to write its checkpoint before it is killed. */
+const STOP_GRACE_MS = 30_000;
+/** Bytes of a job process's stderr kept to explain a crash. */
+const STDERR_TAIL_BYTES = 4096;
 const TERMINAL: ReadonlySet<JobStateName> = new Set(['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED']);
 
 interface StoredEvent {
   seq: number;
-  isStep: boolean;
+  kind: EventKind;
   message: TrainingEventMessage;
 }
 
 interface Job {
   id: string;
+  /** Name of the caller that started it (train callers may watch and cancel only their own jobs). */
+  owner: string;
   modelName: string;
   state: JobStateName;
   createdAt: string;
@@ -48,8 +65,10 @@ interface Job {
   nextSeq: number;
   /** Resolved and replaced on every new event (watchers wait on it). */
   changed: { promise: Promise<void>; resolve: () => void };
-  worker: Worker | undefined;
+  process: ChildProcess | undefined;
   cancelRequested: boolean;
+  /** The limit that stopped it, when one did. */
+  stoppedBy: string | undefined;
   /** Resolves once the job is terminal. */
   ended: Promise<void>;
   markEnded: () => void;
@@ -61,16 +80,34 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-const WORKER_URL = new URL('./worker.ts', import.meta.url);
+const WORKER_PATH = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 /**
- * Starts worker.ts. Workers do not inherit the TypeScript loader of the main thread (module hooks are per thread
- * in Node 20), so a one-line ESM bootstrap registers tsx in the worker first, then imports the worker module.
+ * Starts worker.ts as a child process (through tsx) with its memory capped: the V8 heap by `--max-old-space-size`,
+ * each wasm memory by `--wasm-max-mem-pages` (64 KiB pages); stdout is dropped, stderr kept to explain a crash.
  */
-function defaultStartWorker(input: WorkerInput): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: input });
+function startJobProcess(memoryMb: number): ChildProcess {
+  return fork(WORKER_PATH, [], {
+    execArgv: ['--import', import.meta.resolve('tsx'), `--max-old-space-size=${memoryMb}`, `--wasm-max-mem-pages=${memoryMb * 16}`],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+}
+
+/** Why a job's process ended without a result, from its exit and the tail of its stderr. */
+function exitReason(code: number | null, signal: NodeJS.Signals | null, stderr: string, memoryMb: number): string {
+  if (/heap out of memory|Reached heap limit|Cannot enlarge memory|Out of memory/i.test(stderr)) {
+    return `The training process ran out of memory (limit trainingMemoryMb = ${memoryMb}).`;
+  }
+  if (signal) return `The training process was killed by ${signal}.`;
+  const last = stderr.trim().split('\n').at(-1)?.trim();
+  return `The training process exited with code ${String(code)} without a result${last ? ` (${last.slice(0, 300)})` : ''}.`;
+}
+
+/** Whether `child` (an absolute path) lies under `root`, or is it. */
+function isWithin(root: string, child: string): boolean {
+  const relative = path.relative(root, child);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** Translation options from the proto's TrainingConfig: zero means default (the preset's); `overrides` are JSON by option name. */
@@ -108,63 +145,99 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
 }
 
 /**
- * Training jobs: one runs at a time (in a worker thread, so serving is not starved of the main thread), others
- * wait in a FIFO queue. A job trains into a hidden staging folder `<registry>/<name>/.training-<job>` that the
- * registry ignores; on success it is renamed to `<registry>/<name>/<version>` (version = UTC timestamp
- * `YYYYMMDDTHHMMSSZ`, sortable) and is servable at once. A cancelled job keeps its last checkpoint: when one was
- * written, it is published the same way (its manifest records the step it stopped at). A failed job's staging
- * folder is removed. Jobs live in memory: a restart forgets them (published versions stay on disk).
+ * Training jobs: up to `maxRunningJobs` run at once, each in its own child process (heap and wasm memory capped,
+ * lower priority), so that a job that crashes, runs out of memory or is killed ends FAILED and serving goes on;
+ * others wait in a FIFO queue. Jobs read only under the training root (checked after symlinks, here and for each
+ * file in the job's process). A job trains into a hidden staging folder `<registry>/<name>/.training-<job>` that
+ * the registry ignores; when it ends with a checkpoint it is renamed to `<registry>/<name>/<version>` (version =
+ * UTC timestamp `YYYYMMDDTHHMMSSZ`, sortable). Only a finished job's version is complete (served as `name`); a
+ * cancelled or stopped job's checkpoint is a partial version, served only as `name@version`. A failed job's
+ * staging folder is removed. Jobs live in memory: a restart forgets them (published versions stay on disk).
  */
 export class TrainingJobs {
   readonly #options: TrainingJobsOptions;
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];
-  #running: Job | undefined;
+  readonly #running = new Set<Job>();
+  #root: string | undefined;
   #closed = false;
 
   constructor(options: TrainingJobsOptions) {
     this.#options = options;
   }
 
-  /** Validates and queues a job; it starts at once when none runs. */
-  async start(request: StartTrainingRequest): Promise<TrainingJobMessage> {
+  /** Resolves the training root (after symlinks); ConfigError when it is set but not a folder. */
+  async init(): Promise<void> {
+    const root = this.#options.trainingRoot;
+    if (root === undefined) return;
+    const real = await realpath(root).catch(() => undefined);
+    if (!real || !(await stat(real)).isDirectory()) throw new ConfigError('trainingRoot', `The training root ${root} is not a folder.`);
+    this.#root = real;
+  }
+
+  /** Validates and queues a job for `caller`; it starts at once when a running slot is free. */
+  async start(request: StartTrainingRequest, caller: Caller): Promise<TrainingJobMessage> {
+    const root = this.#root;
+    if (root === undefined) throw new PreconditionError('Remote training is disabled on this server (it was started without --training-root).');
     const { modelName } = request;
     if (!MODEL_NAME_PATTERN.test(modelName)) {
       throw new InvalidRequestError(`model_name "${modelName}" is not a valid model name (letters, digits, ".", "_", "-"; at most 128).`);
     }
     const options = trainingOptions(request.config, request.sampleEverySteps);
-    resolveTranslationConfig(options);
-    const sourceDir = await this.#folder('source_uri', request.sourceUri);
-    const targetDir = await this.#folder('target_uri', request.targetUri);
-    const waiting = this.#queue.length + (this.#running ? 1 : 0);
-    if (waiting > this.#options.maxQueuedJobs) {
-      throw new CapacityError('maxQueuedJobs', `${this.#queue.length} training jobs are already queued (limit maxQueuedJobs = ${this.#options.maxQueuedJobs}); retry later.`);
+    this.#checkLimits(resolveTranslationConfig(options));
+    const sourceDir = await this.#folder('source_uri', request.sourceUri, root);
+    const targetDir = await this.#folder('target_uri', request.targetUri, root);
+    const { maxQueuedJobs } = this.#options;
+    const { maxRunningJobs } = this.#options.limits;
+    if (this.#running.size >= maxRunningJobs && this.#queue.length >= maxQueuedJobs) {
+      const limit = maxQueuedJobs > 0 ? 'maxQueuedJobs' : 'maxRunningJobs';
+      throw new CapacityError(
+        limit,
+        `${this.#running.size} training jobs run (limit maxRunningJobs = ${maxRunningJobs}) and ${this.#queue.length} wait (limit maxQueuedJobs = ${maxQueuedJobs}); retry later.`,
+      );
     }
     const id = `job-${randomUUID()}`;
     const modelDir = path.join(this.#options.registry.root, modelName, `.training-${id}`);
     const { promise: ended, resolve: markEnded } = deferred();
     const job: Job = {
       id,
+      owner: caller.name,
       modelName,
       state: 'JOB_STATE_QUEUED',
       createdAt: new Date().toISOString(),
-      input: { sourceDir, targetDir, modelDir, options, vggDir: this.#options.vggDir, backend: this.#options.backend, nice: this.#options.trainingNice },
+      input: {
+        sourceDir,
+        targetDir,
+        trainingRoot: root,
+        modelDir,
+        options,
+        vggDir: this.#options.vggDir,
+        backend: this.#options.backend,
+        nice: this.#options.trainingNice,
+      },
       modelVersion: '',
       error: '',
       events: [],
       nextSeq: 0,
       changed: deferred(),
-      worker: undefined,
+      process: undefined,
       cancelRequested: false,
+      stoppedBy: undefined,
       ended,
       markEnded,
     };
     this.#jobs.set(id, job);
     this.#queue.push(job);
     this.#emit(job, { message: 'queued' });
-    this.#options.log?.({ event: 'training_queued', job: id, model: modelName, source: sourceDir, target: targetDir });
+    this.#options.log?.({ event: 'training_queued', job: id, caller: caller.name, model: modelName, source: sourceDir, target: targetDir });
     this.#next();
     return this.snapshot(id);
+  }
+
+  /** The job, when `caller` may see it: its owner, or an admin. */
+  authorize(jobId: string, caller: Caller): void {
+    const job = this.#get(jobId);
+    if (job.owner !== caller.name && !caller.roles.has('admin')) throw new PermissionDeniedError("watch or cancel another caller's job");
   }
 
   /** The job as the TrainingJob message. */
@@ -216,24 +289,23 @@ export class TrainingJobs {
       this.#queue.splice(queued, 1);
       this.#finish(job, 'JOB_STATE_CANCELLED', { message: 'cancelled before it started' });
     } else {
-      job.worker?.postMessage({ type: 'cancel' } satisfies WorkerCommand);
+      this.#stop(job);
     }
     return this.snapshot(jobId);
   }
 
-  /** Takes no more jobs, cancels the queued ones and the running one; resolves when the running one has ended. */
+  /** Takes no more jobs, cancels the queued ones and the running ones; resolves when those have ended. */
   async close(): Promise<void> {
     this.#closed = true;
     for (const job of [...this.#queue]) this.cancel(job.id);
-    const running = this.#running;
-    if (running) {
-      this.cancel(running.id);
-      await running.ended;
-    }
+    const running = [...this.#running];
+    for (const job of running) this.cancel(job.id);
+    await Promise.all(running.map((job) => job.ended));
   }
 
-  get running(): string | undefined {
-    return this.#running?.id;
+  /** Ids of the running jobs. */
+  get running(): string[] {
+    return [...this.#running].map((job) => job.id);
   }
 
   /** Every job remembered (queued, running, finished), oldest first. */
@@ -247,60 +319,97 @@ export class TrainingJobs {
     return job;
   }
 
-  async #folder(field: string, uri: string): Promise<string> {
-    if (uri === '') throw new InvalidRequestError(`${field} is required: a server-side folder or file:// URI of images.`);
-    let dir: string;
-    if (uri.startsWith('file://')) dir = fileURLToPath(uri);
-    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw new InvalidRequestError(`${field} "${uri}" uses a scheme this server cannot read; give a folder path or a file:// URI.`);
-    else dir = uri;
-    const root = this.#options.trainingDataRoot;
-    if (root !== undefined) {
-      dir = path.resolve(root, dir);
-      const relative = path.relative(root, dir);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) {
-        throw new InvalidRequestError(`${field} "${uri}" is outside the server's training data root ${root}.`);
-      }
-    } else if (!path.isAbsolute(dir)) {
-      throw new InvalidRequestError(`${field} "${uri}" must be an absolute server-side path.`);
+  /**
+   * A training folder: relative to the root or absolute, it must be a folder under the root after symlinks. Every
+   * refusal has the same sentence, so that an answer never tells whether a path outside the root exists.
+   */
+  async #folder(field: string, uri: string, root: string): Promise<string> {
+    if (uri === '') throw new InvalidRequestError(`${field} is required: a folder under the server's training root (or a file:// URI).`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://')) {
+      throw new InvalidRequestError(`${field} "${uri}" uses a scheme this server cannot read; give a folder path or a file:// URI.`);
     }
-    const info = await stat(dir).catch(() => undefined);
-    if (!info?.isDirectory()) throw new InvalidRequestError(`${field} "${uri}" is not a folder on the server.`);
-    return dir;
+    const refused = new InvalidRequestError(`${field} "${uri}" is not a folder under the server's training root.`);
+    let dir: string;
+    try {
+      dir = path.resolve(root, uri.startsWith('file://') ? fileURLToPath(uri) : uri);
+    } catch {
+      throw refused;
+    }
+    if (!isWithin(root, dir)) throw refused;
+    const real = await realpath(dir).catch(() => undefined);
+    if (real === undefined || !isWithin(root, real)) throw refused;
+    if (!(await stat(real).catch(() => undefined))?.isDirectory()) throw refused;
+    return real;
+  }
+
+  /** INVALID_ARGUMENT naming the limit when the resolved config asks for more than a job may have. */
+  #checkLimits(config: { steps: number; imageSize: number; batchSize: number }): void {
+    const { limits } = this.#options;
+    const checks: [string, number, keyof typeof limits][] = [
+      ['steps', config.steps, 'trainingMaxSteps'],
+      ['image size', config.imageSize, 'trainingMaxImageSize'],
+      ['batch size', config.batchSize, 'trainingMaxBatchSize'],
+    ];
+    for (const [what, value, limit] of checks) {
+      if (value > limits[limit]) throw new InvalidRequestError(`A ${what} of ${value} is over this server's limit of ${limits[limit]} (${limit}).`);
+    }
+  }
+
+  /** Asks a running job to stop at a checkpoint; kills its process when it has not ended after STOP_GRACE_MS. */
+  #stop(job: Job): void {
+    const child = job.process;
+    if (!child) return;
+    if (child.connected) child.send({ type: 'cancel' } satisfies WorkerCommand);
+    setTimeout(() => {
+      if (job.process === child) child.kill('SIGKILL');
+    }, STOP_GRACE_MS).unref();
   }
 
   #next(): void {
-    if (this.#running || this.#closed) return;
-    const job = this.#queue.shift();
-    if (!job) return;
-    this.#running = job;
+    while (!this.#closed && this.#running.size < this.#options.limits.maxRunningJobs) {
+      const job = this.#queue.shift();
+      if (!job) return;
+      this.#run(job);
+    }
+  }
+
+  #run(job: Job): void {
+    const { trainingMemoryMb, trainingMaxWallTimeMs } = this.#options.limits;
+    this.#running.add(job);
     job.state = 'JOB_STATE_RUNNING';
     this.#emit(job, { message: 'started' });
-    this.#options.log?.({ event: 'training_started', job: job.id, model: job.modelName });
-    let worker: Worker;
+    let child: ChildProcess;
     try {
-      worker = (this.#options.startWorker ?? defaultStartWorker)(job.input);
+      child = startJobProcess(trainingMemoryMb);
     } catch (error) {
-      void this.#end(job, { type: 'failed', message: `The training worker could not start: ${String(error)}` });
+      void this.#end(job, { type: 'failed', message: `The training process could not start: ${String(error)}` });
       return;
     }
-    job.worker = worker;
+    this.#options.log?.({ event: 'training_started', job: job.id, caller: job.owner, model: job.modelName, pid: child.pid });
+    job.process = child;
+    const wallTimer = setTimeout(() => {
+      job.stoppedBy = `The job ran past the wall-time limit of ${trainingMaxWallTimeMs} ms (trainingMaxWallTimeMs)`;
+      this.#stop(job);
+    }, trainingMaxWallTimeMs).unref();
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    });
     let outcome: WorkerMessage | undefined;
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'event') this.#emit(job, eventFields(message.event), message.event.kind === 'step');
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'event') this.#emit(job, eventFields(message.event), message.event.kind === 'step' ? 'step' : message.event.samplePng ? 'sample' : 'other');
       else if (message.type === 'log') this.#emit(job, { message: message.message });
-      else {
-        outcome = message;
-        // The worker's port keeps its thread alive; the result is in, so end it ('exit' finishes the job).
-        void worker.terminate();
-      }
+      else outcome = message;
     });
-    worker.on('error', (error) => {
-      outcome ??= { type: 'failed', message: `The training worker crashed: ${error.message}` };
+    child.on('error', (error) => {
+      outcome ??= { type: 'failed', message: `The training process failed: ${error.message}` };
     });
-    worker.on('exit', (code) => {
-      job.worker = undefined;
-      void this.#end(job, outcome ?? { type: 'failed', message: `The training worker exited with code ${code} without a result.` });
+    child.on('exit', (code, signal) => {
+      clearTimeout(wallTimer);
+      job.process = undefined;
+      void this.#end(job, outcome ?? { type: 'failed', message: exitReason(code, signal, stderr, trainingMemoryMb) });
     });
+    child.send({ type: 'start', input: job.input } satisfies WorkerCommand);
   }
 
   async #end(job: Job, outcome: WorkerMessage): Promise<void> {
@@ -310,19 +419,22 @@ export class TrainingJobs {
       } else {
         await rm(job.input.modelDir, { recursive: true, force: true });
       }
+      const kept = job.modelVersion ? `; its checkpoint is published as the partial version ${job.modelVersion}` : '; no checkpoint had been written';
       if (outcome.type === 'done') this.#finish(job, 'JOB_STATE_SUCCEEDED', { message: `trained ${outcome.steps} steps${outcome.degraded ? ' (degraded mode: no VGG-19 weights)' : ''}` });
-      else if (outcome.type === 'cancelled') {
-        const kept = job.modelVersion ? `; its checkpoint is published as ${job.modelVersion}` : '; no checkpoint had been written';
+      else if (outcome.type === 'cancelled' && job.stoppedBy) {
+        job.error = `${job.stoppedBy}; stopped at step ${outcome.step}${kept}.`;
+        this.#finish(job, 'JOB_STATE_FAILED', { step: outcome.step, message: job.error });
+      } else if (outcome.type === 'cancelled') {
         this.#finish(job, 'JOB_STATE_CANCELLED', { step: outcome.step, message: `cancelled at step ${outcome.step}${kept}` });
       } else {
-        job.error = outcome.type === 'failed' ? outcome.message : 'The training worker ended unexpectedly.';
+        job.error = outcome.type === 'failed' ? (job.stoppedBy && !job.modelVersion ? `${job.stoppedBy}: ${outcome.message}` : outcome.message) : 'The training process ended unexpectedly.';
         this.#finish(job, 'JOB_STATE_FAILED', { message: job.error });
       }
     } catch (error) {
       job.error = `Publishing the trained model failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#finish(job, 'JOB_STATE_FAILED', { message: job.error });
     } finally {
-      this.#running = undefined;
+      this.#running.delete(job);
       this.#next();
     }
   }
@@ -343,12 +455,12 @@ export class TrainingJobs {
   #finish(job: Job, state: JobStateName, fields: Partial<TrainingEventMessage>): void {
     job.state = state;
     this.#emit(job, { ...fields, modelVersion: job.modelVersion });
-    this.#options.log?.({ event: 'training_ended', job: job.id, state, model: job.modelVersion || job.modelName, error: job.error || undefined });
+    this.#options.log?.({ event: 'training_ended', job: job.id, caller: job.owner, state, model: job.modelVersion || job.modelName, error: job.error || undefined });
     job.markEnded();
     this.#forgetOldJobs();
   }
 
-  #emit(job: Job, fields: Partial<TrainingEventMessage>, isStep = false): void {
+  #emit(job: Job, fields: Partial<TrainingEventMessage>, kind: EventKind = 'other'): void {
     const last = job.events.at(-1)?.message;
     const message: TrainingEventMessage = {
       stage: last?.stage ?? '',
@@ -359,9 +471,9 @@ export class TrainingJobs {
       state: job.state,
       time: new Date().toISOString(),
     };
-    job.events.push({ seq: job.nextSeq++, isStep, message });
-    const steps = job.events.filter((e) => e.isStep);
-    if (steps.length > MAX_STEP_EVENTS) job.events.splice(job.events.indexOf(steps[0]!), 1);
+    job.events.push({ seq: job.nextSeq++, kind, message });
+    const same = job.events.filter((e) => e.kind === kind);
+    if (same.length > MAX_EVENTS[kind]) job.events.splice(job.events.indexOf(same[0]!), 1);
     const { resolve } = job.changed;
     job.changed = deferred();
     resolve();

@@ -1,6 +1,6 @@
 /*
  * Container entry point and the only place that reads the environment (variables: README.md, SERVER_ENV).
- * SIGTERM/SIGINT start a graceful shutdown; a second signal exits at once.
+ * SIGTERM/SIGINT start a graceful shutdown; a second signal exits at once. SIGHUP re-reads the TLS certificates.
  */
 import { createLogger, parseLogLevel, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { serverOptionsFromEnv } from './config.js';
@@ -51,5 +51,6 @@ const stop = (signal: NodeJS.Signals): void => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+process.on('SIGHUP', () => void server.reloadCertificates());
 
 await server.start();

@@ -1,12 +1,21 @@
 import { unaryHandler } from './calls.js';
 import type { CallKit } from './calls.js';
 import { ModelNotFoundError } from './errors.js';
-import type { GetModelRequest, ListModelsResponse, ModelInfoMessage, ModelVersionMessage } from './proto.js';
+import type {
+  AliasModelRequest,
+  DeleteModelRequest,
+  GetModelRequest,
+  ListModelsResponse,
+  ModelChangeResponse,
+  ModelInfoMessage,
+  ModelVersionMessage,
+  PromoteModelRequest,
+} from './proto.js';
 import type { DescribedVersion, ModelRegistry } from './registry.js';
 import { parseModelRef } from './registry.js';
 
 /** A registry version as the ModelVersion message. */
-export function versionMessage({ version, manifest, engine }: DescribedVersion): ModelVersionMessage {
+export function versionMessage({ version, manifest, engine, promoted, aliases }: DescribedVersion): ModelVersionMessage {
   const { metrics, stage, step, totalSteps, complete, degraded, degradedReasons, backend } = manifest;
   return {
     version,
@@ -16,6 +25,9 @@ export function versionMessage({ version, manifest, engine }: DescribedVersion):
     imageSize: manifest.config.imageSize,
     attention: manifest.hasAttention,
     engine,
+    complete,
+    promoted,
+    aliases,
   };
 }
 
@@ -42,5 +54,31 @@ export function getModelHandler(kit: CallKit, registry: ModelRegistry): ReturnTy
     const resolved = await registry.resolve(model);
     const info = await modelInfo(registry, name);
     return { name, versions: info.versions?.filter((v) => v.version === resolved.version) };
+  });
+}
+
+type ChangeHandler<Req> = ReturnType<typeof unaryHandler<Req, ModelChangeResponse>>;
+
+/** `PromoteModel` (admin): a partial version may then be served as `name` / `name@latest`. */
+export function promoteModelHandler(kit: CallKit, registry: ModelRegistry): ChangeHandler<PromoteModelRequest> {
+  return unaryHandler<PromoteModelRequest, ModelChangeResponse>(kit, 'PromoteModel', async ({ model }) => {
+    await registry.promote(model);
+    return { model: await modelInfo(registry, parseModelRef(model).name) };
+  });
+}
+
+/** `AliasModel` (admin): points `name@alias` at a version, or removes the alias (empty version). */
+export function aliasModelHandler(kit: CallKit, registry: ModelRegistry): ChangeHandler<AliasModelRequest> {
+  return unaryHandler<AliasModelRequest, ModelChangeResponse>(kit, 'AliasModel', async ({ name, alias, version }) => {
+    await registry.alias(name, alias, version);
+    return { model: await modelInfo(registry, name) };
+  });
+}
+
+/** `DeleteModel` (admin): deletes one version (refused while an alias names it). */
+export function deleteModelHandler(kit: CallKit, registry: ModelRegistry): ChangeHandler<DeleteModelRequest> {
+  return unaryHandler<DeleteModelRequest, ModelChangeResponse>(kit, 'DeleteModel', async ({ model }) => {
+    await registry.delete(model);
+    return { model: await modelInfo(registry, parseModelRef(model).name) };
   });
 }

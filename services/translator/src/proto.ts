@@ -33,6 +33,12 @@ export type GetModelRequest = Out<'GetModelRequest'>;
 export type ModelInfoMessage = In<'ModelInfo'>;
 export type ModelInfoOut = Out<'ModelInfo'>;
 export type ModelVersionMessage = In<'ModelVersion'>;
+export type PromoteModelRequest = Out<'PromoteModelRequest'>;
+export type AliasModelRequest = Out<'AliasModelRequest'>;
+export type DeleteModelRequest = Out<'DeleteModelRequest'>;
+/** PromoteModelResponse, AliasModelResponse and DeleteModelResponse share this shape. */
+export type ModelChangeResponse = In<'PromoteModelResponse'>;
+export type ModelChangeResponseOut = Out<'PromoteModelResponse'>;
 
 /** The typed gRPC client of `sim2real.v1.Translator`. */
 export type TranslatorGrpcClient = InstanceType<V1['Translator']>;

@@ -1,11 +1,12 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadEngine } from '@sim2real/inference';
 import type { EngineInfo, EngineKind, EngineOptions, InferenceEngine } from '@sim2real/inference';
-import { readModelManifest } from '@sim2real/translation';
+import { readModelManifest, verifyModelFiles } from '@sim2real/translation';
 import type { ModelManifest } from '@sim2real/translation';
 import { MODEL_NAME_PATTERN } from './config.js';
-import { InvalidRequestError, ModelNotFoundError } from './errors.js';
+import { InvalidRequestError, ModelIntegrityError, ModelNotFoundError, PreconditionError } from './errors.js';
 
 /** The file that makes a folder a model version (written by `train`). */
 export const MANIFEST_FILE = 'sim2real-model.json';
@@ -39,12 +40,32 @@ export interface ModelLease extends ModelVersionRef {
   release(): void;
 }
 
-/** A version with its manifest (for ListModels / GetModel). */
+/** A version with its manifest and registry state (for ListModels / GetModel). */
 export interface DescribedVersion extends ModelVersionRef {
   manifest: ModelManifest;
   /** The engine serving it when loaded, else the one it would load with. */
   engine: EngineKind;
+  /** Promoted by an admin: served as `name` / `name@latest` like a complete version. */
+  promoted: boolean;
+  /** Aliases (`name@<alias>`) naming this version. */
+  aliases: string[];
 }
+
+/** `<root>/<name>/.sim2real-registry.json`: what admins decided about a name's versions. */
+interface NameState {
+  /** alias → version */
+  aliases: Record<string, string>;
+  /** Partial versions accepted as finished. */
+  promoted: string[];
+}
+
+/** A version folder and whether `name` / `name@latest` may resolve to it. */
+interface Listed {
+  version: string;
+  servable: boolean;
+}
+
+const STATE_FILE = '.sim2real-registry.json';
 
 interface Loaded {
   engine: Promise<InferenceEngine>;
@@ -90,6 +111,11 @@ async function isVersionDir(dir: string): Promise<boolean> {
   }
 }
 
+/** Whether the version's manifest says all its steps were trained (an unreadable manifest counts as not). */
+async function isComplete(dir: string): Promise<boolean> {
+  return (await readModelManifest(dir).catch(() => undefined))?.complete === true;
+}
+
 async function listDirs(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -100,17 +126,29 @@ async function listDirs(dir: string): Promise<string[]> {
   }
 }
 
+/** Checks the version's files against the SHA-256s of its manifest; ModelIntegrityError naming the first bad file. */
+async function verified(ref: ModelVersionRef): Promise<void> {
+  const bad = await verifyModelFiles(ref.dir, await readModelManifest(ref.dir));
+  if (bad) throw new ModelIntegrityError(ref.id, bad.file, `Model ${ref.id} cannot be served: its file ${bad.file} failed verification (${bad.problem}).`);
+}
+
 /**
  * The model registry on disk. A version is a folder holding `sim2real-model.json`; folders starting with "."
- * (training in progress) are ignored. New versions become visible without a restart: an explicit `name@version`
- * that is not cached is looked up on disk at once, and `latest` rescans a name's folder when its listing is older
- * than `rescanMs` (or after `invalidate`, which training calls when it publishes).
+ * (training in progress) are ignored. `name` and `name@latest` resolve to the newest **complete** version (all its
+ * steps trained) or promoted one; a partial version (cancelled, stopped) is served only as `name@version`, and
+ * `name@<alias>` follows an alias an admin set. Before a version is loaded, every file its manifest records is
+ * checked against its SHA-256: a corrupt one is refused with FAILED_PRECONDITION naming the file, the rest serve
+ * on. New versions become visible without a restart: an explicit `name@version` that is not cached is looked up
+ * on disk at once, and `latest` rescans a name's folder when its listing is older than `rescanMs` (or after
+ * `invalidate`, which training and the management calls do).
  */
 export class ModelRegistry {
   readonly root: string;
   readonly #options: RegistryOptions;
-  readonly #listings = new Map<string, { versions: string[]; at: number }>();
+  readonly #listings = new Map<string, { versions: Listed[]; at: number }>();
   readonly #loaded = new Map<string, Loaded>();
+  /** Serialises management writes (state file, deletions). */
+  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(options: RegistryOptions) {
     this.root = options.root;
@@ -130,14 +168,104 @@ export class ModelRegistry {
 
   /** Versions of `name`, oldest first. */
   async versions(name: string, fresh = false): Promise<string[]> {
+    return (await this.#list(name, fresh)).map((v) => v.version);
+  }
+
+  async #list(name: string, fresh = false): Promise<Listed[]> {
     const cached = this.#listings.get(name);
     if (!fresh && cached && performance.now() - cached.at < this.#options.rescanMs) return cached.versions;
     const dir = path.join(this.root, name);
     const candidates = await listDirs(dir);
     const flags = await Promise.all(candidates.map((v) => isVersionDir(path.join(dir, v))));
-    const versions = candidates.filter((_, i) => flags[i]).sort(compareVersions);
+    const found = candidates.filter((_, i) => flags[i]).sort(compareVersions);
+    const { promoted } = await this.#state(name);
+    const complete = await Promise.all(found.map((v) => isComplete(path.join(dir, v))));
+    const versions = found.map((version, i) => ({ version, servable: complete[i]! || promoted.includes(version) }));
     this.#listings.set(name, { versions, at: performance.now() });
     return versions;
+  }
+
+  async #state(name: string): Promise<NameState> {
+    try {
+      const parsed = JSON.parse(await readFile(path.join(this.root, name, STATE_FILE), 'utf8')) as Partial<NameState>;
+      return { aliases: { ...parsed.aliases }, promoted: [...(parsed.promoted ?? [])] };
+    } catch {
+      return { aliases: {}, promoted: [] };
+    }
+  }
+
+  /** Applies `change` to the state of `name` and writes it atomically (one change at a time). */
+  #update<T>(name: string, change: (state: NameState, versions: string[]) => Promise<T> | T): Promise<T> {
+    const run = this.#writes.then(async () => {
+      const versions = await this.versions(name, true);
+      const state = await this.#state(name);
+      const result = await change(state, versions);
+      const file = path.join(this.root, name, STATE_FILE);
+      const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
+      await rename(temp, file);
+      this.invalidate(name);
+      return result;
+    });
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `name@version` must be a version on disk (NOT_FOUND otherwise); returns its parts. */
+  #existing(ref: string, versions: string[]): { name: string; version: string } {
+    const { name, version } = parseModelRef(ref);
+    if (version === undefined) throw new InvalidRequestError(`Name one version: "${name}@<version>", not "${ref}".`);
+    if (!versions.includes(version)) throw new ModelNotFoundError(ref, `Model "${name}@${version}" is not in the registry.`);
+    return { name, version };
+  }
+
+  /** Marks a (partial) version as finished: `name` / `name@latest` may then resolve to it. */
+  async promote(ref: string): Promise<void> {
+    const { name } = parseModelRef(ref);
+    await this.#update(name, (state, versions) => {
+      const { version } = this.#existing(ref, versions);
+      if (!state.promoted.includes(version)) state.promoted.push(version);
+    });
+  }
+
+  /** Points `name@<alias>` at `version`, or removes the alias when `version` is empty. */
+  async alias(name: string, alias: string, version: string): Promise<void> {
+    parseModelRef(name);
+    if (!MODEL_NAME_PATTERN.test(alias) || alias === 'latest') {
+      throw new InvalidRequestError(`Alias "${alias}" is not valid: letters, digits, ".", "_", "-", and not "latest".`);
+    }
+    await this.#update(name, (state, versions) => {
+      if (versions.includes(alias)) throw new InvalidRequestError(`Alias "${alias}" is already a version of "${name}"; choose another name.`);
+      if (version === '') {
+        if (!(alias in state.aliases)) throw new ModelNotFoundError(`${name}@${alias}`, `Model "${name}" has no alias "${alias}".`);
+        delete state.aliases[alias];
+      } else {
+        state.aliases[alias] = this.#existing(`${name}@${version}`, versions).version;
+      }
+    });
+  }
+
+  /** Deletes a version folder; refused while an alias names it. */
+  async delete(ref: string): Promise<void> {
+    const { name } = parseModelRef(ref);
+    await this.#update(name, async (state, versions) => {
+      const { version } = this.#existing(ref, versions);
+      const aliases = Object.entries(state.aliases).filter(([, v]) => v === version).map(([a]) => a);
+      if (aliases.length > 0) {
+        throw new PreconditionError(`${name}@${version} is named by the alias(es) ${aliases.join(', ')}; move or remove them first.`);
+      }
+      state.promoted = state.promoted.filter((v) => v !== version);
+      // Renamed first, so that a half-deleted folder is never seen as a version.
+      const trash = path.join(this.root, name, `.deleted-${version}-${randomBytes(4).toString('hex')}`);
+      await rename(path.join(this.root, name, version), trash);
+      await rm(trash, { recursive: true, force: true });
+      const id = `${name}@${version}`;
+      const entry = this.#loaded.get(id);
+      if (entry && entry.leases === 0) {
+        this.#loaded.delete(id);
+        void entry.engine.then((e) => e.dispose(), () => undefined);
+      }
+    });
   }
 
   /** Forgets the cached listing of `name` (or of all names). */
@@ -152,20 +280,30 @@ export class ModelRegistry {
     if (asked === undefined) {
       throw new ModelNotFoundError(ref, 'The request names no model and the server has no default model; set the model field.');
     }
-    const { name, version } = parseModelRef(asked);
+    const { name, version: askedVersion } = parseModelRef(asked);
+    let version = askedVersion;
     if (version !== undefined) {
-      const dir = path.join(this.root, name, version);
-      if (!(await isVersionDir(dir))) {
-        const known = await this.versions(name, true);
-        const hint = known.length > 0 ? `versions of "${name}": ${known.join(', ')}` : `the registry has no model "${name}"`;
-        throw new ModelNotFoundError(ref, `Model "${name}@${version}" is not in the registry (${hint}).`);
+      if (!(await isVersionDir(path.join(this.root, name, version)))) {
+        const aliased = (await this.#state(name)).aliases[version];
+        if (aliased === undefined || !(await isVersionDir(path.join(this.root, name, aliased)))) {
+          const known = await this.versions(name, true);
+          const hint = known.length > 0 ? `versions of "${name}": ${known.join(', ')}` : `the registry has no model "${name}"`;
+          throw new ModelNotFoundError(ref, `Model "${name}@${version}" is not in the registry (${hint}).`);
+        }
+        version = aliased;
       }
-      return { name, version, id: `${name}@${version}`, dir };
+      return { name, version, id: `${name}@${version}`, dir: path.join(this.root, name, version) };
     }
-    let versions = await this.versions(name);
-    if (versions.length === 0) versions = await this.versions(name, true);
-    const latest = versions.at(-1);
-    if (latest === undefined) throw new ModelNotFoundError(ref, `Model "${name}" is not in the registry ${this.root}.`);
+    let versions = await this.#list(name);
+    if (versions.length === 0) versions = await this.#list(name, true);
+    const latest = versions.filter((v) => v.servable).at(-1)?.version;
+    if (latest === undefined) {
+      if (versions.length === 0) throw new ModelNotFoundError(ref, `Model "${name}" is not in the registry.`);
+      throw new ModelNotFoundError(
+        ref,
+        `Model "${name}" has no complete version (partial: ${versions.map((v) => v.version).join(', ')}); ask for one as "${name}@<version>" or promote it.`,
+      );
+    }
     return { name, version: latest, id: `${name}@${latest}`, dir: path.join(this.root, name, latest) };
   }
 
@@ -174,7 +312,7 @@ export class ModelRegistry {
     const resolved = await this.resolve(ref);
     let entry = this.#loaded.get(resolved.id);
     if (!entry) {
-      const loading: Loaded = { engine: loadEngine(resolved.dir, this.#options.engine ?? {}), info: undefined, leases: 0, lastUsed: 0 };
+      const loading: Loaded = { engine: verified(resolved).then(() => loadEngine(resolved.dir, this.#options.engine ?? {})), info: undefined, leases: 0, lastUsed: 0 };
       loading.engine.then(
         (engine) => {
           loading.info = engine.info;
@@ -214,12 +352,14 @@ export class ModelRegistry {
   async describe(name: string): Promise<DescribedVersion[]> {
     parseModelRef(name);
     const versions = await this.versions(name, true);
+    const state = await this.#state(name);
     const described = await Promise.all(
       versions.map(async (version) => {
         const dir = path.join(this.root, name, version);
         const manifest = await readModelManifest(dir).catch(() => undefined);
         const id = `${name}@${version}`;
-        return manifest && { name, version, id, dir, manifest, engine: this.#loaded.get(id)?.info?.kind ?? this.#expectedEngine(manifest) };
+        const aliases = Object.entries(state.aliases).filter(([, v]) => v === version).map(([a]) => a).sort();
+        return manifest && { name, version, id, dir, manifest, engine: this.#loaded.get(id)?.info?.kind ?? this.#expectedEngine(manifest), promoted: state.promoted.includes(version), aliases };
       }),
     );
     return described.filter((d): d is DescribedVersion => d !== undefined);

@@ -8,19 +8,22 @@ import { startHttpEndpoint } from '@sim2real/telemetry';
 import type { HttpEndpoint, MetricsHandler } from '@sim2real/telemetry';
 import { dashboardRoutes } from './http/dashboard.js';
 import { ServingWindow } from './http/serving.js';
+import { accessInterceptor } from './access.js';
+import type { AccessStats } from './access.js';
+import { Authenticator, readAuthTokens } from './auth.js';
 import { MicroBatcher } from './batcher.js';
 import type { BatchReport } from './batcher.js';
 import { CallTracker } from './calls.js';
-import { resolveServerConfig } from './config.js';
+import { isLoopback, resolveServerConfig } from './config.js';
 import type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
 import { runInferenceBatch } from './inference.js';
 import type { InferenceItem, InferenceOutput } from './inference.js';
 import { TrainingJobs } from './jobs.js';
-import type { TrainingJobsOptions } from './jobs.js';
-import { getModelHandler, listModelsHandler } from './model-handlers.js';
+import { aliasModelHandler, deleteModelHandler, getModelHandler, listModelsHandler, promoteModelHandler } from './model-handlers.js';
 import { ModelRegistry } from './registry.js';
 import { ServerTelemetry } from './telemetry.js';
 import { RPC_SERVICE } from './telemetry.js';
+import { ReloadableCertificates } from './tls.js';
 import { cancelTrainingHandler, startTrainingHandler, watchTrainingHandler } from './training-handlers.js';
 import { StreamRegistry, translateHandler, translateStreamHandler } from './translate-handlers.js';
 
@@ -36,6 +39,8 @@ export interface TranslatorServerStats {
   imagesByEngine: Record<string, number>;
   queuedImages: number;
   activeCalls: number;
+  /** Unary calls admitted by the access layer and not yet answered. */
+  unaryCalls: number;
 }
 
 export interface TranslatorServer {
@@ -49,13 +54,14 @@ export interface TranslatorServer {
    */
   shutdown(graceMs?: number): Promise<void>;
   stats(): TranslatorServerStats;
+  /** Re-reads the TLS certificate, key and client CA (what SIGHUP does); the old ones stay when the new ones fail. */
+  reloadCertificates(): Promise<void>;
 }
 
 /** Extra hooks for tests and embedding. */
 export interface TranslatorServerHooks {
   log?: (entry: Record<string, unknown>) => void;
   onBatch?: (report: BatchReport) => void;
-  startWorker?: TrainingJobsOptions['startWorker'];
   /** Serves `/metrics` on the HTTP port (Telemetry.metricsHandler of a telemetry started with `prometheus: true`). */
   metricsHandler?: MetricsHandler;
 }
@@ -68,7 +74,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
   const log = hooks.log ?? ((entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`));
   const telemetry = new ServerTelemetry();
   const serving = new ServingWindow(config.maxBatchSize);
-  const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, imagesByEngine: {}, queuedImages: 0, activeCalls: 0 };
+  const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, imagesByEngine: {}, queuedImages: 0, activeCalls: 0, unaryCalls: 0 };
   const registry = new ModelRegistry({
     root: config.registryDir,
     defaultModel: config.defaultModel,
@@ -100,13 +106,15 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     registry,
     maxQueuedJobs: config.maxQueuedJobs,
     maxFinishedJobs: config.maxFinishedJobs,
-    trainingDataRoot: config.trainingDataRoot,
+    trainingRoot: config.trainingRoot,
+    limits: config,
     vggDir: config.vggDir,
     backend: config.backend,
     trainingNice: config.trainingNice,
-    startWorker: hooks.startWorker,
     log,
   });
+  const authenticator = config.authTokensFile === undefined ? undefined : new Authenticator(readAuthTokens(config.authTokensFile));
+  const access: AccessStats = { unaryCalls: 0 };
   const tracker = new CallTracker();
   const streams = new StreamRegistry(config.maxConcurrentStreams);
   const kit = { tracker, telemetry };
@@ -114,13 +122,26 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     ...kit,
     streams,
     limits: config,
-    translate: { registry, batcher, maxImagesPerRequest: config.maxImagesPerRequest, maxPixelsPerImage: config.maxPixelsPerImage },
+    translate: {
+      registry,
+      batcher,
+      maxImagesPerRequest: config.maxImagesPerRequest,
+      maxPixelsPerImage: config.maxPixelsPerImage,
+      maxQueuedImages: config.maxQueuedImages,
+      maxResponseBytes: config.maxResponseBytes,
+    },
   };
   const trainingDeps = { ...kit, jobs, streams };
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    'grpc.max_connection_idle_ms': config.maxConnectionIdleMs,
+    'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
+    'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
+    interceptors: [accessInterceptor({ authenticator, maxConcurrentUnaryCalls: config.maxConcurrentUnaryCalls, log }, access)],
   });
   server.addService(sim2realV1.Translator.service, {
     Translate: translateHandler(translateDeps),
@@ -130,24 +151,33 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     CancelTraining: cancelTrainingHandler(trainingDeps),
     ListModels: listModelsHandler(kit, registry),
     GetModel: getModelHandler(kit, registry),
+    PromoteModel: promoteModelHandler(kit, registry),
+    AliasModel: aliasModelHandler(kit, registry),
+    DeleteModel: deleteModelHandler(kit, registry),
   } satisfies grpc.UntypedServiceImplementation);
   const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING'])));
   health.addToServer(server);
-  new ReflectionService(sim2realPackageDefinition).addToServer(server);
+  if (config.reflection) new ReflectionService(sim2realPackageDefinition).addToServer(server);
 
   telemetry.observe({ queuedImages: () => batcher.queued, activeCalls: () => tracker.active });
   let http: HttpEndpoint | undefined;
   let shuttingDown: Promise<void> | undefined;
+  let certificates: ReloadableCertificates | undefined;
 
   return {
     config,
     async start() {
       const backend = await initBackend({ backend: config.backend });
       await registry.init();
-      const port = await new Promise<number>((resolve, reject) => {
-        server.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-          error ? reject(error) : resolve(bound),
+      await jobs.init();
+      if (config.tlsCertFile && config.tlsKeyFile) {
+        certificates = await ReloadableCertificates.open({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, clientCaFile: config.tlsClientCaFile }, (outcome) =>
+          log(outcome.ok ? { event: 'tls_reloaded' } : { event: 'tls_reload_failed', error: outcome.error, keeping: 'the previous certificates' }),
         );
+      }
+      const credentials = certificates?.serverCredentials() ?? grpc.ServerCredentials.createInsecure();
+      const port = await new Promise<number>((resolve, reject) => {
+        server.bindAsync(`${config.host}:${config.port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
       });
       if (config.httpPort !== undefined) {
         http = await startHttpEndpoint({
@@ -167,7 +197,18 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         });
       }
       for (const service of HEALTH_SERVICES) health.setStatus(service, 'SERVING');
-      log({ event: 'serving', port, host: config.host, httpPort: http?.port, backend: backend.name, backendPackage: backend.package, engine: config.engine, inferenceThreads: config.inferenceThreads, registry: config.registryDir });
+      log({
+        event: 'serving',
+        port,
+        host: config.host,
+        backend: backend.name,
+        backendPackage: backend.package,
+        httpPort: http?.port,
+        engine: config.engine,
+        inferenceThreads: config.inferenceThreads,
+        registry: config.registryDir,
+        ...securitySummary(config),
+      });
       return { port, backend, httpPort: http?.port };
     },
     shutdown(graceMs = 10_000) {
@@ -186,12 +227,39 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         }
         await http?.close();
         await registry.close();
+        certificates?.close();
         log({ event: 'stopped' });
       })();
       return shuttingDown;
     },
     stats() {
-      return { ...stats, batchSizes: { ...stats.batchSizes }, imagesByEngine: { ...stats.imagesByEngine }, queuedImages: batcher.queued, activeCalls: tracker.active };
+      return { ...stats, batchSizes: { ...stats.batchSizes }, imagesByEngine: { ...stats.imagesByEngine }, queuedImages: batcher.queued, activeCalls: tracker.active, unaryCalls: access.unaryCalls };
     },
+    async reloadCertificates() {
+      await certificates?.reload();
+    },
+  };
+}
+
+/**
+ * What is protected, for the start-up log line: transport (TLS, mTLS), access (tokens, or the loopback-only or
+ * `--insecure` open mode) and remote training; `warnings` says in words what is open.
+ */
+export function securitySummary(config: TranslatorServerConfig): Record<string, unknown> {
+  const warnings: string[] = [];
+  if (!config.authTokensFile) {
+    warnings.push(
+      config.insecure
+        ? `no auth tokens and --insecure: anyone who reaches ${config.host}:${config.port} may translate, train and manage models`
+        : 'no auth tokens: listening on loopback only (give --auth-tokens, or --insecure, to listen elsewhere)',
+    );
+  }
+  if (!config.tlsCertFile && !isLoopback(config.host)) warnings.push('no TLS: calls and tokens cross the network in plain text');
+  return {
+    tls: config.tlsCertFile ? (config.tlsClientCaFile ? 'mtls' : 'tls') : 'off',
+    auth: config.authTokensFile ? 'tokens' : config.insecure ? 'insecure' : 'loopback-only',
+    reflection: config.reflection,
+    remoteTraining: config.trainingRoot ? `under ${config.trainingRoot}` : 'disabled',
+    warnings,
   };
 }

@@ -4,6 +4,7 @@ import { fieldsGetter, metadataGetter, type TraceContextFields } from '@sim2real
 import { status } from '@grpc/grpc-js';
 import { ATTR_RPC_METHOD, ATTR_RPC_STATUS_CODE, ATTR_RPC_SYSTEM_NAME, METRIC_RPC_SERVER_CALL_DURATION } from '@opentelemetry/semantic-conventions';
 import type { Metadata } from '@grpc/grpc-js';
+import { callerOf } from './auth.js';
 
 const SCOPE = '@sim2real/translator';
 /** Histogram buckets for durations in seconds (OpenTelemetry's advice for rpc/http durations). */
@@ -74,7 +75,8 @@ export class ServerTelemetry {
     const parent = propagation.extract(context.active(), metadata, metadataGetter);
     const span = this.#tracer.startSpan(
       `${RPC_SERVICE}/${method}`,
-      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': RPC_SERVICE, 'rpc.method': method } },
+      // The caller's name as the access layer stamped it (never the token).
+      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': RPC_SERVICE, 'rpc.method': method, 'enduser.id': callerOf(metadata).name } },
       parent,
     );
     return { span, context: trace.setSpan(parent, span) };

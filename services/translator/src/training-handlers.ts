@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { status } from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
+import { callerOf } from './auth.js';
 import { callSignal, cancelledStatus, unaryHandler } from './calls.js';
 import type { CallKit } from './calls.js';
 import { toGrpcStatus } from './errors.js';
@@ -16,12 +17,17 @@ export interface TrainingHandlerDeps extends CallKit {
 
 /** `StartTraining`: validates and queues a job. */
 export function startTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<StartTrainingRequest, TrainingJobMessage>> {
-  return unaryHandler<StartTrainingRequest, TrainingJobMessage>(deps, 'StartTraining', (request) => deps.jobs.start(request));
+  return unaryHandler<StartTrainingRequest, TrainingJobMessage>(deps, 'StartTraining', (request, _signal, _span, metadata) =>
+    deps.jobs.start(request, callerOf(metadata)),
+  );
 }
 
-/** `CancelTraining`: stops a job, keeping its last checkpoint. */
+/** `CancelTraining`: stops a job (the caller's own, unless an admin), keeping its last checkpoint as a partial version. */
 export function cancelTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<CancelTrainingRequest, TrainingJobMessage>> {
-  return unaryHandler<CancelTrainingRequest, TrainingJobMessage>(deps, 'CancelTraining', ({ jobId }) => Promise.resolve(deps.jobs.cancel(jobId)));
+  return unaryHandler<CancelTrainingRequest, TrainingJobMessage>(deps, 'CancelTraining', ({ jobId }, _signal, _span, metadata) => {
+    deps.jobs.authorize(jobId, callerOf(metadata));
+    return Promise.resolve(deps.jobs.cancel(jobId));
+  });
 }
 
 const SHUTTING_DOWN: GrpcStatus = { code: status.UNAVAILABLE, details: 'The translator is shutting down; watch the job again elsewhere or later.' };
@@ -47,6 +53,7 @@ export function watchTrainingHandler(deps: TrainingHandlerDeps): (call: ServerWr
     }
     const signal = AbortSignal.any([callSignal(call), stopped.signal]);
     const run = async (): Promise<void> => {
+      deps.jobs.authorize(call.request.jobId, callerOf(call.metadata));
       for await (const event of deps.jobs.watch(call.request.jobId, signal)) {
         if (!call.write(event)) await once(call, 'drain', { signal });
       }

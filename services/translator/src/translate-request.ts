@@ -3,7 +3,7 @@ import type { AnyImage, RgbImage } from '@sim2real/imaging';
 import type { BatchResult, MicroBatcher } from './batcher.js';
 import { CapacityError, InvalidRequestError } from './errors.js';
 import type { InferenceItem, InferenceOutput } from './inference.js';
-import type { EncodingName, ImageMessage, ImageMessageOut, TranslateRequest, TranslateResponse } from './proto.js';
+import type { EncodingName, ImageMessage, ImageMessageOut, TranslatedImage, TranslateRequest, TranslateResponse } from './proto.js';
 import type { ModelRegistry } from './registry.js';
 
 /** What translating a request needs from the server. */
@@ -12,6 +12,10 @@ export interface TranslateContext {
   batcher: MicroBatcher<InferenceItem, InferenceOutput>;
   maxImagesPerRequest: number;
   maxPixelsPerImage: number;
+  /** Images waiting for inference over all calls (the batcher's limit, checked before decoding). */
+  maxQueuedImages: number;
+  /** Largest response in bytes (images, attention and G0 outputs). */
+  maxResponseBytes: number;
 }
 
 /** A response plus what telemetry records about it. */
@@ -44,6 +48,36 @@ function checkRequest(request: TranslateRequest, context: TranslateContext): voi
   if (!['ENCODING_UNSPECIFIED', 'ENCODING_PNG', 'ENCODING_JPEG', 'ENCODING_RAW_RGB8'].includes(request.outputEncoding)) {
     throw new InvalidRequestError(`Request "${request.requestId}" asks for output encoding ${String(request.outputEncoding)}, which is not known.`);
   }
+  // Admission before any decoding: a request whose images cannot all wait for inference is refused now.
+  const queued = context.batcher.queued;
+  if (queued + count > context.maxQueuedImages) {
+    throw new CapacityError(
+      'maxQueuedImages',
+      `Request "${request.requestId}" has ${count} images and ${queued} already wait for inference (limit maxQueuedImages = ${context.maxQueuedImages}); retry later.`,
+    );
+  }
+  // Raw output is counted before decoding (its size is width × height × channels); raw input carries its size.
+  if (outputEncoding(request.outputEncoding) === 'ENCODING_RAW_RGB8') {
+    const perPixel = 3 + (request.includeAttention ? 1 : 0) + (request.includeInitial ? 3 : 0);
+    const bytes = request.images.reduce((sum, image) => sum + (image.encoding === 'ENCODING_RAW_RGB8' ? image.width * image.height * perPixel : 0), 0);
+    checkResponseBytes(request.requestId, bytes, context.maxResponseBytes);
+  }
+}
+
+function checkResponseBytes(requestId: string, bytes: number, limit: number): void {
+  if (bytes > limit) {
+    throw new CapacityError(
+      'maxResponseBytes',
+      `The response to request "${requestId}" would hold ${bytes} bytes of images, over the limit of ${limit} (maxResponseBytes); send fewer or smaller images, or ask for PNG/JPEG.`,
+    );
+  }
+}
+
+/** Bytes of the images in a response. */
+function responseBytes(results: readonly TranslatedImage[]): number {
+  let bytes = 0;
+  for (const { image, attention, initial } of results) for (const part of [image, attention, initial]) bytes += part?.data?.length ?? 0;
+  return bytes;
 }
 
 /** Decodes one input image (PNG, JPEG or raw RGB8) under the pixel limit; errors name the image's index. */
@@ -110,6 +144,8 @@ export async function translateRequest(request: TranslateRequest, context: Trans
       if (s.status === 'rejected') throw firstError ?? s.reason;
       return s.value;
     });
+    // Encoded outputs (and raw outputs of encoded inputs) are known only now.
+    checkResponseBytes(request.requestId, responseBytes(results.map((r) => r.result)), context.maxResponseBytes);
     return {
       response: { requestId: request.requestId, modelVersion: lease.id, results: results.map((r) => r.result) },
       modelId: lease.id,

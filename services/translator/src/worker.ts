@@ -1,43 +1,41 @@
 /*
- * A training job's thread. Training runs here, on its own TensorFlow.js instance and its own core, so the main
- * thread keeps serving Translate calls while a job runs.
+ * A training job's process (started by jobs.ts with a V8 heap cap, a wasm memory cap and a lower priority). Training
+ * runs here, on its own TensorFlow.js instance, so that a job that crashes, runs out of memory or is killed ends
+ * alone: the serving process only sees it exit.
  */
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
 import { loadImageFolder } from '@sim2real/imaging';
 import { exportOnnx } from '@sim2real/onnx-export';
 import { initBackend } from '@sim2real/tensor';
 import { TrainingCancelledError, resolveTranslationConfig, train } from '@sim2real/translation';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
 
-const port = parentPort;
-if (!port) throw new Error('worker.ts runs only as a worker thread.');
-const input = workerData as WorkerInput;
+if (!process.send) throw new Error('worker.ts runs only as a training job process started by the translator.');
 const controller = new AbortController();
-const post = (message: WorkerMessage): void => port.postMessage(message);
-
-port.on('message', (command: WorkerCommand) => {
-  if (command.type === 'cancel') controller.abort(new Error('The training job was cancelled.'));
-});
-
-async function loadDomain(role: 'source' | 'target', dir: string, size: number): Promise<Awaited<ReturnType<typeof loadImageFolder>>['images']> {
-  const { images, skipped } = await loadImageFolder(dir, { size, signal: controller.signal });
-  if (skipped.length > 0) post({ type: 'log', message: `${skipped.length} ${role} files were skipped, e.g. ${skipped[0]!.reason}` });
-  if (images.count === 0) throw new Error(`The ${role} folder ${dir} has no readable PNG or JPEG images.`);
-  post({ type: 'log', message: `Loaded ${images.count} ${role} images at ${size} px.` });
-  return images;
-}
+const post = (message: WorkerMessage): void => {
+  if (process.connected) process.send?.(message);
+};
 
 /**
- * Lowers this thread's CPU priority. On Linux a nice value belongs to a thread, and setpriority() on pid 0
- * (what os.setPriority() does) changes only the calling thread: serving keeps its priority.
+ * Lowers the priority of every thread of this process. On Linux a nice value belongs to a thread: setpriority() on
+ * each task id covers the threads Node started already; threads started later inherit it from their creator.
  */
 function lowerPriority(nice: number): void {
   try {
-    os.setPriority(nice);
+    const tids = process.platform === 'linux' ? readdirSync('/proc/self/task').map(Number) : [0];
+    for (const tid of tids) os.setPriority(tid, nice);
   } catch (error) {
-    post({ type: 'log', message: `Could not lower the training thread's priority: ${error instanceof Error ? error.message : String(error)}` });
+    post({ type: 'log', message: `Could not lower the training process's priority: ${error instanceof Error ? error.message : String(error)}` });
   }
+}
+
+async function loadDomain(role: 'source' | 'target', dir: string, root: string, size: number): Promise<Awaited<ReturnType<typeof loadImageFolder>>['images']> {
+  const { images, skipped } = await loadImageFolder(dir, { size, signal: controller.signal, within: root });
+  if (skipped.length > 0) post({ type: 'log', message: `${skipped.length} ${role} files were skipped, e.g. ${skipped[0]!.reason}` });
+  if (images.count === 0) throw new Error(`The ${role} folder has no readable PNG or JPEG images.`);
+  post({ type: 'log', message: `Loaded ${images.count} ${role} images at ${size} px.` });
+  return images;
 }
 
 /** The finished version's model.onnx, so that it serves on onnxruntime-node; a failed export leaves it on tfjs. */
@@ -50,15 +48,15 @@ async function exportForServing(modelDir: string): Promise<void> {
   }
 }
 
-async function run(): Promise<void> {
+async function run(input: WorkerInput): Promise<void> {
   let lastStep = 0;
   try {
     lowerPriority(input.nice);
     const backend = await initBackend({ backend: input.backend });
     post({ type: 'log', message: `Training on the ${backend.name} backend (${backend.package}).` });
     const config = resolveTranslationConfig(input.options);
-    const source = await loadDomain('source', input.sourceDir, config.imageSize);
-    const target = await loadDomain('target', input.targetDir, config.imageSize);
+    const source = await loadDomain('source', input.sourceDir, input.trainingRoot, config.imageSize);
+    const target = await loadDomain('target', input.targetDir, input.trainingRoot, config.imageSize);
     const result = await train({
       source,
       target,
@@ -78,6 +76,16 @@ async function run(): Promise<void> {
     else if (controller.signal.aborted) post({ type: 'cancelled', step: lastStep });
     else post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }
+  // The IPC channel keeps the process alive; the server reads the outcome and then sees it exit.
+  if (process.connected) process.disconnect();
 }
 
-await run();
+process.on('message', (command: WorkerCommand) => {
+  if (command.type === 'start') void run(command.input);
+  else controller.abort(new Error('The training job was cancelled.'));
+});
+// The server is gone (crashed or killed): nobody can publish this job any more.
+process.on('disconnect', () => {
+  if (!controller.signal.aborted) controller.abort(new Error('The translator went away.'));
+  setTimeout(() => process.exit(1), 30_000).unref();
+});

@@ -25,6 +25,23 @@ void describe('server config', () => {
     assert.throws(() => resolveServerConfig({ registryDir: 'm', defaultModel: '../etc' }), /defaultModel must be/);
   });
 
+  void test('without tokens listens on loopback only unless insecure; TLS files go together', () => {
+    assert.equal(resolveServerConfig({ registryDir: 'm' }).host, '127.0.0.1');
+    assert.equal(resolveServerConfig({ registryDir: 'm', authTokensFile: 't.json' }).host, '0.0.0.0');
+    assert.equal(resolveServerConfig({ registryDir: 'm', insecure: true }).host, '0.0.0.0');
+    assert.throws(() => resolveServerConfig({ registryDir: 'm', host: '0.0.0.0' }), /loopback only.*--auth-tokens.*--insecure/);
+    assert.equal(resolveServerConfig({ registryDir: 'm', host: '::1' }).host, '::1');
+    assert.throws(() => resolveServerConfig({ registryDir: 'm', tlsCertFile: 'c.pem' }), /give both or neither/);
+    assert.throws(() => resolveServerConfig({ registryDir: 'm', tlsClientCaFile: 'ca.pem' }), /needs TLS/);
+    assert.equal(resolveServerConfig({ registryDir: 'm', maxMessageBytes: 4096 }).maxResponseBytes, 4096);
+    assert.deepEqual(serverOptionsFromEnv({ SIM2REAL_INSECURE: 'true', SIM2REAL_TRAINING_ROOT: '/data', SIM2REAL_AUTH_TOKENS: '/t.json' }), {
+      insecure: true,
+      trainingRoot: '/data',
+      authTokensFile: '/t.json',
+    });
+    assert.throws(() => serverOptionsFromEnv({ SIM2REAL_REFLECTION: 'yes' }), /SIM2REAL_REFLECTION must be 1, 0, true or false/);
+  });
+
   void test('reads the documented environment variables', () => {
     const options = serverOptionsFromEnv({ PORT: '7000', REGISTRY_DIR: '/models', DEFAULT_MODEL: 'faces@latest', MAX_BATCH_DELAY_MS: '3', TFJS_BACKEND: 'wasm', UNRELATED: 'x' });
     assert.deepEqual(options, { port: 7000, registryDir: '/models', defaultModel: 'faces@latest', maxBatchDelayMs: 3, backend: 'wasm' });
@@ -46,9 +63,10 @@ void describe('error mapping', () => {
 
 void describe('model registry', () => {
   let root: string;
-  const addVersion = async (name: string, version: string): Promise<void> => {
+  const addVersion = async (name: string, version: string, complete = true): Promise<void> => {
     await mkdir(path.join(root, name, version), { recursive: true });
-    await writeFile(path.join(root, name, version, 'sim2real-model.json'), '{}');
+    const manifest = { format: 'sim2real-model', version: 1, checkpoint: 'ckpt-000001-abcdef', complete, config: {} };
+    await writeFile(path.join(root, name, version, 'sim2real-model.json'), JSON.stringify(manifest));
   };
 
   void before(async () => {
@@ -87,6 +105,35 @@ void describe('model registry', () => {
     await assert.rejects(registry.resolve('faces@v99'), /versions of "faces": v2, v10, v11/);
     await assert.rejects(registry.resolve('hands'), ModelNotFoundError);
     await assert.rejects(registry.resolve(''), /no default model/);
+  });
+
+  void test('name and name@latest skip partial versions; promote, alias and delete change what resolves', async () => {
+    const registry = new ModelRegistry({ root, defaultModel: undefined, rescanMs: 60_000, maxLoaded: 2 });
+    await addVersion('hands', 'v1');
+    await addVersion('hands', 'v2', false);
+    assert.equal((await registry.resolve('hands')).version, 'v1', 'the partial v2 is not latest');
+    assert.equal((await registry.resolve('hands@latest')).version, 'v1');
+    assert.equal((await registry.resolve('hands@v2')).version, 'v2', 'a partial version is served when named');
+    await registry.promote('hands@v2');
+    assert.equal((await registry.resolve('hands')).version, 'v2', 'a promoted version counts as finished');
+    await assert.rejects(registry.promote('hands@v9'), ModelNotFoundError);
+    await assert.rejects(registry.promote('hands'), InvalidRequestError);
+
+    await registry.alias('hands', 'prod', 'v1');
+    assert.equal((await registry.resolve('hands@prod')).version, 'v1');
+    assert.deepEqual((await registry.describe('hands')).map((v) => [v.version, v.aliases, v.promoted]), [
+      ['v1', ['prod'], false],
+      ['v2', [], true],
+    ]);
+    await assert.rejects(registry.alias('hands', 'latest', 'v1'), InvalidRequestError);
+    await assert.rejects(registry.alias('hands', 'v2', 'v1'), /already a version/);
+    await assert.rejects(registry.delete('hands@v1'), (e: unknown) => toGrpcStatus(e).code === status.FAILED_PRECONDITION && /alias\(es\) prod/.test(String(e)));
+    await registry.alias('hands', 'prod', '');
+    await assert.rejects(registry.resolve('hands@prod'), ModelNotFoundError);
+    await registry.delete('hands@v1');
+    assert.deepEqual(await registry.versions('hands', true), ['v2']);
+    await registry.delete('hands@v2');
+    await assert.rejects(registry.resolve('hands'), ModelNotFoundError);
   });
 
   void test('new timestamp versions sort after the newest one', async () => {

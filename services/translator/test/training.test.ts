@@ -6,7 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { TrainingEventOut } from '../src/index.js';
 import { TINY_MODEL, pngOf, startTestServer, statusOf, tempDir, writeImageFolder } from './helpers.js';
-import type { RunningServer } from './helpers.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 /** The serving thread's nice value before any job starts (the test may itself run under `nice`). */
@@ -14,7 +13,7 @@ const startNice = os.getPriority();
 
 let root: string;
 let remove: () => Promise<void>;
-let running: RunningServer;
+let running: Awaited<ReturnType<typeof startTestServer>>;
 let sourceDir: string;
 let targetDir: string;
 
@@ -45,7 +44,7 @@ void before(async () => {
   targetDir = path.join(root, 'data', 'target');
   await writeImageFolder(sourceDir, 4, 16, 1);
   await writeImageFolder(targetDir, 4, 16, 50);
-  running = await startTestServer({ registryDir: path.join(root, 'registry') });
+  running = await startTestServer({ registryDir: path.join(root, 'registry'), trainingRoot: path.join(root, 'data') });
 });
 
 void after(async () => {
@@ -91,19 +90,20 @@ void describe('training jobs', () => {
     const cancelledQueued = await running.client.cancelTraining(second.jobId);
     assert.equal(cancelledQueued.state, 'JOB_STATE_CANCELLED');
 
-    // Serving goes on while the job trains in its worker thread.
+    // Serving goes on while the job trains in its own process.
     const events = running.client.watchTraining(first.jobId);
     for await (const event of events) {
       if ((event as TrainingEventOut).step >= 2) break;
     }
     events.cancel();
     if (process.platform === 'linux') {
-      // Nice values are per thread on Linux: the training thread runs at 10, the serving thread keeps the
-      // nice value the test was started with.
-      const nice = async (tid: string): Promise<number> => Number((await readFile(`/proc/self/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
-      const tids = await readdir('/proc/self/task');
-      assert.equal(await nice(String(process.pid)), startNice);
-      assert.ok((await Promise.all(tids.map(nice))).includes(10), 'one thread runs at nice 10');
+      // Every thread of the job's process runs at nice 10; the serving process keeps the nice value the test was
+      // started with.
+      const pid = running.logs.find((l) => l.event === 'training_started' && l.job === first.jobId)?.pid as number;
+      const nice = async (stat: string): Promise<number> => Number((await readFile(stat, 'utf8')).split(') ')[1]!.split(' ')[16]);
+      const tids = await readdir(`/proc/${pid}/task`);
+      assert.deepEqual(new Set(await Promise.all(tids.map((tid) => nice(`/proc/${pid}/task/${tid}/stat`)))), new Set([10]));
+      assert.equal(await nice(`/proc/self/stat`), startNice);
     }
     const during = await running.client.translate({ requestId: 'during', model: 'fresh', images: [{ data: await pngOf(8, 8) }] });
     assert.equal(during.results.length, 1);
@@ -115,6 +115,13 @@ void describe('training jobs', () => {
     assert.match(end.modelVersion, /^long@/, end.message);
     const info = await running.client.getModel(end.modelVersion);
     assert.ok((JSON.parse(info.versions[0]!.metricsJson) as { step: number }).step < 400);
+    assert.equal(info.versions[0]!.complete, false, 'a cancelled job publishes a partial version');
+    // A partial version is never "latest": only its explicit name@version serves it.
+    const notLatest = await statusOf(running.client.translate({ requestId: 'l', model: 'long', images: [{ data: await pngOf(8, 8) }] }));
+    assert.equal(notLatest.code, grpc.status.NOT_FOUND);
+    assert.match(notLatest.details, /no complete version/);
+    const explicit = await running.client.translate({ requestId: 'e', model: end.modelVersion, images: [{ data: await pngOf(8, 8) }] });
+    assert.equal(explicit.modelVersion, end.modelVersion);
   });
 
   void test('bad training requests get INVALID_ARGUMENT or NOT_FOUND', async () => {

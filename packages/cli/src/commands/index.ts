@@ -10,7 +10,8 @@ import { benchFacesCommand } from './bench-faces.js';
 import { demoCommand } from './demo.js';
 import { benchDigitsCommand } from './bench-digits.js';
 import { exportCommand } from './export.js';
+import { modelsCommand } from './models.js';
 import { reportCommand } from './report.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, exportCommand, reportCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, exportCommand, modelsCommand, reportCommand];

@@ -85,7 +85,7 @@ export interface GeneratorProgress {
 
 /**
  * Trains the generator on the translator (StartTraining, then WatchTraining until the job ends): the job trains in
- * the translator's worker thread straight into its registry. Resolves to `name@version`.
+ * a process of the translator's, straight into its registry. Resolves to `name@version`.
  */
 export async function trainGenerator(
   client: TranslatorClient,

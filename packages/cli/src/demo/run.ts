@@ -97,7 +97,8 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     // Translator (starts while the faces render). Its training thread keeps the demo's priority: training is the
     // foreground work here, not a background job competing with serving.
     const listening = lineWaiter((line) => /translator listening on [^ ]*:(\d+) \(backend ([^,)]+)/.exec(line) ?? undefined);
-    spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--grace-ms', '5000', '--training-nice', '0', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
+    // Remote training reads only under the demo's data folder (where the face sets render).
+    spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--training-root', config.dataDir, '--grace-ms', '5000', '--training-nice', '0', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
     const translatorReady = listening.found.then(([, port, backend]) => {
       board.set('translator', `serving 127.0.0.1:${port} (backend ${backend}, registry ${registry})`, 'done');
       return `127.0.0.1:${port}`;

@@ -1,13 +1,19 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AliasModelRequest as _sim2real_v1_AliasModelRequest, AliasModelRequest__Output as _sim2real_v1_AliasModelRequest__Output } from './sim2real/v1/AliasModelRequest.js';
+import type { AliasModelResponse as _sim2real_v1_AliasModelResponse, AliasModelResponse__Output as _sim2real_v1_AliasModelResponse__Output } from './sim2real/v1/AliasModelResponse.js';
 import type { CancelTrainingRequest as _sim2real_v1_CancelTrainingRequest, CancelTrainingRequest__Output as _sim2real_v1_CancelTrainingRequest__Output } from './sim2real/v1/CancelTrainingRequest.js';
+import type { DeleteModelRequest as _sim2real_v1_DeleteModelRequest, DeleteModelRequest__Output as _sim2real_v1_DeleteModelRequest__Output } from './sim2real/v1/DeleteModelRequest.js';
+import type { DeleteModelResponse as _sim2real_v1_DeleteModelResponse, DeleteModelResponse__Output as _sim2real_v1_DeleteModelResponse__Output } from './sim2real/v1/DeleteModelResponse.js';
 import type { GetModelRequest as _sim2real_v1_GetModelRequest, GetModelRequest__Output as _sim2real_v1_GetModelRequest__Output } from './sim2real/v1/GetModelRequest.js';
 import type { Image as _sim2real_v1_Image, Image__Output as _sim2real_v1_Image__Output } from './sim2real/v1/Image.js';
 import type { ListModelsRequest as _sim2real_v1_ListModelsRequest, ListModelsRequest__Output as _sim2real_v1_ListModelsRequest__Output } from './sim2real/v1/ListModelsRequest.js';
 import type { ListModelsResponse as _sim2real_v1_ListModelsResponse, ListModelsResponse__Output as _sim2real_v1_ListModelsResponse__Output } from './sim2real/v1/ListModelsResponse.js';
 import type { ModelInfo as _sim2real_v1_ModelInfo, ModelInfo__Output as _sim2real_v1_ModelInfo__Output } from './sim2real/v1/ModelInfo.js';
 import type { ModelVersion as _sim2real_v1_ModelVersion, ModelVersion__Output as _sim2real_v1_ModelVersion__Output } from './sim2real/v1/ModelVersion.js';
+import type { PromoteModelRequest as _sim2real_v1_PromoteModelRequest, PromoteModelRequest__Output as _sim2real_v1_PromoteModelRequest__Output } from './sim2real/v1/PromoteModelRequest.js';
+import type { PromoteModelResponse as _sim2real_v1_PromoteModelResponse, PromoteModelResponse__Output as _sim2real_v1_PromoteModelResponse__Output } from './sim2real/v1/PromoteModelResponse.js';
 import type { StartTrainingRequest as _sim2real_v1_StartTrainingRequest, StartTrainingRequest__Output as _sim2real_v1_StartTrainingRequest__Output } from './sim2real/v1/StartTrainingRequest.js';
 import type { TrainingConfig as _sim2real_v1_TrainingConfig, TrainingConfig__Output as _sim2real_v1_TrainingConfig__Output } from './sim2real/v1/TrainingConfig.js';
 import type { TrainingEvent as _sim2real_v1_TrainingEvent, TrainingEvent__Output as _sim2real_v1_TrainingEvent__Output } from './sim2real/v1/TrainingEvent.js';
@@ -25,7 +31,11 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   sim2real: {
     v1: {
+      AliasModelRequest: MessageTypeDefinition<_sim2real_v1_AliasModelRequest, _sim2real_v1_AliasModelRequest__Output>
+      AliasModelResponse: MessageTypeDefinition<_sim2real_v1_AliasModelResponse, _sim2real_v1_AliasModelResponse__Output>
       CancelTrainingRequest: MessageTypeDefinition<_sim2real_v1_CancelTrainingRequest, _sim2real_v1_CancelTrainingRequest__Output>
+      DeleteModelRequest: MessageTypeDefinition<_sim2real_v1_DeleteModelRequest, _sim2real_v1_DeleteModelRequest__Output>
+      DeleteModelResponse: MessageTypeDefinition<_sim2real_v1_DeleteModelResponse, _sim2real_v1_DeleteModelResponse__Output>
       Encoding: EnumTypeDefinition
       GetModelRequest: MessageTypeDefinition<_sim2real_v1_GetModelRequest, _sim2real_v1_GetModelRequest__Output>
       Image: MessageTypeDefinition<_sim2real_v1_Image, _sim2real_v1_Image__Output>
@@ -34,6 +44,8 @@ export interface ProtoGrpcType {
       ListModelsResponse: MessageTypeDefinition<_sim2real_v1_ListModelsResponse, _sim2real_v1_ListModelsResponse__Output>
       ModelInfo: MessageTypeDefinition<_sim2real_v1_ModelInfo, _sim2real_v1_ModelInfo__Output>
       ModelVersion: MessageTypeDefinition<_sim2real_v1_ModelVersion, _sim2real_v1_ModelVersion__Output>
+      PromoteModelRequest: MessageTypeDefinition<_sim2real_v1_PromoteModelRequest, _sim2real_v1_PromoteModelRequest__Output>
+      PromoteModelResponse: MessageTypeDefinition<_sim2real_v1_PromoteModelResponse, _sim2real_v1_PromoteModelResponse__Output>
       StartTrainingRequest: MessageTypeDefinition<_sim2real_v1_StartTrainingRequest, _sim2real_v1_StartTrainingRequest__Output>
       TrainingConfig: MessageTypeDefinition<_sim2real_v1_TrainingConfig, _sim2real_v1_TrainingConfig__Output>
       TrainingEvent: MessageTypeDefinition<_sim2real_v1_TrainingEvent, _sim2real_v1_TrainingEvent__Output>

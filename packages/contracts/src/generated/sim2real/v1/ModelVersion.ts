@@ -19,6 +19,18 @@ export interface ModelVersion {
    * "tfjs" (TensorFlow.js); the one in use when the version is loaded, else the one it would load with.
    */
   'engine'?: (string);
+  /**
+   * All training steps were done (a cancelled or stopped job's version is partial).
+   */
+  'complete'?: (boolean);
+  /**
+   * Promoted by an admin: served as "name" / "name@latest" like a complete version.
+   */
+  'promoted'?: (boolean);
+  /**
+   * Aliases naming this version ("name@<alias>").
+   */
+  'aliases'?: (string)[];
 }
 
 export interface ModelVersion__Output {
@@ -39,4 +51,16 @@ export interface ModelVersion__Output {
    * "tfjs" (TensorFlow.js); the one in use when the version is loaded, else the one it would load with.
    */
   'engine': (string);
+  /**
+   * All training steps were done (a cancelled or stopped job's version is partial).
+   */
+  'complete': (boolean);
+  /**
+   * Promoted by an admin: served as "name" / "name@latest" like a complete version.
+   */
+  'promoted': (boolean);
+  /**
+   * Aliases naming this version ("name@<alias>").
+   */
+  'aliases': (string)[];
 }

@@ -2,11 +2,17 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AliasModelRequest as _sim2real_v1_AliasModelRequest, AliasModelRequest__Output as _sim2real_v1_AliasModelRequest__Output } from '../../sim2real/v1/AliasModelRequest.js';
+import type { AliasModelResponse as _sim2real_v1_AliasModelResponse, AliasModelResponse__Output as _sim2real_v1_AliasModelResponse__Output } from '../../sim2real/v1/AliasModelResponse.js';
 import type { CancelTrainingRequest as _sim2real_v1_CancelTrainingRequest, CancelTrainingRequest__Output as _sim2real_v1_CancelTrainingRequest__Output } from '../../sim2real/v1/CancelTrainingRequest.js';
+import type { DeleteModelRequest as _sim2real_v1_DeleteModelRequest, DeleteModelRequest__Output as _sim2real_v1_DeleteModelRequest__Output } from '../../sim2real/v1/DeleteModelRequest.js';
+import type { DeleteModelResponse as _sim2real_v1_DeleteModelResponse, DeleteModelResponse__Output as _sim2real_v1_DeleteModelResponse__Output } from '../../sim2real/v1/DeleteModelResponse.js';
 import type { GetModelRequest as _sim2real_v1_GetModelRequest, GetModelRequest__Output as _sim2real_v1_GetModelRequest__Output } from '../../sim2real/v1/GetModelRequest.js';
 import type { ListModelsRequest as _sim2real_v1_ListModelsRequest, ListModelsRequest__Output as _sim2real_v1_ListModelsRequest__Output } from '../../sim2real/v1/ListModelsRequest.js';
 import type { ListModelsResponse as _sim2real_v1_ListModelsResponse, ListModelsResponse__Output as _sim2real_v1_ListModelsResponse__Output } from '../../sim2real/v1/ListModelsResponse.js';
 import type { ModelInfo as _sim2real_v1_ModelInfo, ModelInfo__Output as _sim2real_v1_ModelInfo__Output } from '../../sim2real/v1/ModelInfo.js';
+import type { PromoteModelRequest as _sim2real_v1_PromoteModelRequest, PromoteModelRequest__Output as _sim2real_v1_PromoteModelRequest__Output } from '../../sim2real/v1/PromoteModelRequest.js';
+import type { PromoteModelResponse as _sim2real_v1_PromoteModelResponse, PromoteModelResponse__Output as _sim2real_v1_PromoteModelResponse__Output } from '../../sim2real/v1/PromoteModelResponse.js';
 import type { StartTrainingRequest as _sim2real_v1_StartTrainingRequest, StartTrainingRequest__Output as _sim2real_v1_StartTrainingRequest__Output } from '../../sim2real/v1/StartTrainingRequest.js';
 import type { TrainingEvent as _sim2real_v1_TrainingEvent, TrainingEvent__Output as _sim2real_v1_TrainingEvent__Output } from '../../sim2real/v1/TrainingEvent.js';
 import type { TrainingJob as _sim2real_v1_TrainingJob, TrainingJob__Output as _sim2real_v1_TrainingJob__Output } from '../../sim2real/v1/TrainingJob.js';
@@ -18,6 +24,21 @@ import type { WatchTrainingRequest as _sim2real_v1_WatchTrainingRequest, WatchTr
  * Trains and serves sim->real generators (Show, Attend and Translate).
  */
 export interface TranslatorClient extends grpc.Client {
+  /**
+   * Points "name@alias" (e.g. faces@prod) at a version, or removes the alias.
+   */
+  AliasModel(argument: _sim2real_v1_AliasModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  AliasModel(argument: _sim2real_v1_AliasModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  AliasModel(argument: _sim2real_v1_AliasModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  AliasModel(argument: _sim2real_v1_AliasModelRequest, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Points "name@alias" (e.g. faces@prod) at a version, or removes the alias.
+   */
+  aliasModel(argument: _sim2real_v1_AliasModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  aliasModel(argument: _sim2real_v1_AliasModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  aliasModel(argument: _sim2real_v1_AliasModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  aliasModel(argument: _sim2real_v1_AliasModelRequest, callback: grpc.requestCallback<_sim2real_v1_AliasModelResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Stops a job; its last checkpoint is kept.
    */
@@ -32,6 +53,21 @@ export interface TranslatorClient extends grpc.Client {
   cancelTraining(argument: _sim2real_v1_CancelTrainingRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_TrainingJob__Output>): grpc.ClientUnaryCall;
   cancelTraining(argument: _sim2real_v1_CancelTrainingRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_TrainingJob__Output>): grpc.ClientUnaryCall;
   cancelTraining(argument: _sim2real_v1_CancelTrainingRequest, callback: grpc.requestCallback<_sim2real_v1_TrainingJob__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Deletes a version (refused while an alias names it).
+   */
+  DeleteModel(argument: _sim2real_v1_DeleteModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  DeleteModel(argument: _sim2real_v1_DeleteModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  DeleteModel(argument: _sim2real_v1_DeleteModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  DeleteModel(argument: _sim2real_v1_DeleteModelRequest, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Deletes a version (refused while an alias names it).
+   */
+  deleteModel(argument: _sim2real_v1_DeleteModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  deleteModel(argument: _sim2real_v1_DeleteModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  deleteModel(argument: _sim2real_v1_DeleteModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
+  deleteModel(argument: _sim2real_v1_DeleteModelRequest, callback: grpc.requestCallback<_sim2real_v1_DeleteModelResponse__Output>): grpc.ClientUnaryCall;
   
   GetModel(argument: _sim2real_v1_GetModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
   GetModel(argument: _sim2real_v1_GetModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_ModelInfo__Output>): grpc.ClientUnaryCall;
@@ -50,6 +86,23 @@ export interface TranslatorClient extends grpc.Client {
   listModels(argument: _sim2real_v1_ListModelsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_ListModelsResponse__Output>): grpc.ClientUnaryCall;
   listModels(argument: _sim2real_v1_ListModelsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_ListModelsResponse__Output>): grpc.ClientUnaryCall;
   listModels(argument: _sim2real_v1_ListModelsRequest, callback: grpc.requestCallback<_sim2real_v1_ListModelsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Model management (role admin).
+   * Accepts a partial version as finished: "name" and "name@latest" may then resolve to it.
+   */
+  PromoteModel(argument: _sim2real_v1_PromoteModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  PromoteModel(argument: _sim2real_v1_PromoteModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  PromoteModel(argument: _sim2real_v1_PromoteModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  PromoteModel(argument: _sim2real_v1_PromoteModelRequest, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Model management (role admin).
+   * Accepts a partial version as finished: "name" and "name@latest" may then resolve to it.
+   */
+  promoteModel(argument: _sim2real_v1_PromoteModelRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  promoteModel(argument: _sim2real_v1_PromoteModelRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  promoteModel(argument: _sim2real_v1_PromoteModelRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
+  promoteModel(argument: _sim2real_v1_PromoteModelRequest, callback: grpc.requestCallback<_sim2real_v1_PromoteModelResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Queues a training job; one job runs at a time.
@@ -110,13 +163,29 @@ export interface TranslatorClient extends grpc.Client {
  */
 export interface TranslatorHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Points "name@alias" (e.g. faces@prod) at a version, or removes the alias.
+   */
+  AliasModel: grpc.handleUnaryCall<_sim2real_v1_AliasModelRequest__Output, _sim2real_v1_AliasModelResponse>;
+  
+  /**
    * Stops a job; its last checkpoint is kept.
    */
   CancelTraining: grpc.handleUnaryCall<_sim2real_v1_CancelTrainingRequest__Output, _sim2real_v1_TrainingJob>;
   
+  /**
+   * Deletes a version (refused while an alias names it).
+   */
+  DeleteModel: grpc.handleUnaryCall<_sim2real_v1_DeleteModelRequest__Output, _sim2real_v1_DeleteModelResponse>;
+  
   GetModel: grpc.handleUnaryCall<_sim2real_v1_GetModelRequest__Output, _sim2real_v1_ModelInfo>;
   
   ListModels: grpc.handleUnaryCall<_sim2real_v1_ListModelsRequest__Output, _sim2real_v1_ListModelsResponse>;
+  
+  /**
+   * Model management (role admin).
+   * Accepts a partial version as finished: "name" and "name@latest" may then resolve to it.
+   */
+  PromoteModel: grpc.handleUnaryCall<_sim2real_v1_PromoteModelRequest__Output, _sim2real_v1_PromoteModelResponse>;
   
   /**
    * Queues a training job; one job runs at a time.
@@ -141,9 +210,12 @@ export interface TranslatorHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface TranslatorDefinition extends grpc.ServiceDefinition {
+  AliasModel: MethodDefinition<_sim2real_v1_AliasModelRequest, _sim2real_v1_AliasModelResponse, _sim2real_v1_AliasModelRequest__Output, _sim2real_v1_AliasModelResponse__Output>
   CancelTraining: MethodDefinition<_sim2real_v1_CancelTrainingRequest, _sim2real_v1_TrainingJob, _sim2real_v1_CancelTrainingRequest__Output, _sim2real_v1_TrainingJob__Output>
+  DeleteModel: MethodDefinition<_sim2real_v1_DeleteModelRequest, _sim2real_v1_DeleteModelResponse, _sim2real_v1_DeleteModelRequest__Output, _sim2real_v1_DeleteModelResponse__Output>
   GetModel: MethodDefinition<_sim2real_v1_GetModelRequest, _sim2real_v1_ModelInfo, _sim2real_v1_GetModelRequest__Output, _sim2real_v1_ModelInfo__Output>
   ListModels: MethodDefinition<_sim2real_v1_ListModelsRequest, _sim2real_v1_ListModelsResponse, _sim2real_v1_ListModelsRequest__Output, _sim2real_v1_ListModelsResponse__Output>
+  PromoteModel: MethodDefinition<_sim2real_v1_PromoteModelRequest, _sim2real_v1_PromoteModelResponse, _sim2real_v1_PromoteModelRequest__Output, _sim2real_v1_PromoteModelResponse__Output>
   StartTraining: MethodDefinition<_sim2real_v1_StartTrainingRequest, _sim2real_v1_TrainingJob, _sim2real_v1_StartTrainingRequest__Output, _sim2real_v1_TrainingJob__Output>
   Translate: MethodDefinition<_sim2real_v1_TranslateRequest, _sim2real_v1_TranslateResponse, _sim2real_v1_TranslateRequest__Output, _sim2real_v1_TranslateResponse__Output>
   TranslateStream: MethodDefinition<_sim2real_v1_TranslateRequest, _sim2real_v1_TranslateResponse, _sim2real_v1_TranslateRequest__Output, _sim2real_v1_TranslateResponse__Output>

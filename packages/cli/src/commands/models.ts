@@ -1,0 +1,125 @@
+import { ModelRegistry, createTranslatorClient, parseModelRef, versionMessage } from '@sim2real/translator';
+import type { ModelInfoOut, TranslatorClient } from '@sim2real/translator';
+import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { UsageError } from '../errors.js';
+import { optionalString } from '../options.js';
+import { TRANSLATOR_ACCESS_OPTIONS, TRANSLATOR_ACCESS_USAGE, translatorAccess } from '../translator-access.js';
+
+const USAGE = `Usage: sim2real models list [NAME]             (--registry DIR | --server HOST:PORT) [options]
+       sim2real models promote NAME@VERSION
+       sim2real models alias NAME ALIAS VERSION | sim2real models alias NAME ALIAS --remove
+       sim2real models delete NAME@VERSION
+
+Manages a model registry, either a folder directly (--registry) or through a running translator
+(--server, which needs the admin role for promote, alias and delete). "NAME" and "NAME@latest"
+serve the newest complete version; a partial one (a cancelled or stopped training job) serves
+only as NAME@VERSION until it is promoted. An alias (NAME@ALIAS, e.g. faces@prod) names one
+version; a version an alias names cannot be deleted.
+
+Options:
+  --registry DIR            the registry folder (<DIR>/<name>/<version>/)
+  --server HOST:PORT        a translator instead of a folder
+${TRANSLATOR_ACCESS_USAGE}
+  --remove                  alias: remove ALIAS instead of setting it
+  --json                    print the models as JSON
+
+Examples:
+  sim2real models list --registry models/
+  sim2real models alias faces prod 20261207T101500Z --server translator:50051 \\
+    --translator-ca ca.pem --token-file admin.token
+`;
+
+export const modelsCommand: CommandSpec = {
+  name: 'models',
+  summary: 'list, promote, alias and delete model versions (a registry folder or a server)',
+  usage: USAGE,
+  options: {
+    registry: { type: 'string' },
+    server: { type: 'string' },
+    ...TRANSLATOR_ACCESS_OPTIONS,
+    remove: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  run: runModels,
+};
+
+/** The operations, the same against a folder and a server. */
+interface Registry {
+  list(name: string | undefined): Promise<ModelInfoOut[]>;
+  promote(model: string): Promise<void>;
+  alias(name: string, alias: string, version: string): Promise<void>;
+  delete(model: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function folderRegistry(root: string): Registry {
+  const registry = new ModelRegistry({ root, defaultModel: undefined, rescanMs: 0, maxLoaded: 1 });
+  const info = async (name: string): Promise<ModelInfoOut> => ({ name, versions: (await registry.describe(name)).map(versionMessage) as ModelInfoOut['versions'] });
+  return {
+    list: async (name) => Promise.all((name === undefined ? await registry.names() : [name]).map(info)),
+    promote: (model) => registry.promote(model),
+    alias: (name, alias, version) => registry.alias(name, alias, version),
+    delete: (model) => registry.delete(model),
+    close: () => registry.close(),
+  };
+}
+
+function serverRegistry(client: TranslatorClient): Registry {
+  const timeoutMs = 30_000;
+  return {
+    list: async (name) => (name === undefined ? (await client.listModels({ timeoutMs })).models : [await client.getModel(name, { timeoutMs })]),
+    promote: async (model) => void (await client.promoteModel(model, { timeoutMs })),
+    alias: async (name, alias, version) => void (await client.aliasModel(name, alias, version, { timeoutMs })),
+    delete: async (model) => void (await client.deleteModel(model, { timeoutMs })),
+    close: () => Promise.resolve(client.close()),
+  };
+}
+
+function describeVersion(name: string, v: ModelInfoOut['versions'][number]): string {
+  const state = v.complete ? 'complete' : v.promoted ? 'partial, promoted' : 'partial';
+  const aliases = v.aliases.length > 0 ? `  aliases: ${v.aliases.join(', ')}` : '';
+  return `${name}@${v.version}  ${state}  ${v.imageSize} px${v.attention ? '' : ', no attention'}  created ${v.createdAt}${aliases}`;
+}
+
+/** A gRPC status error as one sentence (the server's details already are one). */
+function callError(error: unknown): Error {
+  const { details, code } = error as { details?: string; code?: number };
+  return details !== undefined && code !== undefined ? new Error(details) : (error as Error);
+}
+
+async function runModels(options: ParsedOptions, positionals: string[], ctx: CommandContext): Promise<number> {
+  const name = modelsCommand.name;
+  const [action, ...args] = positionals;
+  const folder = optionalString(options, 'registry');
+  const server = optionalString(options, 'server');
+  if ((folder === undefined) === (server === undefined)) throw new UsageError('give either --registry DIR or --server HOST:PORT.', name);
+  const arity: Record<string, number> = { list: -1, promote: 1, alias: options.remove === true ? 2 : 3, delete: 1 };
+  const wanted = action === undefined ? undefined : arity[action];
+  if (wanted === undefined) throw new UsageError('name an action: list, promote, alias or delete.', name);
+  if (wanted >= 0 ? args.length !== wanted : args.length > 1) throw new UsageError(`"${action}" takes ${wanted >= 0 ? wanted : 'at most 1'} argument(s), got ${args.length}.`, name);
+  try {
+    for (const arg of args) parseModelRef(arg.includes('@') ? arg : `x@${arg}`);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), name);
+  }
+  const registry = folder !== undefined ? folderRegistry(folder) : serverRegistry(createTranslatorClient(server!, await translatorAccess(options, ctx.env, name)));
+  try {
+    const [first = '', second = '', third = ''] = args;
+    if (action === 'promote') await registry.promote(first);
+    else if (action === 'alias') await registry.alias(first, second, third);
+    else if (action === 'delete') await registry.delete(first);
+    const listed = action === 'list' ? await registry.list(first || undefined) : await registry.list(first.split('@')[0]);
+    if (options.json === true) ctx.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    else {
+      for (const model of listed) {
+        if (model.versions.length === 0) ctx.stdout.write(`${model.name}: no versions\n`);
+        for (const version of model.versions) ctx.stdout.write(`${describeVersion(model.name, version)}\n`);
+      }
+    }
+    return 0;
+  } catch (error) {
+    throw callError(error);
+  } finally {
+    await registry.close();
+  }
+}
