@@ -2,8 +2,6 @@ export { createTranslatorServer } from './server.js';
 export type { TranslatorServer, TranslatorServerHooks, TranslatorServerStats } from './server.js';
 export { SERVER_ENV, resolveServerConfig, serverOptionsFromEnv } from './config.js';
 export type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
-export { createTranslatorClient, deadlineIn } from './client.js';
-export type { CallOptions, TranslatorClient, TranslatorClientOptions } from './client.js';
 export {
   CapacityError,
   ConfigError,

@@ -3,12 +3,14 @@ import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { status } from '@grpc/grpc-js';
+import { fromStruct, toTimestamp } from '@sim2real/contracts';
 import type { BackendChoice } from '@sim2real/tensor';
 import { resolveTranslationConfig } from '@sim2real/translation';
-import type { TrainingEvent, TranslationOptions } from '@sim2real/translation';
+import type { StageName, TrainingEvent, TranslationOptions } from '@sim2real/translation';
 import { MODEL_NAME_PATTERN } from './config.js';
 import { CapacityError, InvalidRequestError, JobNotFoundError } from './errors.js';
-import type { JobStateName, StartTrainingRequest, TrainingConfigMessage, TrainingEventMessage, TrainingJobMessage } from './proto.js';
+import type { JobStateName, StartTrainingRequest, TrainingConfigMessage, TrainingEventMessage, TrainingJobMessage, TrainingStageName } from './proto.js';
 import type { ModelRegistry } from './registry.js';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
 
@@ -40,7 +42,7 @@ interface Job {
   id: string;
   modelName: string;
   state: JobStateName;
-  createdAt: string;
+  createdAt: Date;
   input: WorkerInput;
   modelVersion: string;
   error: string;
@@ -73,7 +75,12 @@ function defaultStartWorker(input: WorkerInput): Worker {
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: input });
 }
 
-/** Translation options from the proto's TrainingConfig: zero means default; `overrides` are JSON by option name. */
+/** The proto's TrainingStage of a trainer stage. */
+export function trainingStage(stage: StageName | undefined): TrainingStageName {
+  return stage === undefined ? 'TRAINING_STAGE_UNSPECIFIED' : `TRAINING_STAGE_${stage.toUpperCase() as Uppercase<StageName>}`;
+}
+
+/** Translation options from the proto's TrainingConfig: zero means default; `overrides` are translation options by name. */
 export function trainingOptions(config: TrainingConfigMessage | null, sampleEverySteps: number): TranslationOptions {
   const options: Record<string, unknown> = {};
   if (config) {
@@ -86,20 +93,13 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     if (config.residualBlocks) options.residualBlocks = config.residualBlocks;
     if (config.learningRate) options.learningRate = config.learningRate;
     const known = new Set(Object.keys(resolveTranslationConfig()));
-    for (const [key, raw] of Object.entries(config.overrides)) {
-      const [head = '', ...rest] = key.split('.');
-      if (!known.has(head)) throw new InvalidRequestError(`Training override "${key}" is not a translation option (known: ${[...known].join(', ')}).`);
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        throw new InvalidRequestError(`Training override "${key}" must be a JSON value, got ${JSON.stringify(raw)}.`);
+    for (const [key, value] of Object.entries(fromStruct(config.overrides))) {
+      if (!known.has(key)) {
+        throw new InvalidRequestError(`Training override "${key}" is not a translation option (known: ${[...known].join(', ')}).`, undefined, {
+          field: `config.overrides.${key}`,
+        });
       }
-      if (rest.length === 0) options[head] = value;
-      else {
-        const nested = (options[head] ??= {}) as Record<string, unknown>;
-        nested[rest.join('.')] = value;
-      }
+      options[key] = value;
     }
   }
   if (sampleEverySteps) options.sampleEverySteps = sampleEverySteps;
@@ -129,7 +129,9 @@ export class TrainingJobs {
   async start(request: StartTrainingRequest): Promise<TrainingJobMessage> {
     const { modelName } = request;
     if (!MODEL_NAME_PATTERN.test(modelName)) {
-      throw new InvalidRequestError(`model_name "${modelName}" is not a valid model name (letters, digits, ".", "_", "-"; at most 128).`);
+      throw new InvalidRequestError(`model_name "${modelName}" is not a valid model name (letters, digits, ".", "_", "-"; at most 128).`, undefined, {
+        field: 'model_name',
+      });
     }
     const options = trainingOptions(request.config, request.sampleEverySteps);
     resolveTranslationConfig(options);
@@ -146,7 +148,7 @@ export class TrainingJobs {
       id,
       modelName,
       state: 'JOB_STATE_QUEUED',
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(),
       input: { sourceDir, targetDir, modelDir, options, vggDir: this.#options.vggDir, backend: this.#options.backend, nice: this.#options.trainingNice },
       modelVersion: '',
       error: '',
@@ -176,8 +178,8 @@ export class TrainingJobs {
       state: job.state,
       queuePosition: position < 0 ? 0 : position,
       modelVersion: job.modelVersion,
-      error: job.error,
-      createdAt: job.createdAt,
+      error: job.error ? { code: status.INTERNAL, message: job.error, details: [] } : null,
+      createTime: toTimestamp(job.createdAt),
     };
   }
 
@@ -242,23 +244,24 @@ export class TrainingJobs {
   }
 
   async #folder(field: string, uri: string): Promise<string> {
-    if (uri === '') throw new InvalidRequestError(`${field} is required: a server-side folder or file:// URI of images.`);
+    const invalid = (message: string): InvalidRequestError => new InvalidRequestError(message, undefined, { field });
+    if (uri === '') throw invalid(`${field} is required: a server-side folder or file:// URI of images.`);
     let dir: string;
     if (uri.startsWith('file://')) dir = fileURLToPath(uri);
-    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw new InvalidRequestError(`${field} "${uri}" uses a scheme this server cannot read; give a folder path or a file:// URI.`);
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) throw invalid(`${field} "${uri}" uses a scheme this server cannot read; give a folder path or a file:// URI.`);
     else dir = uri;
     const root = this.#options.trainingDataRoot;
     if (root !== undefined) {
       dir = path.resolve(root, dir);
       const relative = path.relative(root, dir);
       if (relative.startsWith('..') || path.isAbsolute(relative)) {
-        throw new InvalidRequestError(`${field} "${uri}" is outside the server's training data root ${root}.`);
+        throw invalid(`${field} "${uri}" is outside the server's training data root ${root}.`);
       }
     } else if (!path.isAbsolute(dir)) {
-      throw new InvalidRequestError(`${field} "${uri}" must be an absolute server-side path.`);
+      throw invalid(`${field} "${uri}" must be an absolute server-side path.`);
     }
     const info = await stat(dir).catch(() => undefined);
-    if (!info?.isDirectory()) throw new InvalidRequestError(`${field} "${uri}" is not a folder on the server.`);
+    if (!info?.isDirectory()) throw invalid(`${field} "${uri}" is not a folder on the server.`);
     return dir;
   }
 
@@ -345,13 +348,13 @@ export class TrainingJobs {
   #emit(job: Job, fields: Partial<TrainingEventMessage>, isStep = false): void {
     const last = job.events.at(-1)?.message;
     const message: TrainingEventMessage = {
-      stage: last?.stage ?? '',
+      trainingStage: last?.trainingStage ?? 'TRAINING_STAGE_UNSPECIFIED',
       step: last?.step ?? 0,
       totalSteps: last?.totalSteps ?? 0,
       ...fields,
       jobId: job.id,
       state: job.state,
-      time: new Date().toISOString(),
+      eventTime: toTimestamp(new Date()),
     };
     job.events.push({ seq: job.nextSeq++, isStep, message });
     const steps = job.events.filter((e) => e.isStep);
@@ -370,11 +373,11 @@ export class TrainingJobs {
 /** The proto fields of a trainer event. */
 function eventFields(event: TrainingEvent): Partial<TrainingEventMessage> {
   return {
-    stage: event.stage,
+    trainingStage: trainingStage(event.stage),
     step: event.step,
     totalSteps: event.totalSteps,
     losses: event.losses,
-    lambda: event.lambda,
+    selfRegularizationWeight: event.lambda,
     sampleGrid: event.samplePng ? { data: event.samplePng, encoding: 'ENCODING_PNG' } : undefined,
     message: event.kind === 'step' ? undefined : (event.message ?? event.kind),
   };

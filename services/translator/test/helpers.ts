@@ -3,8 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { encodePng } from '@sim2real/imaging';
 import { noiseImage } from '@sim2real/translation/testing';
-import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
-import type { TranslatorClient, TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
+import { createTranslatorClient } from '@sim2real/client';
+import type { TranslatorClient } from '@sim2real/client';
+import { createTranslatorServer } from '../src/index.js';
+import type { TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
 
 export { TINY_MODEL, noiseImage, trainTinyModel } from '@sim2real/translation/testing';
 

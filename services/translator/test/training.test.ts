@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { toStruct } from '@sim2real/contracts';
 import type { TrainingEventOut } from '../src/index.js';
 import { TINY_MODEL, pngOf, startTestServer, statusOf, tempDir, writeImageFolder } from './helpers.js';
 import type { RunningServer } from './helpers.js';
@@ -24,17 +25,17 @@ const tinyConfig = (steps: number) => ({
   steps,
   generatorWidth: TINY_MODEL.generatorWidth,
   residualBlocks: TINY_MODEL.residualBlocks,
-  overrides: {
-    attentionWidth: String(TINY_MODEL.attentionWidth),
-    discriminatorWidth: String(TINY_MODEL.discriminatorWidth),
-    discriminatorDownsamplings: String(TINY_MODEL.discriminatorDownsamplings),
-    historyPoolSize: String(TINY_MODEL.historyPoolSize),
-  },
+  overrides: toStruct({
+    attentionWidth: TINY_MODEL.attentionWidth,
+    discriminatorWidth: TINY_MODEL.discriminatorWidth,
+    discriminatorDownsamplings: TINY_MODEL.discriminatorDownsamplings,
+    historyPoolSize: TINY_MODEL.historyPoolSize,
+  }),
 });
 
 async function watchAll(jobId: string): Promise<TrainingEventOut[]> {
   const events: TrainingEventOut[] = [];
-  for await (const event of running.client.watchTraining(jobId)) events.push(event as TrainingEventOut);
+  for await (const event of running.client.watchTraining(jobId)) events.push(event);
   return events;
 }
 
@@ -62,7 +63,7 @@ void describe('training jobs', () => {
     assert.equal(last.state, 'JOB_STATE_SUCCEEDED', JSON.stringify(events.map((e) => e.message)));
     assert.match(last.modelVersion, /^fresh@\d{8}T\d{6}Z$/);
     assert.ok(events.some((e) => e.step === 3 && e.totalSteps === 3 && Object.keys(e.losses).length > 0), 'step events with losses');
-    assert.ok(events.some((e) => e.stage === 'attention'), 'stage reported');
+    assert.ok(events.some((e) => e.trainingStage === 'TRAINING_STAGE_ATTENTION'), 'stage reported');
     const sample = events.find((e) => e.sampleGrid !== null);
     assert.ok(sample && Buffer.from(sample.sampleGrid!.data.subarray(0, 4)).equals(PNG_SIGNATURE), 'sample grids are PNG');
 
@@ -90,10 +91,10 @@ void describe('training jobs', () => {
 
     // Serving goes on while the job trains in its worker thread.
     const events = running.client.watchTraining(first.jobId);
+    // Leaving the loop cancels the watch.
     for await (const event of events) {
-      if ((event as TrainingEventOut).step >= 2) break;
+      if (event.step >= 2) break;
     }
-    events.cancel();
     if (process.platform === 'linux') {
       // Nice values are per thread on Linux: the training thread runs at 10, the serving thread keeps the
       // nice value the test was started with.
@@ -111,7 +112,8 @@ void describe('training jobs', () => {
     assert.equal(end.state, 'JOB_STATE_CANCELLED');
     assert.match(end.modelVersion, /^long@/, end.message);
     const info = await running.client.getModel(end.modelVersion);
-    assert.ok((JSON.parse(info.versions[0]!.metricsJson) as { step: number }).step < 400);
+    assert.ok(info.versions[0]!.metrics!.step < 400);
+    assert.equal(info.versions[0]!.metrics!.complete, false);
   });
 
   void test('bad training requests get INVALID_ARGUMENT or NOT_FOUND', async () => {
@@ -124,7 +126,7 @@ void describe('training jobs', () => {
     assert.equal(badConfig.code, grpc.status.INVALID_ARGUMENT);
     assert.match(badConfig.details, /imageSize/);
     const badOverride = await statusOf(
-      running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: { wings: '2' } } }),
+      running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: toStruct({ wings: 2 }) } }),
     );
     assert.match(badOverride.details, /"wings" is not a translation option/);
     const unknown = await statusOf(watchAll('job-nope'));

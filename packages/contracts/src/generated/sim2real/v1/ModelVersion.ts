@@ -1,32 +1,31 @@
 // Original file: ../../proto/sim2real/v1/translator.proto
 
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+import type { Struct as _google_protobuf_Struct, Struct__Output as _google_protobuf_Struct__Output } from '../../google/protobuf/Struct.js';
+import type { ModelMetrics as _sim2real_v1_ModelMetrics, ModelMetrics__Output as _sim2real_v1_ModelMetrics__Output } from '../../sim2real/v1/ModelMetrics.js';
 
 export interface ModelVersion {
   'version'?: (string);
-  'createdAt'?: (string);
-  /**
-   * The resolved translation config, JSON.
-   */
-  'configJson'?: (string);
-  /**
-   * Training metrics (final losses, lambda, steps, wall time), JSON.
-   */
-  'metricsJson'?: (string);
   'imageSize'?: (number);
   'attention'?: (boolean);
+  'createTime'?: (_google_protobuf_Timestamp | null);
+  /**
+   * The resolved translation config, as @sim2real/translation names its options (a Struct: its shape is the
+   * translation package's and grows with it).
+   */
+  'config'?: (_google_protobuf_Struct | null);
+  'metrics'?: (_sim2real_v1_ModelMetrics | null);
 }
 
 export interface ModelVersion__Output {
   'version': (string);
-  'createdAt': (string);
-  /**
-   * The resolved translation config, JSON.
-   */
-  'configJson': (string);
-  /**
-   * Training metrics (final losses, lambda, steps, wall time), JSON.
-   */
-  'metricsJson': (string);
   'imageSize': (number);
   'attention': (boolean);
+  'createTime': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * The resolved translation config, as @sim2real/translation names its options (a Struct: its shape is the
+   * translation package's and grows with it).
+   */
+  'config': (_google_protobuf_Struct__Output | null);
+  'metrics': (_sim2real_v1_ModelMetrics__Output | null);
 }
