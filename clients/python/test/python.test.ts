@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startTranslatorProcess, tinyRegistry } from '@sim2real/client/testing';
+import { pythonExecutable, startTranslatorProcess, tinyRegistry } from '@sim2real/client/testing';
 import type { TranslatorProcess } from '@sim2real/client/testing';
 import { encodePng } from '@sim2real/imaging';
 import { noiseImage } from '@sim2real/translation/testing';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-/** Debian's interpreter (where python3-grpcio, -numpy and -torch install), unless PYTHON names another. */
-const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 let registry: Awaited<ReturnType<typeof tinyRegistry>>;
 let server: TranslatorProcess;
@@ -33,7 +30,7 @@ void after(async () => {
 });
 
 void test('the Python client passes its unittest suite against a real translator', async () => {
-  const child = spawn(PYTHON, ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
+  const child = spawn(pythonExecutable(), ['-m', 'unittest', 'discover', '-s', 'tests', '-v'], {
     cwd: packageDir,
     env: {
       ...process.env,

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,4 +73,9 @@ export async function startTranslatorProcess(env: Record<string, string>, timeou
       clearTimeout(kill);
     },
   };
+}
+
+/** Debian's interpreter (where python3-grpcio, -numpy and -torch install), unless `PYTHON` names another. */
+export function pythonExecutable(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 }

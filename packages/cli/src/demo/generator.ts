@@ -107,7 +107,8 @@ export async function trainGenerator(
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const event of client.watchTraining(job.jobId, { signal })) {
-      onProgress({ ...event, stage: event.trainingStage.replace('TRAINING_STAGE_', '').toLowerCase() });
+      const stage = event.trainingStage === 'TRAINING_STAGE_UNSPECIFIED' ? '' : event.trainingStage.slice('TRAINING_STAGE_'.length).toLowerCase();
+      onProgress({ ...event, stage });
       if (event.state === 'JOB_STATE_SUCCEEDED') return event.modelVersion;
       if (event.state === 'JOB_STATE_FAILED' || event.state === 'JOB_STATE_CANCELLED') throw new Error(`Training the generator ended ${event.state.slice(10).toLowerCase()}: ${event.message}`);
     }
