@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { TranslatorClientOptions } from '@sim2real/translator';
+import type { TranslatorClientOptions } from '@sim2real/client';
 import type { ParsedOptions } from './command.js';
 import { UsageError } from './errors.js';
 import { optionalString } from './options.js';

@@ -15,8 +15,9 @@ import { decodeImage, encodePng, fromModelOutput, imageSetFromImages, resizeImag
 import type { RgbImage } from '@sim2real/imaging';
 import { initBackend, tf } from '@sim2real/tensor';
 import { loadTranslator, resolveTranslationConfig, train } from '@sim2real/translation';
-import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
-import type { TranslatorClient } from '../src/index.js';
+import { createTranslatorClient } from '@sim2real/client';
+import type { TranslatorClient } from '@sim2real/client';
+import { createTranslatorServer } from '../src/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,7 +108,7 @@ async function overGrpc(client: TranslatorClient, streams: number, label: string
   const started = performance.now();
   await Promise.all(
     Array.from({ length: streams }, (_, s) => {
-      const stream = client.translateStream();
+      const stream = client.raw.translateStream();
       const sentAt = new Map<string, number>();
       let next = 0;
       const send = (): void => {

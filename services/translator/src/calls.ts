@@ -85,7 +85,7 @@ export function unaryHandler<Req, Res>(
     } catch (error) {
       const failure = toGrpcStatus(error);
       kit.telemetry.endCall(span, failure.code, failure.details);
-      callback({ code: failure.code, details: failure.details });
+      callback(failure);
       return;
     }
     // Through a promise so that a handler throwing synchronously is mapped like a rejection.
@@ -98,7 +98,7 @@ export function unaryHandler<Req, Res>(
       (error: unknown) => {
         const failure = toGrpcStatus(error);
         kit.telemetry.endCall(span, call.cancelled ? cancelledStatus(call) : failure.code, failure.details);
-        callback({ code: failure.code, details: failure.details });
+        callback(failure);
         end();
       },
     );

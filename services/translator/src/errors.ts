@@ -1,4 +1,6 @@
-import { status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
+import { encodeStatusDetails, STATUS_DETAILS_KEY } from '@sim2real/contracts';
+import type { FieldViolation, ResourceInfo } from '@sim2real/contracts';
 import { ImageDecodeError } from '@sim2real/imaging';
 import { ConfigError as TranslationConfigError, ModelLoadError } from '@sim2real/translation';
 
@@ -20,10 +22,14 @@ export class InvalidRequestError extends Error {
     message: string,
     /** Index of the offending image within the request, when one image is at fault. */
     readonly imageIndex?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; field?: string },
   ) {
     super(message, options);
+    this.field = options?.field ?? (imageIndex === undefined ? undefined : `images[${imageIndex}]`);
   }
+
+  /** Path of the offending request field (`images[2]`, `source_uri`, `config.overrides.wings`), when one is. */
+  readonly field: string | undefined;
 }
 
 /** No model (or no such version) in the registry. */
@@ -119,10 +125,11 @@ export class ModelIntegrityError extends Error {
   }
 }
 
-/** A gRPC status code and its one-sentence details. */
+/** A gRPC status code, its one-sentence details and the trailers (a google.rpc.Status with typed details). */
 export interface GrpcStatus {
   code: status;
   details: string;
+  metadata?: Metadata;
 }
 
 function firstLine(error: unknown): string {
@@ -130,20 +137,42 @@ function firstLine(error: unknown): string {
   return text.split('\n')[0]?.trim() || 'unknown error';
 }
 
-/** The one place where errors become gRPC statuses (grpc-js `serverErrorToStatus` style). */
+function withDetails(code: status, details: string, extra: { fieldViolations?: FieldViolation[]; resourceInfo?: ResourceInfo } = {}): GrpcStatus {
+  const metadata = new Metadata();
+  metadata.set(STATUS_DETAILS_KEY, encodeStatusDetails({ code, message: details, ...extra }));
+  return { code, details, metadata };
+}
+
+function fieldOf(error: Error): string | undefined {
+  if (error instanceof InvalidRequestError) return error.field;
+  if (error instanceof TranslationConfigError) return `config.${error.field}`;
+  return undefined;
+}
+
+/**
+ * The one place where errors become gRPC statuses (grpc-js `serverErrorToStatus` style). The trailers carry the
+ * same code and sentence as a google.rpc.Status, with a BadRequest field violation naming the offending image or
+ * field on INVALID_ARGUMENT, and a ResourceInfo naming the unknown model or job on NOT_FOUND.
+ */
 export function toGrpcStatus(error: unknown): GrpcStatus {
   const details = firstLine(error);
   if (error instanceof InvalidRequestError || error instanceof ImageDecodeError || error instanceof TranslationConfigError) {
-    return { code: status.INVALID_ARGUMENT, details };
+    const field = fieldOf(error);
+    return withDetails(status.INVALID_ARGUMENT, details, { fieldViolations: field === undefined ? [] : [{ field, description: details }] });
   }
-  if (error instanceof ModelNotFoundError || error instanceof JobNotFoundError) return { code: status.NOT_FOUND, details };
-  if (error instanceof CapacityError) return { code: status.RESOURCE_EXHAUSTED, details };
-  if (error instanceof ShuttingDownError) return { code: status.UNAVAILABLE, details };
+  if (error instanceof ModelNotFoundError) {
+    return withDetails(status.NOT_FOUND, details, { resourceInfo: { resourceType: 'sim2real.v1.ModelVersion', resourceName: error.model, description: details } });
+  }
+  if (error instanceof JobNotFoundError) {
+    return withDetails(status.NOT_FOUND, details, { resourceInfo: { resourceType: 'sim2real.v1.TrainingJob', resourceName: error.jobId, description: details } });
+  }
+  if (error instanceof CapacityError) return withDetails(status.RESOURCE_EXHAUSTED, details);
+  if (error instanceof ShuttingDownError) return withDetails(status.UNAVAILABLE, details);
   if (error instanceof ModelLoadError || error instanceof PreconditionError || error instanceof ModelIntegrityError) {
-    return { code: status.FAILED_PRECONDITION, details };
+    return withDetails(status.FAILED_PRECONDITION, details);
   }
-  if (error instanceof UnauthenticatedError) return { code: status.UNAUTHENTICATED, details };
-  if (error instanceof PermissionDeniedError) return { code: status.PERMISSION_DENIED, details };
-  if (error instanceof Error && error.name === 'AbortError') return { code: status.CANCELLED, details: 'The call was cancelled.' };
-  return { code: status.INTERNAL, details: `Internal error: ${details}` };
+  if (error instanceof UnauthenticatedError) return withDetails(status.UNAUTHENTICATED, details);
+  if (error instanceof PermissionDeniedError) return withDetails(status.PERMISSION_DENIED, details);
+  if (error instanceof Error && error.name === 'AbortError') return withDetails(status.CANCELLED, 'The call was cancelled.');
+  return withDetails(status.INTERNAL, `Internal error: ${details}`);
 }

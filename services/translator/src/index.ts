@@ -4,8 +4,6 @@ export { SERVER_ENV, isLoopback, resolveServerConfig, serverOptionsFromEnv } fro
 export { ROLES, readAuthTokens, tokenSha256 } from './auth.js';
 export type { AuthTokenEntry, Role } from './auth.js';
 export type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
-export { createTranslatorClient, deadlineIn } from './client.js';
-export type { CallOptions, TranslatorClient, TranslatorClientOptions } from './client.js';
 export {
   CapacityError,
   ConfigError,

@@ -4,13 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { status } from '@grpc/grpc-js';
+import { fromStruct, toTimestamp } from '@sim2real/contracts';
 import type { BackendChoice } from '@sim2real/tensor';
 import { resolveTranslationConfig } from '@sim2real/translation';
-import type { TrainingEvent, TranslationOptions } from '@sim2real/translation';
+import type { StageName, TrainingEvent, TranslationOptions } from '@sim2real/translation';
 import type { Caller } from './auth.js';
 import { MODEL_NAME_PATTERN } from './config.js';
 import { CapacityError, ConfigError, InvalidRequestError, JobNotFoundError, PermissionDeniedError, PreconditionError } from './errors.js';
-import type { JobStateName, StartTrainingRequest, TrainingConfigMessage, TrainingEventMessage, TrainingJobMessage } from './proto.js';
+import type { JobStateName, StartTrainingRequest, TrainingConfigMessage, TrainingEventMessage, TrainingJobMessage, TrainingStageName } from './proto.js';
 import type { ModelRegistry } from './registry.js';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
 
@@ -57,7 +59,7 @@ interface Job {
   owner: string;
   modelName: string;
   state: JobStateName;
-  createdAt: string;
+  createdAt: Date;
   input: WorkerInput;
   modelVersion: string;
   error: string;
@@ -110,7 +112,12 @@ function isWithin(root: string, child: string): boolean {
   return !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
-/** Translation options from the proto's TrainingConfig: zero means default (the preset's); `overrides` are JSON by option name. */
+/** The proto's TrainingStage of a trainer stage. */
+export function trainingStage(stage: StageName | undefined): TrainingStageName {
+  return stage === undefined ? 'TRAINING_STAGE_UNSPECIFIED' : `TRAINING_STAGE_${stage.toUpperCase() as Uppercase<StageName>}`;
+}
+
+/** Translation options from the proto's TrainingConfig: zero means default; `overrides` are translation options by name; the preset's values stand under both. */
 export function trainingOptions(config: TrainingConfigMessage | null, sampleEverySteps: number): TranslationOptions {
   const options: Record<string, unknown> = {};
   if (config) {
@@ -124,20 +131,13 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     if (config.learningRate) options.learningRate = config.learningRate;
     if (config.preset) options.preset = config.preset;
     const known = new Set(Object.keys(resolveTranslationConfig()));
-    for (const [key, raw] of Object.entries(config.overrides)) {
-      const [head = '', ...rest] = key.split('.');
-      if (!known.has(head)) throw new InvalidRequestError(`Training override "${key}" is not a translation option (known: ${[...known].join(', ')}).`);
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch {
-        throw new InvalidRequestError(`Training override "${key}" must be a JSON value, got ${JSON.stringify(raw)}.`);
+    for (const [key, value] of Object.entries(fromStruct(config.overrides))) {
+      if (!known.has(key)) {
+        throw new InvalidRequestError(`Training override "${key}" is not a translation option (known: ${[...known].join(', ')}).`, undefined, {
+          field: `config.overrides.${key}`,
+        });
       }
-      if (rest.length === 0) options[head] = value;
-      else {
-        const nested = (options[head] ??= {}) as Record<string, unknown>;
-        nested[rest.join('.')] = value;
-      }
+      options[key] = value;
     }
   }
   if (sampleEverySteps) options.sampleEverySteps = sampleEverySteps;
@@ -181,7 +181,9 @@ export class TrainingJobs {
     if (root === undefined) throw new PreconditionError('Remote training is disabled on this server (it was started without --training-root).');
     const { modelName } = request;
     if (!MODEL_NAME_PATTERN.test(modelName)) {
-      throw new InvalidRequestError(`model_name "${modelName}" is not a valid model name (letters, digits, ".", "_", "-"; at most 128).`);
+      throw new InvalidRequestError(`model_name "${modelName}" is not a valid model name (letters, digits, ".", "_", "-"; at most 128).`, undefined, {
+        field: 'model_name',
+      });
     }
     const options = trainingOptions(request.config, request.sampleEverySteps);
     this.#checkLimits(resolveTranslationConfig(options));
@@ -204,7 +206,7 @@ export class TrainingJobs {
       owner: caller.name,
       modelName,
       state: 'JOB_STATE_QUEUED',
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(),
       input: {
         sourceDir,
         targetDir,
@@ -250,8 +252,8 @@ export class TrainingJobs {
       state: job.state,
       queuePosition: position < 0 ? 0 : position,
       modelVersion: job.modelVersion,
-      error: job.error,
-      createdAt: job.createdAt,
+      error: job.error ? { code: status.INTERNAL, message: job.error, details: [] } : null,
+      createTime: toTimestamp(job.createdAt),
     };
   }
 
@@ -328,7 +330,7 @@ export class TrainingJobs {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://')) {
       throw new InvalidRequestError(`${field} "${uri}" uses a scheme this server cannot read; give a folder path or a file:// URI.`);
     }
-    const refused = new InvalidRequestError(`${field} "${uri}" is not a folder under the server's training root.`);
+    const refused = new InvalidRequestError(`${field} "${uri}" is not a folder under the server's training root.`, undefined, { field });
     let dir: string;
     try {
       dir = path.resolve(root, uri.startsWith('file://') ? fileURLToPath(uri) : uri);
@@ -463,13 +465,13 @@ export class TrainingJobs {
   #emit(job: Job, fields: Partial<TrainingEventMessage>, kind: EventKind = 'other'): void {
     const last = job.events.at(-1)?.message;
     const message: TrainingEventMessage = {
-      stage: last?.stage ?? '',
+      trainingStage: last?.trainingStage ?? 'TRAINING_STAGE_UNSPECIFIED',
       step: last?.step ?? 0,
       totalSteps: last?.totalSteps ?? 0,
       ...fields,
       jobId: job.id,
       state: job.state,
-      time: new Date().toISOString(),
+      eventTime: toTimestamp(new Date()),
     };
     job.events.push({ seq: job.nextSeq++, kind, message });
     const same = job.events.filter((e) => e.kind === kind);
@@ -488,11 +490,11 @@ export class TrainingJobs {
 /** The proto fields of a trainer event. */
 function eventFields(event: TrainingEvent): Partial<TrainingEventMessage> {
   return {
-    stage: event.stage,
+    trainingStage: trainingStage(event.stage),
     step: event.step,
     totalSteps: event.totalSteps,
     losses: event.losses,
-    lambda: event.lambda,
+    selfRegularizationWeight: event.lambda,
     sampleGrid: event.samplePng ? { data: event.samplePng, encoding: 'ENCODING_PNG' } : undefined,
     message: event.kind === 'step' ? undefined : (event.message ?? event.kind),
   };

@@ -19,6 +19,10 @@ export type TranslateResponseOut = Out<'TranslateResponse'>;
 export type TranslatedImage = In<'TranslatedImage'>;
 export type StartTrainingRequest = Out<'StartTrainingRequest'>;
 export type StartTrainingRequestIn = In<'StartTrainingRequest'>;
+export type StartTrainingResponse = In<'StartTrainingResponse'>;
+export type CancelTrainingResponse = In<'CancelTrainingResponse'>;
+export type WatchTrainingResponse = In<'WatchTrainingResponse'>;
+export type TrainingStageName = Out<'TrainingEvent'>['trainingStage'];
 export type TrainingConfigMessage = Out<'TrainingConfig'>;
 export type TrainingJobMessage = In<'TrainingJob'>;
 export type TrainingJobOut = Out<'TrainingJob'>;
@@ -27,9 +31,11 @@ export type TrainingEventMessage = In<'TrainingEvent'>;
 export type TrainingEventOut = Out<'TrainingEvent'>;
 export type WatchTrainingRequest = Out<'WatchTrainingRequest'>;
 export type CancelTrainingRequest = Out<'CancelTrainingRequest'>;
+export type ListModelsRequest = Out<'ListModelsRequest'>;
 export type ListModelsResponse = In<'ListModelsResponse'>;
 export type ListModelsResponseOut = Out<'ListModelsResponse'>;
 export type GetModelRequest = Out<'GetModelRequest'>;
+export type GetModelResponse = In<'GetModelResponse'>;
 export type ModelInfoMessage = In<'ModelInfo'>;
 export type ModelInfoOut = Out<'ModelInfo'>;
 export type ModelVersionMessage = In<'ModelVersion'>;
@@ -39,6 +45,7 @@ export type DeleteModelRequest = Out<'DeleteModelRequest'>;
 /** PromoteModelResponse, AliasModelResponse and DeleteModelResponse share this shape. */
 export type ModelChangeResponse = In<'PromoteModelResponse'>;
 export type ModelChangeResponseOut = Out<'PromoteModelResponse'>;
+export type TrainingConfigIn = In<'TrainingConfig'>;
 
 /** The typed gRPC client of `sim2real.v1.Translator`. */
 export type TranslatorGrpcClient = InstanceType<V1['Translator']>;

@@ -7,7 +7,14 @@ import type { CallKit } from './calls.js';
 import { toGrpcStatus } from './errors.js';
 import type { GrpcStatus } from './errors.js';
 import type { TrainingJobs } from './jobs.js';
-import type { CancelTrainingRequest, StartTrainingRequest, TrainingEventMessage, TrainingJobMessage, WatchTrainingRequest } from './proto.js';
+import type {
+  CancelTrainingRequest,
+  CancelTrainingResponse,
+  StartTrainingRequest,
+  StartTrainingResponse,
+  WatchTrainingRequest,
+  WatchTrainingResponse,
+} from './proto.js';
 import type { StreamRegistry } from './translate-handlers.js';
 
 export interface TrainingHandlerDeps extends CallKit {
@@ -16,24 +23,24 @@ export interface TrainingHandlerDeps extends CallKit {
 }
 
 /** `StartTraining`: validates and queues a job. */
-export function startTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<StartTrainingRequest, TrainingJobMessage>> {
-  return unaryHandler<StartTrainingRequest, TrainingJobMessage>(deps, 'StartTraining', (request, _signal, _span, metadata) =>
-    deps.jobs.start(request, callerOf(metadata)),
-  );
+export function startTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<StartTrainingRequest, StartTrainingResponse>> {
+  return unaryHandler<StartTrainingRequest, StartTrainingResponse>(deps, 'StartTraining', async (request, _signal, _span, metadata) => ({
+    job: await deps.jobs.start(request, callerOf(metadata)),
+  }));
 }
 
 /** `CancelTraining`: stops a job (the caller's own, unless an admin), keeping its last checkpoint as a partial version. */
-export function cancelTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<CancelTrainingRequest, TrainingJobMessage>> {
-  return unaryHandler<CancelTrainingRequest, TrainingJobMessage>(deps, 'CancelTraining', ({ jobId }, _signal, _span, metadata) => {
+export function cancelTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<CancelTrainingRequest, CancelTrainingResponse>> {
+  return unaryHandler<CancelTrainingRequest, CancelTrainingResponse>(deps, 'CancelTraining', ({ jobId }, _signal, _span, metadata) => {
     deps.jobs.authorize(jobId, callerOf(metadata));
-    return Promise.resolve(deps.jobs.cancel(jobId));
+    return Promise.resolve({ job: deps.jobs.cancel(jobId) });
   });
 }
 
 const SHUTTING_DOWN: GrpcStatus = { code: status.UNAVAILABLE, details: 'The translator is shutting down; watch the job again elsewhere or later.' };
 
 /** `WatchTraining`: replays the job's events, then streams live ones until it ends; writes honour 'drain'. */
-export function watchTrainingHandler(deps: TrainingHandlerDeps): (call: ServerWritableStream<WatchTrainingRequest, TrainingEventMessage>) => void {
+export function watchTrainingHandler(deps: TrainingHandlerDeps): (call: ServerWritableStream<WatchTrainingRequest, WatchTrainingResponse>) => void {
   return (call) => {
     const { span } = deps.telemetry.startCall('WatchTraining', call.metadata);
     const stopped = new AbortController();
@@ -55,7 +62,7 @@ export function watchTrainingHandler(deps: TrainingHandlerDeps): (call: ServerWr
     const run = async (): Promise<void> => {
       deps.jobs.authorize(call.request.jobId, callerOf(call.metadata));
       for await (const event of deps.jobs.watch(call.request.jobId, signal)) {
-        if (!call.write(event)) await once(call, 'drain', { signal });
+        if (!call.write({ event })) await once(call, 'drain', { signal });
       }
     };
     run().then(

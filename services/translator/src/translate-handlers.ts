@@ -149,7 +149,7 @@ export function translateStreamHandler(deps: TranslateHandlerDeps): (call: Serve
         const mapped = toGrpcStatus(error);
         record(deps, 'TranslateStream', started, undefined, mapped.code);
         deps.telemetry.endCall(requestSpan, mapped.code, mapped.details);
-        if (!signal.aborted) stop({ code: mapped.code, details: `Request "${request.requestId}": ${mapped.details}` });
+        if (!signal.aborted) stop({ ...mapped, details: `Request "${request.requestId}": ${mapped.details}` });
       }
     };
 

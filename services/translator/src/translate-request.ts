@@ -1,4 +1,4 @@
-import { decodeImage, decodeRawRgb, encodeJpeg, encodePng, resizeImage } from '@sim2real/imaging';
+import { ImageDecodeError, decodeImage, decodeRawRgb, encodeJpeg, encodePng, resizeImage } from '@sim2real/imaging';
 import type { AnyImage, RgbImage } from '@sim2real/imaging';
 import type { BatchResult, MicroBatcher } from './batcher.js';
 import { CapacityError, InvalidRequestError } from './errors.js';
@@ -83,8 +83,14 @@ function responseBytes(results: readonly TranslatedImage[]): number {
 /** Decodes one input image (PNG, JPEG or raw RGB8) under the pixel limit; errors name the image's index. */
 export async function decodeInput(image: ImageMessageOut, index: number, requestId: string, maxPixels: number): Promise<RgbImage> {
   const name = `image ${index} of request "${requestId}"`;
-  if (image.encoding === 'ENCODING_RAW_RGB8') return decodeRawRgb(image.data, image.width, image.height, { name, maxPixels });
-  return decodeImage(image.data, { name, maxPixels });
+  try {
+    if (image.encoding === 'ENCODING_RAW_RGB8') return decodeRawRgb(image.data, image.width, image.height, { name, maxPixels });
+    return await decodeImage(image.data, { name, maxPixels });
+  } catch (error) {
+    // The same sentence, with the image's index for the status's field violation (images[i]).
+    if (error instanceof ImageDecodeError) throw new InvalidRequestError(error.message, index, { cause: error });
+    throw error;
+  }
 }
 
 /** Encodes an output image as asked; width and height are always set. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { status } from '@grpc/grpc-js';
+import { statusDetailsOf } from '@sim2real/contracts';
 import { ConfigError, InvalidRequestError, ModelNotFoundError, toGrpcStatus } from '../src/errors.js';
 import { resolveServerConfig, serverOptionsFromEnv } from '../src/config.js';
 import { ModelRegistry, compareVersions, parseModelRef, timestampVersion } from '../src/registry.js';
@@ -51,10 +52,20 @@ void describe('server config', () => {
 
 void describe('error mapping', () => {
   void test('maps each error class to its status with its sentence', () => {
-    assert.equal(toGrpcStatus(new InvalidRequestError('Image 2 is bad.', 2)).code, status.INVALID_ARGUMENT);
-    assert.deepEqual(toGrpcStatus(new ModelNotFoundError('x', 'Model "x" is not in the registry.')), {
-      code: status.NOT_FOUND,
-      details: 'Model "x" is not in the registry.',
+    const invalid = toGrpcStatus(new InvalidRequestError('Image 2 is bad.', 2));
+    assert.equal(invalid.code, status.INVALID_ARGUMENT);
+    assert.deepEqual(statusDetailsOf(invalid.metadata), {
+      code: status.INVALID_ARGUMENT,
+      message: 'Image 2 is bad.',
+      fieldViolations: [{ field: 'images[2]', description: 'Image 2 is bad.' }],
+      resourceInfo: undefined,
+    });
+    const notFound = toGrpcStatus(new ModelNotFoundError('x', 'Model "x" is not in the registry.'));
+    assert.deepEqual([notFound.code, notFound.details], [status.NOT_FOUND, 'Model "x" is not in the registry.']);
+    assert.deepEqual(statusDetailsOf(notFound.metadata)?.resourceInfo, {
+      resourceType: 'sim2real.v1.ModelVersion',
+      resourceName: 'x',
+      description: 'Model "x" is not in the registry.',
     });
     assert.equal(toGrpcStatus(new Error('boom\nstack')).code, status.INTERNAL);
     assert.equal(toGrpcStatus(new Error('boom\nstack')).details, 'Internal error: boom');

@@ -7,9 +7,11 @@ import { startTelemetry } from '@sim2real/telemetry';
 import type { Telemetry } from '@sim2real/telemetry';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
-import type { TranslatorClient, TranslatorServer } from '../src/index.js';
-import { TINY_MODEL, pngOf, tempDir, trainTinyModel, writeImageFolder } from './helpers.js';
+import { createTranslatorClient } from '@sim2real/client';
+import type { TranslatorClient } from '@sim2real/client';
+import { createTranslatorServer } from '../src/index.js';
+import type { TranslatorServer } from '../src/index.js';
+import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
 
 /** Debian's chromium (CHROMIUM_PATH overrides); `.ci/run` installs it. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,18 +28,6 @@ let base: string;
 let sourceDir: string;
 let targetDir: string;
 
-const tinyConfig = (steps: number) => ({
-  imageSize: TINY_MODEL.imageSize,
-  steps,
-  generatorWidth: TINY_MODEL.generatorWidth,
-  residualBlocks: TINY_MODEL.residualBlocks,
-  overrides: {
-    attentionWidth: String(TINY_MODEL.attentionWidth),
-    discriminatorWidth: String(TINY_MODEL.discriminatorWidth),
-    discriminatorDownsamplings: String(TINY_MODEL.discriminatorDownsamplings),
-    historyPoolSize: String(TINY_MODEL.historyPoolSize),
-  },
-});
 
 void before(async () => {
   ({ dir: root, remove } = await tempDir('dashboard'));

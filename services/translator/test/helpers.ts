@@ -1,10 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { toStruct } from '@sim2real/contracts';
 import { encodePng } from '@sim2real/imaging';
-import { noiseImage } from '@sim2real/translation/testing';
-import { createTranslatorClient, createTranslatorServer } from '../src/index.js';
-import type { TranslatorClient, TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
+import { TINY_MODEL, noiseImage } from '@sim2real/translation/testing';
+import { createTranslatorClient } from '@sim2real/client';
+import type { TranslatorClient } from '@sim2real/client';
+import { createTranslatorServer } from '../src/index.js';
+import type { TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
 
 export { TINY_MODEL, noiseImage, trainTinyModel } from '@sim2real/translation/testing';
 
@@ -65,3 +68,18 @@ export async function statusOf(promise: Promise<unknown>): Promise<{ code: numbe
   }
   throw new Error('The call succeeded but an error status was expected.');
 }
+
+/** The proto TrainingConfig of TINY_MODEL (knobs without a proto field go through `overrides`). */
+export const tinyConfig = (steps: number) => ({
+  preset: TINY_MODEL.preset,
+  imageSize: TINY_MODEL.imageSize,
+  steps,
+  generatorWidth: TINY_MODEL.generatorWidth,
+  residualBlocks: TINY_MODEL.residualBlocks,
+  overrides: toStruct({
+    attentionWidth: TINY_MODEL.attentionWidth,
+    discriminatorWidth: TINY_MODEL.discriminatorWidth,
+    discriminatorDownsamplings: TINY_MODEL.discriminatorDownsamplings,
+    historyPoolSize: TINY_MODEL.historyPoolSize,
+  }),
+});

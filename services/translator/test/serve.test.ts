@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { fromStruct, fromTimestamp } from '@sim2real/contracts';
 import { decodeImage, encodeJpeg } from '@sim2real/imaging';
 import { tf } from '@sim2real/tensor';
 import { startTelemetry } from '@sim2real/telemetry';
@@ -167,9 +168,10 @@ void describe('Translate', () => {
     const version = info.versions[0]!;
     assert.equal(version.imageSize, 16);
     assert.equal(version.attention, true);
-    assert.equal((JSON.parse(version.configJson) as { generatorWidth: number }).generatorWidth, 4);
-    assert.ok(Number.isFinite(Date.parse(version.createdAt)));
-    assert.equal((JSON.parse(version.metricsJson) as { steps: number }).steps, 3);
+    assert.equal(fromStruct(version.config).generatorWidth, 4);
+    assert.ok(Math.abs(fromTimestamp(version.createTime)!.getTime() - Date.now()) < 3_600_000, 'created within the hour');
+    assert.equal(version.metrics?.step, 3);
+    assert.equal(version.metrics?.trainingStage, 'TRAINING_STAGE_JOINT');
     assert.equal((await statusOf(main.client.getModel('nope'))).code, grpc.status.NOT_FOUND);
   });
 
@@ -203,7 +205,7 @@ void describe('Translate', () => {
 void describe('TranslateStream', () => {
   void test('100 requests on one stream come back complete and correlated, without leaking tensors', async () => {
     const tensorsBefore = tf.memory().numTensors;
-    const stream = main.client.translateStream();
+    const stream = main.client.raw.translateStream();
     const done = collect(stream);
     const expected = new Map<string, { count: number; width: number }>();
     for (let i = 0; i < 100; i++) {
@@ -233,7 +235,7 @@ void describe('TranslateStream', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const metadata = new grpc.Metadata();
     metadata.set('traceparent', `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`);
-    const stream = main.client.translateStream({ metadata });
+    const stream = main.client.raw.translateStream(metadata);
     const done = collect(stream);
     const data = await pngOf(8, 8);
     stream.write({ requestId: 'a', model: 'tiny@v1', images: [{ data }], traceContext: { traceparent: `00-${traceId}-${'a'.repeat(16)}-01` } });
@@ -264,7 +266,7 @@ void describe('TranslateStream', () => {
   });
 
   void test('a bad request ends the stream with its status after the good ones are answered', async () => {
-    const stream = main.client.translateStream();
+    const stream = main.client.raw.translateStream();
     const done = collect(stream);
     stream.write({ requestId: 'good', images: [{ data: await pngOf(8, 8) }] });
     await sleep(5);
@@ -289,7 +291,7 @@ void describe('cancellation and shutdown', () => {
   });
 
   void test('cancelling a stream mid-way drops its waiting images from the batch queue', async () => {
-    const stream = slow.client.translateStream();
+    const stream = slow.client.raw.translateStream();
     const done = collect(stream);
     for (let i = 0; i < 5; i++) stream.write({ requestId: `c${i}`, images: [{ data: await pngOf(8, 8, i) }] });
     const deadline = Date.now() + 2000;
@@ -319,7 +321,7 @@ void describe('cancellation and shutdown', () => {
     while (slow.server.stats().queuedImages < 1) await sleep(2);
     const stopped = slow.server.shutdown(5000);
     assert.equal(await checkHealth(slow.address), 'NOT_SERVING');
-    const refused = await statusOf(slow.client.translate({ requestId: 'late', images: [{ data }] }));
+    const refused = await statusOf(slow.client.translate({ requestId: 'late', images: [{ data }] }, { maxAttempts: 1 }));
     assert.equal(refused.code, grpc.status.UNAVAILABLE);
     assert.match(refused.details, /shutting down/);
     assert.equal((await inFlight).results.length, 1, 'the in-flight call completed');

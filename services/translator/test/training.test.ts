@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { fromStruct, toStruct } from '@sim2real/contracts';
 import type { TrainingEventOut } from '../src/index.js';
-import { TINY_MODEL, pngOf, startTestServer, statusOf, tempDir, writeImageFolder } from './helpers.js';
+import { pngOf, startTestServer, statusOf, tempDir, tinyConfig, writeImageFolder } from './helpers.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 /** The serving thread's nice value before any job starts (the test may itself run under `nice`). */
@@ -17,24 +18,10 @@ let running: Awaited<ReturnType<typeof startTestServer>>;
 let sourceDir: string;
 let targetDir: string;
 
-/** The proto TrainingConfig of TINY_MODEL (knobs without a proto field go through `overrides`). */
-const tinyConfig = (steps: number) => ({
-  preset: TINY_MODEL.preset,
-  imageSize: TINY_MODEL.imageSize,
-  steps,
-  generatorWidth: TINY_MODEL.generatorWidth,
-  residualBlocks: TINY_MODEL.residualBlocks,
-  overrides: {
-    attentionWidth: String(TINY_MODEL.attentionWidth),
-    discriminatorWidth: String(TINY_MODEL.discriminatorWidth),
-    discriminatorDownsamplings: String(TINY_MODEL.discriminatorDownsamplings),
-    historyPoolSize: String(TINY_MODEL.historyPoolSize),
-  },
-});
 
 async function watchAll(jobId: string): Promise<TrainingEventOut[]> {
   const events: TrainingEventOut[] = [];
-  for await (const event of running.client.watchTraining(jobId)) events.push(event as TrainingEventOut);
+  for await (const event of running.client.watchTraining(jobId)) events.push(event);
   return events;
 }
 
@@ -62,7 +49,7 @@ void describe('training jobs', () => {
     assert.equal(last.state, 'JOB_STATE_SUCCEEDED', JSON.stringify(events.map((e) => e.message)));
     assert.match(last.modelVersion, /^fresh@\d{8}T\d{6}Z$/);
     assert.ok(events.some((e) => e.step === 3 && e.totalSteps === 3 && Object.keys(e.losses).length > 0), 'step events with losses');
-    assert.ok(events.some((e) => e.stage === 'attention'), 'stage reported');
+    assert.ok(events.some((e) => e.trainingStage === 'TRAINING_STAGE_ATTENTION'), 'stage reported');
     const sample = events.find((e) => e.sampleGrid !== null);
     assert.ok(sample && Buffer.from(sample.sampleGrid!.data.subarray(0, 4)).equals(PNG_SIGNATURE), 'sample grids are PNG');
 
@@ -79,7 +66,7 @@ void describe('training jobs', () => {
     const info = await running.client.getModel('fresh');
     assert.equal(info.versions.length, 1);
     // The preset field chose the paper's batch of 1 under the default preset's 8.
-    assert.equal((JSON.parse(info.versions[0]!.configJson) as { batchSize: number }).batchSize, 1);
+    assert.equal(fromStruct(info.versions[0]!.config).batchSize, 1);
   });
 
   void test('jobs queue behind the running one, and cancelling keeps the last checkpoint', async () => {
@@ -92,10 +79,10 @@ void describe('training jobs', () => {
 
     // Serving goes on while the job trains in its own process.
     const events = running.client.watchTraining(first.jobId);
+    // Leaving the loop cancels the watch.
     for await (const event of events) {
-      if ((event as TrainingEventOut).step >= 2) break;
+      if (event.step >= 2) break;
     }
-    events.cancel();
     if (process.platform === 'linux') {
       // Every thread of the job's process runs at nice 10; the serving process keeps the nice value the test was
       // started with.
@@ -114,7 +101,7 @@ void describe('training jobs', () => {
     assert.equal(end.state, 'JOB_STATE_CANCELLED');
     assert.match(end.modelVersion, /^long@/, end.message);
     const info = await running.client.getModel(end.modelVersion);
-    assert.ok((JSON.parse(info.versions[0]!.metricsJson) as { step: number }).step < 400);
+    assert.ok(info.versions[0]!.metrics!.step < 400);
     assert.equal(info.versions[0]!.complete, false, 'a cancelled job publishes a partial version');
     // A partial version is never "latest": only its explicit name@version serves it.
     const notLatest = await statusOf(running.client.translate({ requestId: 'l', model: 'long', images: [{ data: await pngOf(8, 8) }] }));
@@ -137,7 +124,7 @@ void describe('training jobs', () => {
     assert.equal(badPreset.code, grpc.status.INVALID_ARGUMENT);
     assert.match(badPreset.details, /preset must be one of 'default', 'paper'/);
     const badOverride = await statusOf(
-      running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: { wings: '2' } } }),
+      running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: toStruct({ wings: 2 }) } }),
     );
     assert.match(badOverride.details, /"wings" is not a translation option/);
     const unknown = await statusOf(watchAll('job-nope'));

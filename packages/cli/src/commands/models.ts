@@ -1,5 +1,8 @@
-import { ModelRegistry, createTranslatorClient, parseModelRef, versionMessage } from '@sim2real/translator';
-import type { ModelInfoOut, TranslatorClient } from '@sim2real/translator';
+import { createTranslatorClient } from '@sim2real/client';
+import type { TranslatorClient } from '@sim2real/client';
+import { fromTimestamp } from '@sim2real/contracts';
+import { ModelRegistry, parseModelRef, versionMessage } from '@sim2real/translator';
+import type { ModelInfoOut } from '@sim2real/translator';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalString } from '../options.js';
@@ -67,7 +70,12 @@ function folderRegistry(root: string): Registry {
 function serverRegistry(client: TranslatorClient): Registry {
   const timeoutMs = 30_000;
   return {
-    list: async (name) => (name === undefined ? (await client.listModels({ timeoutMs })).models : [await client.getModel(name, { timeoutMs })]),
+    list: async (name) => {
+      if (name !== undefined) return [await client.getModel(name, { timeoutMs })];
+      const models: ModelInfoOut[] = [];
+      for await (const model of client.allModels({ timeoutMs })) models.push(model);
+      return models;
+    },
     promote: async (model) => void (await client.promoteModel(model, { timeoutMs })),
     alias: async (name, alias, version) => void (await client.aliasModel(name, alias, version, { timeoutMs })),
     delete: async (model) => void (await client.deleteModel(model, { timeoutMs })),
@@ -78,7 +86,7 @@ function serverRegistry(client: TranslatorClient): Registry {
 function describeVersion(name: string, v: ModelInfoOut['versions'][number]): string {
   const state = v.complete ? 'complete' : v.promoted ? 'partial, promoted' : 'partial';
   const aliases = v.aliases.length > 0 ? `  aliases: ${v.aliases.join(', ')}` : '';
-  return `${name}@${v.version}  ${state}  ${v.imageSize} px${v.attention ? '' : ', no attention'}  created ${v.createdAt}${aliases}`;
+  return `${name}@${v.version}  ${state}  ${v.imageSize} px${v.attention ? '' : ', no attention'}  created ${fromTimestamp(v.createTime)?.toISOString() ?? 'unknown'}${aliases}`;
 }
 
 /** A gRPC status error as one sentence (the server's details already are one). */

@@ -4,7 +4,8 @@ import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { iterateFaces, writeFaceDataset, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
 import { readModelManifest, resolveTranslationConfig, type TranslationConfig } from '@sim2real/translation';
-import type { TrainingEventOut, TranslatorClient } from '@sim2real/translator';
+import type { TranslatorClient } from '@sim2real/client';
+import { toStruct } from '@sim2real/contracts';
 import { faceTranslatorConfig } from '../commands/face-translation.js';
 import type { DemoConfig } from './config.js';
 
@@ -105,8 +106,9 @@ export async function trainGenerator(
   const onAbort = (): void => void client.cancelTraining(job.jobId).catch(() => undefined);
   signal.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const event of client.watchTraining(job.jobId, { signal }) as AsyncIterable<TrainingEventOut>) {
-      onProgress(event);
+    for await (const event of client.watchTraining(job.jobId, { signal })) {
+      const stage = event.trainingStage === 'TRAINING_STAGE_UNSPECIFIED' ? '' : event.trainingStage.slice('TRAINING_STAGE_'.length).toLowerCase();
+      onProgress({ ...event, stage });
       if (event.state === 'JOB_STATE_SUCCEEDED') return event.modelVersion;
       if (event.state === 'JOB_STATE_FAILED' || event.state === 'JOB_STATE_CANCELLED') throw new Error(`Training the generator ended ${event.state.slice(10).toLowerCase()}: ${event.message}`);
     }
@@ -117,12 +119,8 @@ export async function trainGenerator(
   throw new Error('The translator closed the training watch before the job ended.');
 }
 
-/** Every option that differs from the translation defaults, as StartTraining overrides (JSON by name). */
-function overridesOf(config: TranslationConfig): Record<string, string> {
+/** Every option that differs from the translation defaults, as StartTraining overrides (by option name). */
+function overridesOf(config: TranslationConfig): ReturnType<typeof toStruct> {
   const defaults = resolveTranslationConfig() as unknown as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries(config)
-      .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(defaults[key]))
-      .map(([key, value]) => [key, JSON.stringify(value)]),
-  );
+  return toStruct(Object.fromEntries(Object.entries(config).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(defaults[key]))));
 }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createTranslatorClient, type TranslatorClient } from '@sim2real/translator';
+import { createTranslatorClient, type TranslatorClient } from '@sim2real/client';
 import { formatDuration } from '../progress.js';
 import { StatusBoard } from './board.js';
 import { ChildProcesses, type Child } from './children.js';

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { iterateFaces, type FaceSample } from '@sim2real/face-synth';
 import { decodeImage, encodePng } from '@sim2real/imaging';
-import type { TranslatorClient } from '@sim2real/translator';
+import type { TranslatorClient } from '@sim2real/client';
 import { faceStrip } from '../commands/face-translation.js';
 
 /**

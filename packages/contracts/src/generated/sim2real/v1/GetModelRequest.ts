@@ -3,14 +3,14 @@
 
 export interface GetModelRequest {
   /**
-   * "name" (all versions) or "name@version".
+   * "name" (all versions) or "name@version" / "name@latest" (that version).
    */
   'model'?: (string);
 }
 
 export interface GetModelRequest__Output {
   /**
-   * "name" (all versions) or "name@version".
+   * "name" (all versions) or "name@version" / "name@latest" (that version).
    */
   'model': (string);
 }

@@ -4,8 +4,16 @@ import type { ModelInfo as _sim2real_v1_ModelInfo, ModelInfo__Output as _sim2rea
 
 export interface ListModelsResponse {
   'models'?: (_sim2real_v1_ModelInfo)[];
+  /**
+   * Token of the next page; empty on the last page.
+   */
+  'nextPageToken'?: (string);
 }
 
 export interface ListModelsResponse__Output {
   'models': (_sim2real_v1_ModelInfo__Output)[];
+  /**
+   * Token of the next page; empty on the last page.
+   */
+  'nextPageToken': (string);
 }

@@ -4,10 +4,16 @@ import type { ModelVersion as _sim2real_v1_ModelVersion, ModelVersion__Output as
 
 export interface ModelInfo {
   'name'?: (string);
+  /**
+   * Oldest first.
+   */
   'versions'?: (_sim2real_v1_ModelVersion)[];
 }
 
 export interface ModelInfo__Output {
   'name': (string);
+  /**
+   * Oldest first.
+   */
   'versions': (_sim2real_v1_ModelVersion__Output)[];
 }

@@ -1,19 +1,20 @@
 // Original file: ../../proto/sim2real/v1/translator.proto
 
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+import type { Struct as _google_protobuf_Struct, Struct__Output as _google_protobuf_Struct__Output } from '../../google/protobuf/Struct.js';
+import type { ModelMetrics as _sim2real_v1_ModelMetrics, ModelMetrics__Output as _sim2real_v1_ModelMetrics__Output } from '../../sim2real/v1/ModelMetrics.js';
 
 export interface ModelVersion {
   'version'?: (string);
-  'createdAt'?: (string);
-  /**
-   * The resolved translation config, JSON.
-   */
-  'configJson'?: (string);
-  /**
-   * Training metrics (final losses, lambda, steps, wall time), JSON.
-   */
-  'metricsJson'?: (string);
   'imageSize'?: (number);
   'attention'?: (boolean);
+  'createTime'?: (_google_protobuf_Timestamp | null);
+  /**
+   * The resolved translation config, as @sim2real/translation names its options (a Struct: its shape is the
+   * translation package's and grows with it).
+   */
+  'config'?: (_google_protobuf_Struct | null);
+  'metrics'?: (_sim2real_v1_ModelMetrics | null);
   /**
    * Inference engine that serves this version: "onnx" (onnxruntime-node, from the version's model.onnx) or
    * "tfjs" (TensorFlow.js); the one in use when the version is loaded, else the one it would load with.
@@ -35,17 +36,15 @@ export interface ModelVersion {
 
 export interface ModelVersion__Output {
   'version': (string);
-  'createdAt': (string);
-  /**
-   * The resolved translation config, JSON.
-   */
-  'configJson': (string);
-  /**
-   * Training metrics (final losses, lambda, steps, wall time), JSON.
-   */
-  'metricsJson': (string);
   'imageSize': (number);
   'attention': (boolean);
+  'createTime': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * The resolved translation config, as @sim2real/translation names its options (a Struct: its shape is the
+   * translation package's and grows with it).
+   */
+  'config': (_google_protobuf_Struct__Output | null);
+  'metrics': (_sim2real_v1_ModelMetrics__Output | null);
   /**
    * Inference engine that serves this version: "onnx" (onnxruntime-node, from the version's model.onnx) or
    * "tfjs" (TensorFlow.js); the one in use when the version is loaded, else the one it would load with.

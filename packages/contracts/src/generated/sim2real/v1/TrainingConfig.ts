@@ -1,5 +1,6 @@
 // Original file: ../../proto/sim2real/v1/translator.proto
 
+import type { Struct as _google_protobuf_Struct, Struct__Output as _google_protobuf_Struct__Output } from '../../google/protobuf/Struct.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -18,9 +19,10 @@ export interface TrainingConfig {
   'residualBlocks'?: (number);
   'learningRate'?: (number | string);
   /**
-   * Extra knobs by name, as the translation config names them (JSON values).
+   * Any other translation option, by the name @sim2real/translation gives it (nested options as nested
+   * objects, e.g. {"lambda": {"step": 1e-5}}); the server refuses unknown names with INVALID_ARGUMENT.
    */
-  'overrides'?: ({[key: string]: string});
+  'overrides'?: (_google_protobuf_Struct | null);
   /**
    * Named bundle of options under the fields above and the overrides ('default', 'paper'; empty = 'default'),
    * as `sim2real train --preset`.
@@ -44,9 +46,10 @@ export interface TrainingConfig__Output {
   'residualBlocks': (number);
   'learningRate': (number);
   /**
-   * Extra knobs by name, as the translation config names them (JSON values).
+   * Any other translation option, by the name @sim2real/translation gives it (nested options as nested
+   * objects, e.g. {"lambda": {"step": 1e-5}}); the server refuses unknown names with INVALID_ARGUMENT.
    */
-  'overrides': ({[key: string]: string});
+  'overrides': (_google_protobuf_Struct__Output | null);
   /**
    * Named bundle of options under the fields above and the overrides ('default', 'paper'; empty = 'default'),
    * as `sim2real train --preset`.
