@@ -68,9 +68,11 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
 
 test('bench digits --dataset fashion --preset paper: Fashion-MNIST over photos, the translator of the paper preset', async () => {
   const out = path.join(root, 'fashion');
+  const small = path.join(root, 'small-translator.json');
+  await writeFile(small, JSON.stringify({ generatorWidth: 4, residualBlocks: 1, attentionWidth: 4, discriminatorWidth: 4 }));
   const { code, stdout, stderr } = await run([
-    'bench', 'digits', '--dataset', 'fashion', '--preset', 'paper', '--out', out, '--seeds', '0', '--source', '30', '--target-train', '30',
-    '--target-test', '20', '--size', '16', '--steps', '2', '--translator-steps', '3', '--draws', '1', '--vgg', VGG_DIR,
+    'bench', 'digits', '--dataset', 'fashion', '--preset', 'paper', '--translator-config', small, '--out', out, '--seeds', '0', '--source', '30',
+    '--target-train', '30', '--target-test', '20', '--size', '16', '--steps', '2', '--translator-steps', '3', '--vgg', VGG_DIR,
   ]);
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^Fashion-MNIST → Fashion-MNIST-M benchmark, preset paper: accuracy \(%\) on 20 Fashion-MNIST-M test clothing images/m);
@@ -79,7 +81,10 @@ test('bench digits --dataset fashion --preset paper: Fashion-MNIST over photos, 
   assert.match(results.benchmark as string, /^fashion: /);
   assert.ok('final_closes_60_percent_of_the_gap' in (results.goals as object));
   const { config } = JSON.parse(await readFile(path.join(out, 'seed-0', 'translator', 'sim2real-model.json'), 'utf8')) as { config: Record<string, unknown> };
-  assert.deepEqual([config.generatorWidth, config.residualBlocks, config.noiseSize, config.batchSize, config.steps], [64, 9, 0, 1, 3]);
+  // The paper preset (no noise: one draw of each image by default), under --translator-config's widths.
+  assert.deepEqual([config.noiseSize, config.batchSize, config.selfRegularisationPolarity, config.steps], [0, 1, 'same', 3]);
+  assert.deepEqual([config.generatorWidth, config.residualBlocks], [4, 1]);
+  assert.equal((results.config as { draws: number }).draws, 1);
   assert.ok((await readdir(path.join(out, 'seed-0', 'source'))).every((label) => /^[0-9]$/.test(label)), 'class folders 0–9');
 });
 

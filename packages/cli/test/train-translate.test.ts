@@ -68,7 +68,7 @@ test('report rebuilds report.html of a model folder; a folder without a log is r
 test('train: the preset, then --config, then the flags; a run too short to adapt is announced at start', async () => {
   const options = path.join(root, 'over-preset.json');
   // --config names another preset and sets the batch and the width; --preset and --width win over it.
-  await writeFile(options, JSON.stringify({ preset: 'default', batchSize: 2, generatorWidth: 8, lambda: { step: 2e-6 } }));
+  await writeFile(options, JSON.stringify({ preset: 'default', batchSize: 2, generatorWidth: 8, attentionWidth: 4, discriminatorWidth: 4, lambda: { step: 2e-6 } }));
   const out = path.join(root, 'preset-model');
   const { code, stderr } = await runBin([
     'train', '--source', target, '--target', target, '--out', out, '--preset', 'paper', '--config', options,
@@ -79,7 +79,8 @@ test('train: the preset, then --config, then the flags; a run too short to adapt
   assert.equal(config.generatorWidth, 4, '--width wins over --config');
   assert.equal(config.batchSize, 2, '--config wins over the preset');
   assert.equal(config.noiseSize, 0, "--preset paper wins over --config's preset");
-  assert.equal(config.discriminatorWidth, 64, "what neither sets is the paper preset's");
+  assert.equal(config.discriminatorWidth, 4);
+  assert.deepEqual([config.selfRegularisationPolarity, config.diversityWeight], ['same', 0], "what neither sets is the paper preset's");
   assert.deepEqual(config.lambda, { threshold: 2, step: 2e-6, intervalSteps: 2, max: 0.01 }, 'λ merges field by field; its interval scales with --steps');
   assert.match(stderr, /^warning: fewer than 2400 steps of 2 images \(4 given\)[^\n]*: expect little adaptation\.$/m);
   assert.match(stderr, /^warning: fewer than 600 images in a domain \(3 given\)/m);

@@ -149,7 +149,7 @@ const vgg = await loadVggWeights(values.vgg).catch(() => undefined);
 const started = performance.now();
 
 for (const size of sizes) {
-  const config = resolveTranslationConfig({ imageSize: size });
+  const config = resolveTranslationConfig({ preset: 'paper', imageSize: size });
   const n = networksFor(config, vgg, true);
   const t1 = benchTranslate(config, n, 1, 'translate (G0 + attention)');
   benchTranslate(config, n, 16, 'translate (G0 + attention)', t1 === undefined ? undefined : t1 * 16);
@@ -167,7 +167,7 @@ if (!quick) {
     [64, 32, 16],
     [256, 64, 1],
   ] as const) {
-    const config = resolveTranslationConfig({ imageSize: size, generatorWidth: ngf });
+    const config = resolveTranslationConfig({ preset: 'paper', imageSize: size, generatorWidth: ngf });
     const n = networksFor(config, vgg, false);
     benchTranslate(config, n, batch, 'reference: G0 forward');
     benchTrain(config, n, batch, 'g0', 'reference: train step G0 + D');

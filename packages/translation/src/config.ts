@@ -280,8 +280,9 @@ export function withPreset(options: TranslationOptions = {}): TranslationOptions
     throw new ConfigError('preset', `preset must be one of ${PRESET_NAMES.map((n) => `'${n}'`).join(', ')}, got '${String(name)}'.`);
   }
   const preset = PRESETS[name].options;
-  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as TranslationOptions;
-  return { ...preset, ...given, preset: name, lambda: { ...preset.lambda, ...given.lambda } };
+  const defined = <T extends object>(object: T): Partial<T> => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+  const given = defined(options);
+  return { ...preset, ...given, preset: name, lambda: { ...preset.lambda, ...defined(options.lambda ?? {}) } };
 }
 
 export interface LambdaConfig {
