@@ -1,5 +1,6 @@
 // Times our wasm conv gradient kernels against their baselines, next to the forward conv for scale:
-// Conv2DBackpropFilter as one XNNPACK conv (registered) against im2col + XNNPACK matmul (the kernel before);
+// Conv2DBackpropFilter as one XNNPACK conv against im2col + XNNPACK matmul (the kernel before; still the one
+// registered below batch 4);
 // Conv2DBackpropInput as XNNPACK convs per output phase (registered) against matmul + col2im (the kernel
 // before) and against tfjs-backend-wasm 4.22's own (a scalar loop nest).
 // Run: npx tsx packages/tensor/bench/conv2d-gradients.ts [--threads N]
@@ -7,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-wasm';
 import { initBackend, tf } from '../src/index.js';
-import { conv2dBackpropFilterIm2col } from '../src/kernels/conv2d-backprop-filter.js';
+import { conv2dBackpropFilterIm2col, conv2dBackpropFilterWasm } from '../src/kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputCol2im } from '../src/kernels/conv2d-backprop-input.js';
 
 const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' } } });
@@ -51,7 +52,7 @@ for (const c of cases) {
   const row = {
     shape: `x[${c.x.join(',')}] f${c.k}x${c.k}x${c.x[3]}x${c.co} s${c.s} ${c.pad}`,
     forwardMs: msPerCall(() => tf.conv2d(x, filter, c.s, c.pad), 3),
-    filterOneConvMs: msPerCall(() => tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropFilter', { x, dy }, filterAttrs), 3),
+    filterOneConvMs: msPerCall(() => asTensor(conv2dBackpropFilterWasm({ inputs: { x, dy }, backend, attrs: filterAttrs })), 3),
     filterIm2colMs: msPerCall(() => asTensor(conv2dBackpropFilterIm2col({ inputs: { x, dy }, backend, attrs: filterAttrs })), 3),
     inputPhaseMs: msPerCall(() => tf.engine().runKernel<tf.Tensor4D>('Conv2DBackpropInput', { dy, filter }, inputAttrs), 3),
     inputCol2imMs: msPerCall(() => asTensor(conv2dBackpropInputCol2im({ inputs: { dy, filter }, backend, attrs: inputAttrs })), 3),

@@ -63,8 +63,8 @@ export function conv2dBackpropFilterWasm(args: WasmKernelArgs): TensorInfo {
 
 /**
  * dW = im2col(x)ᵀ · dy, with the transposed im2col built in JS straight on the wasm heap and the
- * product done by the wasm BatchMatMul (XNNPACK fully-connected): the kernel before the one-conv
- * `conv2dBackpropFilterWasm`, kept as the baseline that bench/conv2d-gradients.ts measures it against.
+ * product done by the wasm BatchMatMul (XNNPACK fully-connected): the kernel for batches under
+ * `MIN_ONE_CONV_BATCH`, and the baseline that bench/conv2d-gradients.ts measures the one-conv kernel against.
  */
 export function conv2dBackpropFilterIm2col(args: WasmKernelArgs, maxPatchFloats = DEFAULT_MAX_PATCH_FLOATS): TensorInfo {
   const { x, dy, attrs, g } = checkedCall(args);
@@ -111,9 +111,16 @@ export function conv2dBackpropFilterIm2col(args: WasmKernelArgs, maxPatchFloats 
   return dw;
 }
 
-/** The wasm `Conv2DBackpropFilter` kernel that tfjs-backend-wasm 4.22 lacks. */
+/**
+ * Below this batch, the one-conv kernel's channels (the batch) are too few for XNNPACK's inner loop (one
+ * pointer per batch-sized run) and im2col + matmul is faster (BENCHMARKS.md: 4.5 against 3.7 s at batch 1, 256 px).
+ */
+const MIN_ONE_CONV_BATCH = 4;
+
+/** The wasm `Conv2DBackpropFilter` kernel that tfjs-backend-wasm 4.22 lacks: one conv, or im2col for small batches. */
 export const conv2dBackpropFilterWasmConfig: KernelConfig = {
   kernelName: KERNEL,
   backendName: 'wasm',
-  kernelFunc: ((args: WasmKernelArgs) => conv2dBackpropFilterWasm(args)) as unknown as KernelConfig['kernelFunc'],
+  kernelFunc: ((args: WasmKernelArgs) =>
+    (args.inputs.x?.shape[0] ?? 0) < MIN_ONE_CONV_BATCH ? conv2dBackpropFilterIm2col(args) : conv2dBackpropFilterWasm(args)) as unknown as KernelConfig['kernelFunc'],
 };
