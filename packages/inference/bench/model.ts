@@ -48,6 +48,8 @@ const CASES: Case[] = quick
       { what: 'translate (G0 + attention)', options: { imageSize: 256 }, batch: 1 },
     ];
 
+const rows: Row[] = [];
+
 interface Row {
   what: string;
   size: number;
@@ -78,9 +80,15 @@ async function timeEngine(engine: InferenceEngine, batch: number): Promise<{ ima
   return { imagesPerSecond: (batch * 1000) / Math.min(...runs) };
 }
 
+/** Keeps a row and reports it at once (progress: a full run takes minutes). */
+function record(row: Row): void {
+  rows.push(row);
+  const rate = row.imagesPerSecond === undefined ? '-' : `${row.imagesPerSecond.toFixed(3)} img/s`;
+  process.stderr.write(`${row.size} px batch ${row.batch} ${row.engine}: ${rate}${row.note ? ` (${row.note})` : ''}\n`);
+}
+
 const backend = await initBackend({ backend: (process.env.TFJS_BACKEND ?? 'auto') as BackendChoice });
 const root = await mkdtemp(join(os.tmpdir(), 'sim2real-bench-inference-'));
-const rows: Row[] = [];
 const started = performance.now();
 try {
   for (const [i, c] of CASES.entries()) {
@@ -91,15 +99,15 @@ try {
     const base = { what: c.what, size: config.imageSize, ngf: config.generatorWidth, blocks: config.residualBlocks, batch: c.batch };
     const torch = await runTorchReference(config, c.batch, { script: values['torch-script'], pythons, threads: 2 });
     const torchRate = torch.ok ? torch.reference.translateImagesPerSecond : undefined;
-    rows.push(torch.ok ? { ...base, engine: 'pytorch', detail: `${torch.reference.framework}, ${torch.reference.threads} threads`, imagesPerSecond: torchRate, ratioToPytorch: 1 } : { ...base, engine: 'pytorch', detail: '-', note: `skipped: ${torch.skipped}` });
+    record(torch.ok ? { ...base, engine: 'pytorch', detail: `${torch.reference.framework}, ${torch.reference.threads} threads`, imagesPerSecond: torchRate, ratioToPytorch: 1 } : { ...base, engine: 'pytorch', detail: '-', note: `skipped: ${torch.skipped}` });
     for (const kind of ['onnx', 'tfjs'] as const) {
       let engine: InferenceEngine | undefined;
       try {
         engine = await loadEngine(dir, { engine: kind, threads });
         const { imagesPerSecond, note } = await timeEngine(engine, c.batch);
-        rows.push({ ...base, engine: kind, detail: engine.info.description, imagesPerSecond, ratioToPytorch: torchRate && imagesPerSecond / torchRate, note });
+        record({ ...base, engine: kind, detail: engine.info.description, imagesPerSecond, ratioToPytorch: torchRate && imagesPerSecond / torchRate, note });
       } catch (error) {
-        rows.push({ ...base, engine: kind, detail: '-', note: `failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}` });
+        record({ ...base, engine: kind, detail: '-', note: `failed: ${(error instanceof Error ? error.message : String(error)).slice(0, 160)}` });
       } finally {
         await engine?.dispose();
       }
