@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -125,11 +125,10 @@ describe('engine choice', () => {
   });
 
   test('a model.onnx that does not match its SHA-256 is not used', async () => {
-    const manifestPath = path.join(dir, 'model.onnx');
-    const bytes = await readFile(manifestPath);
-    bytes[bytes.length - 1] ^= 0xff;
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(manifestPath, bytes);
+    const onnxPath = path.join(dir, 'model.onnx');
+    const bytes = await readFile(onnxPath);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    await writeFile(onnxPath, bytes);
     const engine = await loadEngine(dir);
     engines.push(engine);
     assert.equal(engine.info.kind, 'tfjs');

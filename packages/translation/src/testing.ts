@@ -1,7 +1,12 @@
 import { imageSetFromImages, type RgbImage } from '@sim2real/imaging';
 import { SeededRandom } from '@sim2real/random';
-import { backendInfo, initBackend } from '@sim2real/tensor';
+import { join } from 'node:path';
+import { backendInfo, initBackend, tf } from '@sim2real/tensor';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, commitCheckpoint } from './checkpoint.js';
 import { resolveTranslationConfig, type TranslationOptions } from './config.js';
+import { saveLayersModel } from './layers-io.js';
+import { buildAttention } from './networks/attention.js';
+import { buildGenerator } from './networks/generator.js';
 import { train } from './trainer.js';
 
 /**
@@ -41,4 +46,44 @@ export async function trainTinyModel(modelDir: string, options: TranslationOptio
   const source = await imageSetFromImages(images(1), config.imageSize);
   const target = await imageSetFromImages(images(100), config.imageSize);
   await train({ source, target, modelDir, config });
+}
+
+/**
+ * Writes an untrained version (G0 and attention at their initialisation, step 0, not complete) of `options` into
+ * `modelDir`, in seconds at any size: what benchmarks time inference on without training first.
+ */
+export async function writeUntrainedModel(modelDir: string, options: TranslationOptions = {}): Promise<void> {
+  if (!backendInfo()) await initBackend();
+  const config = resolveTranslationConfig(options);
+  const g0 = buildGenerator(config);
+  const attention = config.attention ? buildAttention(config, undefined) : undefined;
+  const now = new Date().toISOString();
+  try {
+    await commitCheckpoint(
+      modelDir,
+      {
+        format: MODEL_FORMAT,
+        version: MODEL_FORMAT_VERSION,
+        created: now,
+        updated: now,
+        backend: tf.getBackend(),
+        config,
+        stage: 'g0',
+        step: 0,
+        totalSteps: config.steps,
+        complete: false,
+        hasAttention: attention !== undefined,
+        degraded: true,
+        degradedReasons: ['untrained: written for benchmarks'],
+        metrics: { finalLosses: {}, lambda: 0, stageLambdas: {}, steps: 0, wallTimeMs: 0 },
+      },
+      async (dir) => {
+        await saveLayersModel(g0, join(dir, 'g0'));
+        if (attention) await saveLayersModel(attention, join(dir, 'attention'));
+      },
+    );
+  } finally {
+    g0.dispose();
+    attention?.dispose();
+  }
 }

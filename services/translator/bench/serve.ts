@@ -1,20 +1,29 @@
 /*
- * npm run bench:serve [-- --size 64 --seconds 10 --streams 1,4,16 --depth 2 --model DIR --out FILE --no-training]
+ * npm run bench:serve [-- --size 64 --seconds 10 --streams 1,4,16 --depth 2 --model DIR --out FILE --no-training
+ *                        --engines onnx,tfjs --threads N --python PATH]
  *
- * Images/s and p50/p99 latency of Translate over gRPC for 1, 4 and 16 concurrent TranslateStreams (each keeping
- * `depth` one-image requests in flight), next to the same model called in-process (decode → model → encode, at
- * batch 1 and at the largest micro-batch), then the same streams while a training job runs in the server's
- * worker thread. Default model: the default architecture at --size, freshly initialised (3 training steps, one
- * per stage, so every network is written) in a temp folder. Prints a table and writes JSON.
+ * For each inference engine (onnx = onnxruntime-node, tfjs): images/s and p50/p99 latency of Translate over gRPC
+ * for 1, 4 and 16 concurrent TranslateStreams (each keeping `depth` one-image requests in flight), next to the
+ * same model called in-process (decode → engine → encode, at batch 1 and at the largest micro-batch), then the
+ * same streams while a training job runs in the server. The PyTorch reference of the same network
+ * (../shared/bench/ref_torch.py --no-train, 2 threads, batch = the largest micro-batch) runs in the same process
+ * tree and every rate is also given as a ratio to it (skipped with a message where no Python imports torch).
+ * Default model: the default architecture at --size, untrained, in a temp folder, exported to ONNX. Prints a
+ * table and writes JSON.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage, encodePng, fromModelOutput, imageSetFromImages, resizeImage, toModelInput } from '@sim2real/imaging';
+import { fileURLToPath } from 'node:url';
+import { decodeImage, encodePng, resizeImage } from '@sim2real/imaging';
 import type { RgbImage } from '@sim2real/imaging';
-import { initBackend, tf } from '@sim2real/tensor';
-import { loadTranslator, resolveTranslationConfig, train } from '@sim2real/translation';
+import { loadEngine, runTorchReference, translateImages } from '@sim2real/inference';
+import type { EngineKind } from '@sim2real/inference';
+import { exportOnnx } from '@sim2real/onnx-export';
+import { initBackend } from '@sim2real/tensor';
+import { readModelManifest, resolveTranslationConfig } from '@sim2real/translation';
+import { writeUntrainedModel } from '@sim2real/translation/testing';
 import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
 import { createTranslatorServer } from '../src/index.js';
@@ -29,8 +38,14 @@ const { values: args } = parseArgs({
     model: { type: 'string' },
     out: { type: 'string', default: path.join(os.tmpdir(), 'sim2real-bench-serve.json') },
     'no-training': { type: 'boolean', default: false },
+    engines: { type: 'string', default: 'onnx,tfjs' },
+    threads: { type: 'string', default: String(os.availableParallelism()) },
+    python: { type: 'string' },
+    'torch-script': { type: 'string', default: fileURLToPath(new URL('../../../../shared/bench/ref_torch.py', import.meta.url)) },
   },
 });
+const engines = args.engines.split(',') as EngineKind[];
+const threads = Number(args.threads);
 const size = Number(args.size);
 const seconds = Number(args.seconds);
 const streamCounts = args.streams.split(',').map(Number);
@@ -52,12 +67,14 @@ function percentile(sorted: number[], p: number): number {
 }
 
 interface Row {
+  engine: EngineKind | 'pytorch';
   scenario: string;
   streams: number | '-';
   imagesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   meanBatch?: number;
+  ratioToPytorch?: number;
 }
 
 const work = path.join(os.tmpdir(), `sim2real-bench-serve-${process.pid}`);
@@ -67,40 +84,40 @@ process.stderr.write(`backend: ${backend.name} (${backend.package})\n`);
 let modelDir = args.model;
 if (!modelDir) {
   modelDir = path.join(work, 'registry', 'bench', 'v1');
-  const config = resolveTranslationConfig({ imageSize: size, steps: 3, sampleEverySteps: 1000, checkpointEverySteps: 1000 });
-  const set = await imageSetFromImages([noise(size, size, 1), noise(size, size, 2)], size);
-  process.stderr.write(`initialising the default architecture at ${size} px (3 steps, no VGG) ...\n`);
-  await train({ source: set, target: set, modelDir, config });
+  process.stderr.write(`initialising the default architecture at ${size} px (untrained) ...\n`);
+  await writeUntrainedModel(modelDir, { imageSize: size });
 }
+if (engines.includes('onnx') && (await readModelManifest(modelDir)).onnx === undefined) await exportOnnx(modelDir);
+const modelConfig = (await readModelManifest(modelDir)).config;
+const torch = await runTorchReference(resolveTranslationConfig(modelConfig), maxBatch, { script: args['torch-script'], pythons: args.python ? [args.python] : ['python3', '/usr/bin/python3'], threads: 2 });
+const torchRate = torch.ok ? torch.reference.translateImagesPerSecond : undefined;
+process.stderr.write(torch.ok ? `pytorch reference (${torch.reference.framework}, 2 threads, batch ${maxBatch}): ${torchRate} img/s\n` : `pytorch reference skipped: ${torch.skipped}\n`);
 const registryDir = path.dirname(path.dirname(modelDir));
 const modelName = path.basename(path.dirname(modelDir));
 const png = await encodePng(noise(size, size, 7));
 
-/** In-process: decode → stretch → model → output → encode, `batch` images per call, for `seconds`. */
-async function inProcess(batch: number): Promise<Row> {
-  const translator = await loadTranslator(modelDir!);
+/** In-process: decode → stretch → engine → output → encode, `batch` images per call, for `seconds`. */
+async function inProcess(kind: EngineKind, batch: number): Promise<Row> {
+  const engine = await loadEngine(modelDir!, { engine: kind, threads });
   const latencies: number[] = [];
   let images = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
     const t0 = performance.now();
     const decoded = await Promise.all(Array.from({ length: batch }, () => decodeImage(png)));
-    const input = await toModelInput(decoded, translator.imageSize);
-    const result = translator.translate(input);
-    const outputs = fromModelOutput(result.output);
-    tf.dispose([input, result.output, result.initial, result.attention]);
-    await Promise.all(outputs.map(async (o, i) => encodePng(await resizeImage(o, decoded[i]!.width, decoded[i]!.height))));
+    const outputs = await translateImages(engine, decoded);
+    await Promise.all(outputs.map(async (o, i) => encodePng(await resizeImage(o.image, decoded[i]!.width, decoded[i]!.height))));
     latencies.push(performance.now() - t0);
     images += batch;
   }
   const elapsed = (performance.now() - started) / 1000;
-  translator.dispose();
+  await engine.dispose();
   latencies.sort((a, b) => a - b);
-  return { scenario: `in-process, batch ${batch}`, streams: '-', imagesPerSecond: images / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return { engine: kind, scenario: `in-process, batch ${batch}`, streams: '-', imagesPerSecond: images / elapsed, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
 /** `streams` TranslateStreams, each keeping `depth` one-image requests in flight, for `seconds`. */
-async function overGrpc(client: TranslatorClient, streams: number, label: string, batches: () => { count: number; images: number }): Promise<Row> {
+async function overGrpc(kind: EngineKind, client: TranslatorClient, streams: number, label: string, batches: () => { count: number; images: number }): Promise<Row> {
   const latencies: number[] = [];
   let images = 0;
   const before = batches();
@@ -134,6 +151,7 @@ async function overGrpc(client: TranslatorClient, streams: number, label: string
   const after = batches();
   latencies.sort((a, b) => a - b);
   return {
+    engine: kind,
     scenario: label,
     streams,
     imagesPerSecond: images / elapsed,
@@ -145,44 +163,53 @@ async function overGrpc(client: TranslatorClient, streams: number, label: string
 
 const rows: Row[] = [];
 const print = (row: Row): void => {
+  if (torchRate !== undefined) row.ratioToPytorch = row.imagesPerSecond / torchRate;
   rows.push(row);
-  process.stderr.write(`${row.scenario.padEnd(34)} ${String(row.streams).padStart(3)}  ${row.imagesPerSecond.toFixed(2).padStart(8)} img/s  p50 ${row.p50Ms.toFixed(0).padStart(6)} ms  p99 ${row.p99Ms.toFixed(0).padStart(6)} ms${row.meanBatch ? `  mean batch ${row.meanBatch.toFixed(1)}` : ''}\n`);
+  const ratio = row.ratioToPytorch === undefined ? '' : `  ${row.ratioToPytorch.toFixed(2)}x pytorch`;
+  process.stderr.write(`${row.engine.padEnd(7)} ${row.scenario.padEnd(28)} ${String(row.streams).padStart(3)}  ${row.imagesPerSecond.toFixed(2).padStart(8)} img/s  p50 ${row.p50Ms.toFixed(0).padStart(6)} ms  p99 ${row.p99Ms.toFixed(0).padStart(6)} ms${row.meanBatch ? `  mean batch ${row.meanBatch.toFixed(1)}` : ''}${ratio}\n`);
 };
+if (torchRate !== undefined) rows.push({ engine: 'pytorch', scenario: `forward, batch ${maxBatch}`, streams: '-', imagesPerSecond: torchRate, p50Ms: NaN, p99Ms: NaN, ratioToPytorch: 1 });
 
-print(await inProcess(1));
-print(await inProcess(maxBatch));
-
-const server = createTranslatorServer({ host: '127.0.0.1', port: 0, registryDir, maxBatchSize: maxBatch, maxConcurrentStreams: 64 }, { log: () => undefined });
-const { port } = await server.start();
-const client = createTranslatorClient(`127.0.0.1:${port}`);
-await client.waitForReady(5000);
-const batches = (): { count: number; images: number } => ({ count: server.stats().batches, images: server.stats().batchedImages });
-await client.translate({ requestId: 'warmup', model: modelName, images: [{ data: png }] });
-for (const streams of streamCounts) print(await overGrpc(client, streams, 'gRPC TranslateStream', batches));
-
-if (!args['no-training']) {
-  const data = path.join(work, 'data');
-  for (const domain of ['source', 'target']) {
-    await mkdir(path.join(data, domain), { recursive: true });
-    for (let i = 0; i < 4; i++) await writeFile(path.join(data, domain, `${i}.png`), await encodePng(noise(size, size, i + (domain === 'source' ? 10 : 20))));
-  }
-  const job = await client.startTraining({
-    modelName: 'bench-training',
-    sourceUri: path.join(data, 'source'),
-    targetUri: path.join(data, 'target'),
-    config: { imageSize: size, steps: 100_000 },
-  });
-  // Measure only once the worker is past loading and actually training.
-  for await (const event of client.watchTraining(job.jobId)) {
-    if ((event as { step: number }).step >= 1) break;
-  }
-  for (const streams of streamCounts) print(await overGrpc(client, streams, 'gRPC while training', batches));
-  await client.cancelTraining(job.jobId);
+const data = path.join(work, 'data');
+for (const domain of ['source', 'target']) {
+  await mkdir(path.join(data, domain), { recursive: true });
+  for (let i = 0; i < 4; i++) await writeFile(path.join(data, domain, `${i}.png`), await encodePng(noise(size, size, i + (domain === 'source' ? 10 : 20))));
 }
 
-client.close();
-await server.shutdown(60_000);
-const result = { backend, size, seconds, depth, maxBatch, model: modelDir, cpus: os.cpus().length, rows };
+for (const kind of engines) {
+  print(await inProcess(kind, 1));
+  print(await inProcess(kind, maxBatch));
+
+  const server = createTranslatorServer(
+    { host: '127.0.0.1', port: 0, registryDir, maxBatchSize: maxBatch, maxConcurrentStreams: 64, engine: kind, inferenceThreads: threads },
+    { log: () => undefined },
+  );
+  const { port } = await server.start();
+  const client = createTranslatorClient(`127.0.0.1:${port}`);
+  await client.waitForReady(5000);
+  const batches = (): { count: number; images: number } => ({ count: server.stats().batches, images: server.stats().batchedImages });
+  await client.translate({ requestId: 'warmup', model: modelName, images: [{ data: png }] });
+  for (const streams of streamCounts) print(await overGrpc(kind, client, streams, 'gRPC TranslateStream', batches));
+
+  if (!args['no-training']) {
+    const job = await client.startTraining({
+      modelName: 'bench-training',
+      sourceUri: path.join(data, 'source'),
+      targetUri: path.join(data, 'target'),
+      config: { imageSize: size, steps: 100_000 },
+    });
+    // Measure only once the worker is past loading and actually training.
+    for await (const event of client.watchTraining(job.jobId)) {
+      if ((event as { step: number }).step >= 1) break;
+    }
+    for (const streams of streamCounts) print(await overGrpc(kind, client, streams, 'gRPC while training', batches));
+    await client.cancelTraining(job.jobId);
+  }
+  client.close();
+  await server.shutdown(60_000);
+}
+
+const result = { backend, size, seconds, depth, maxBatch, threads, model: modelDir, cpus: os.cpus().length, pytorch: torch.ok ? torch.reference : { skipped: torch.skipped }, rows };
 await mkdir(path.dirname(args.out), { recursive: true });
 await writeFile(args.out, `${JSON.stringify(result, null, 2)}\n`);
 await rm(work, { recursive: true, force: true });
