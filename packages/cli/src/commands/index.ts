@@ -10,6 +10,7 @@ import { benchFacesCommand } from './bench-faces.js';
 import { demoCommand } from './demo.js';
 import { benchDigitsCommand } from './bench-digits.js';
 import { reportCommand } from './report.js';
+import { renderFacesCommand } from './render-faces.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, reportCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, reportCommand, renderFacesCommand];
