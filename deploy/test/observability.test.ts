@@ -147,7 +147,8 @@ void describe('metrics', () => {
   });
 
   void it('Kubernetes: every scrape annotation names a port the pod declares, and our services serve /metrics on it', () => {
-    const tree = readKustomization(deployPath('k8s', 'base'));
+    // The example overlay: the base (translator, adapter, collector) plus the demo regressor Job.
+    const tree = readKustomization(deployPath('k8s', 'overlays', 'example'));
     const annotationsOf = (m: Yaml): Record<string, string> | undefined => {
       const metadata = ((m.spec as Yaml | undefined)?.template as Yaml | undefined)?.metadata as Yaml | undefined;
       return metadata?.annotations as Record<string, string> | undefined;
@@ -166,6 +167,7 @@ void describe('metrics', () => {
       }
     }
     const collector = readYaml(deployPath('k8s', 'base', 'otel-collector', 'collector.yaml'));
+    assert.ok(!readText(deployPath('k8s', 'base', 'kustomization.yaml')).includes('face-regressor'), 'the demo Job is not in the base');
     assert.deepEqual(field(collector, 'service.pipelines.metrics.exporters'), ['prometheus'], 'metrics go to a store (Prometheus), not to Jaeger');
     assert.equal(String(field(collector, 'exporters.prometheus.endpoint')).split(':').at(-1), '8889');
   });
