@@ -86,11 +86,17 @@ export function envNamesInSource(text: string): Set<string> {
   return names;
 }
 
+/** Where telemetryOptionsFromEnv reads the OpenTelemetry variables. */
+const TELEMETRY_ENV_SOURCE = path.join(REPO_DIR, 'packages', 'telemetry', 'src', 'config.ts');
+
 /** Every environment variable the sources under `srcDir` (relative to the repository) read. */
 export function envNamesReadBy(srcDir: string): Set<string> {
   const names = new Set<string>();
   for (const file of sourceFiles(path.join(REPO_DIR, srcDir))) {
-    for (const name of envNamesInSource(readText(file))) names.add(name);
+    const text = readText(file);
+    for (const name of envNamesInSource(text)) names.add(name);
+    // The standard OTEL_* variables, read for the caller by @sim2real/telemetry.
+    if (text.includes('telemetryOptionsFromEnv(')) for (const name of envNamesInSource(readText(TELEMETRY_ENV_SOURCE))) names.add(name);
   }
   return names;
 }

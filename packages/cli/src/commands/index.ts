@@ -12,6 +12,7 @@ import { benchDigitsCommand } from './bench-digits.js';
 import { exportCommand } from './export.js';
 import { modelsCommand } from './models.js';
 import { reportCommand } from './report.js';
+import { renderFacesCommand } from './render-faces.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, exportCommand, modelsCommand, reportCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, exportCommand, modelsCommand, reportCommand, renderFacesCommand];

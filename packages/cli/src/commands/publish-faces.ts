@@ -51,7 +51,8 @@ export const publishFacesCommand: CommandSpec = {
   run: runPublishFaces,
 };
 
-function faceStyle(options: ParsedOptions, command: string): FaceStyle {
+/** The --style flag of the face commands: sim (default) or real. */
+export function faceStyle(options: ParsedOptions, command: string): FaceStyle {
   const style = optionalString(options, 'style') ?? 'sim';
   if (style !== 'sim' && style !== 'real') throw new UsageError(`--style must be "sim" or "real", got "${style}".`, command);
   return style;
