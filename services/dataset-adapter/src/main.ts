@@ -1,3 +1,4 @@
+import { natsAuthFromEnv } from '@sim2real/messaging';
 import { startTelemetry } from '@sim2real/telemetry';
 import { createAdapter } from './adapter.js';
 import { parseRoute, type AdapterOptions } from './config.js';
@@ -11,6 +12,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const number = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);
   const options: AdapterOptions = {
     natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
+    natsAuth: natsAuthFromEnv(env),
     translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',
     translatorStreams: number('SIM2REAL_TRANSLATOR_STREAMS'),
     routes: (env.SIM2REAL_ROUTES ?? '').split(/[\s,]+/).filter(Boolean).map(parseRoute),

@@ -3,7 +3,7 @@ import type { Logger } from '@sim2real/dataset-adapter';
 import { startTelemetry } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
+import { NATS_AUTH_HELP, NATS_OPTION, natsAuth, natsUrl, optionalInt, requireString } from '../options.js';
 
 const USAGE = `Usage: sim2real adapt --translator HOST:PORT --route DATASET=MODEL[@VERSION] [--route ...] [options]
 
@@ -20,6 +20,7 @@ Options:
   --max-deliver N          deliveries before a batch is dead-lettered              [default: 10]
   --ack-wait-ms N          consumer AckWait; in-progress acks every third of it    [default: 30000]
   --nats URL               NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
+${NATS_AUTH_HELP}
 
 Example:
   sim2real adapt --translator 127.0.0.1:50051 --route digits=mnist-m --route faces=faces@20250101
@@ -53,6 +54,7 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
     try {
       adapter = await createAdapter({
         natsServers: natsUrl(options, ctx.env),
+        natsAuth: natsAuth(options, ctx.env, 'adapt'),
         translatorAddress,
         routes: routeTexts.map(parseRoute),
         maxBatchesInFlight: optionalInt(options, 'max-in-flight', 'adapt', { min: 1, max: 10_000 }),

@@ -8,6 +8,7 @@ import type { ListModelsRequest as _sim2real_v1_ListModelsRequest, ListModelsReq
 import type { ListModelsResponse as _sim2real_v1_ListModelsResponse, ListModelsResponse__Output as _sim2real_v1_ListModelsResponse__Output } from './sim2real/v1/ListModelsResponse.js';
 import type { ModelInfo as _sim2real_v1_ModelInfo, ModelInfo__Output as _sim2real_v1_ModelInfo__Output } from './sim2real/v1/ModelInfo.js';
 import type { ModelVersion as _sim2real_v1_ModelVersion, ModelVersion__Output as _sim2real_v1_ModelVersion__Output } from './sim2real/v1/ModelVersion.js';
+import type { RequestError as _sim2real_v1_RequestError, RequestError__Output as _sim2real_v1_RequestError__Output } from './sim2real/v1/RequestError.js';
 import type { StartTrainingRequest as _sim2real_v1_StartTrainingRequest, StartTrainingRequest__Output as _sim2real_v1_StartTrainingRequest__Output } from './sim2real/v1/StartTrainingRequest.js';
 import type { TrainingConfig as _sim2real_v1_TrainingConfig, TrainingConfig__Output as _sim2real_v1_TrainingConfig__Output } from './sim2real/v1/TrainingConfig.js';
 import type { TrainingEvent as _sim2real_v1_TrainingEvent, TrainingEvent__Output as _sim2real_v1_TrainingEvent__Output } from './sim2real/v1/TrainingEvent.js';
@@ -34,6 +35,7 @@ export interface ProtoGrpcType {
       ListModelsResponse: MessageTypeDefinition<_sim2real_v1_ListModelsResponse, _sim2real_v1_ListModelsResponse__Output>
       ModelInfo: MessageTypeDefinition<_sim2real_v1_ModelInfo, _sim2real_v1_ModelInfo__Output>
       ModelVersion: MessageTypeDefinition<_sim2real_v1_ModelVersion, _sim2real_v1_ModelVersion__Output>
+      RequestError: MessageTypeDefinition<_sim2real_v1_RequestError, _sim2real_v1_RequestError__Output>
       StartTrainingRequest: MessageTypeDefinition<_sim2real_v1_StartTrainingRequest, _sim2real_v1_StartTrainingRequest__Output>
       TrainingConfig: MessageTypeDefinition<_sim2real_v1_TrainingConfig, _sim2real_v1_TrainingConfig__Output>
       TrainingEvent: MessageTypeDefinition<_sim2real_v1_TrainingEvent, _sim2real_v1_TrainingEvent__Output>
