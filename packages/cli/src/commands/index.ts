@@ -9,6 +9,7 @@ import { publishFacesCommand } from './publish-faces.js';
 import { benchFacesCommand } from './bench-faces.js';
 import { demoCommand } from './demo.js';
 import { benchDigitsCommand } from './bench-digits.js';
+import { deadLettersCommand } from './dead-letters.js';
 
 /** Every `sim2real` subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand];
+export const COMMANDS: readonly CommandSpec[] = [trainCommand, translateCommand, serveCommand, adaptCommand, publishCommand, regressCommand, publishFacesCommand, benchFacesCommand, benchDigitsCommand, demoCommand, deadLettersCommand];
