@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import { validate } from 'dockerfile-utils';
-import { SYNTHETIC_STREAM, consumerName } from '@sim2real/dataset-adapter';
+import { SYNTHETIC_STREAM, consumerName } from '@sim2real/messaging';
 import {
   DEPLOY_DIR,
   IMAGE_SOURCES,

@@ -1,3 +1,5 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { NATS_AUTH_SETTINGS, NatsOptionsError, connectNats, natsAuthFromEnv, natsConnectionOptions, type NatsAuthOptions } from '@sim2real/messaging';
 import { UsageError } from './errors.js';
 import type { ParsedOptions } from './command.js';
 
@@ -37,8 +39,34 @@ export function natsUrl(options: ParsedOptions, env: NodeJS.ProcessEnv): string 
   return optionalString(options, 'nats') ?? env.NATS_URL ?? 'nats://127.0.0.1:4222';
 }
 
-/** The `--nats` flag spec, shared by every NATS-facing command. */
-export const NATS_OPTION = { nats: { type: 'string' } } as const;
+/** The `--nats` flag and the credentials flags (`--nats-creds`, ...), shared by every NATS-facing command. */
+export const NATS_OPTION = {
+  nats: { type: 'string' },
+  ...Object.fromEntries(NATS_AUTH_SETTINGS.map((s) => [s.flag, { type: 'string' }])),
+} as Record<string, { type: 'string' }>;
+
+/** The help lines of the credentials flags, for the usage text of every NATS-facing command. */
+export const NATS_AUTH_HELP = NATS_AUTH_SETTINGS.map((s) => `  --${`${s.flag} ${s.key === 'user' || s.key === 'pass' || s.key === 'token' ? 'VALUE' : 'FILE'}`.padEnd(23)}${s.help} [env ${s.env}]`).join('\n');
+
+/** Connects a command to NATS with `--nats` and the credentials flags (or their environment); errors are one sentence. */
+export function connectCommandNats(options: ParsedOptions, env: NodeJS.ProcessEnv, command: string, name: string): Promise<NatsConnection> {
+  return connectNats({ servers: natsUrl(options, env), name, auth: natsAuth(options, env, command) });
+}
+
+/** NATS credentials and TLS from the flags, each falling back to its `SIM2REAL_NATS_*` variable. Throws UsageError. */
+export function natsAuth(options: ParsedOptions, env: NodeJS.ProcessEnv, command: string): NatsAuthOptions {
+  const fromEnv = natsAuthFromEnv(env);
+  const auth = Object.fromEntries(
+    NATS_AUTH_SETTINGS.map((s) => [s.key, optionalString(options, s.flag) ?? fromEnv[s.key]]).filter(([, v]) => v !== undefined),
+  ) as NatsAuthOptions;
+  try {
+    natsConnectionOptions(auth);
+  } catch (error) {
+    if (error instanceof NatsOptionsError) throw new UsageError(error.message, command);
+    throw error;
+  }
+  return auth;
+}
 
 /** `--vgg DIR`, then `SIM2REAL_VGG_DIR`; undefined means "no weights" (degraded mode, announced by the trainer). */
 export function vggDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string | undefined {

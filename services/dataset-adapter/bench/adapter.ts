@@ -21,16 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { sim2realV1, type Image, type TranslateResponse__Output } from '@sim2real/contracts';
-import {
-  ADAPTED_STREAM,
-  DEAD_STREAM,
-  SYNTHETIC_STREAM,
-  createAdapter,
-  freePort,
-  provisionStreams,
-  publishBatches,
-  startNatsServer,
-} from '../src/index.js';
+import { createAdapter } from '../src/index.js';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publishBatches } from '@sim2real/messaging';
+import { freePort, startNatsServer } from '@sim2real/messaging/testing';
 import { trainTinyRegistry } from '../test/real-translator.js';
 import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 

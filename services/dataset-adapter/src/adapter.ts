@@ -1,13 +1,24 @@
 import { setMaxListeners } from 'node:events';
-import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { trace } from '@opentelemetry/api';
+import {
+  SYNTHETIC_STREAM,
+  connectNats,
+  consumerName,
+  datasetOfSubject,
+  maxDeliveriesAdvisory,
+  parseMaxDeliveriesAdvisory,
+  provisionConsumer,
+  provisionStreams,
+  publishDeadLetter,
+  serverFeatures,
+  type NatsPermissionError,
+} from '@sim2real/messaging';
+import { CircuitBreaker } from './breaker.js';
 import { resolveAdapterConfig, type AdapterConfig, type AdapterOptions, type Route } from './config.js';
-import { parseMaxDeliveriesAdvisory, publishDeadLetter } from './dead-letter.js';
 import { handleBatch, type BatchContext, type BatchOutcome } from './handle-batch.js';
 import { AdapterMetrics, type AdapterStats } from './metrics.js';
-import { provisionConsumer, provisionStreams } from './provision.js';
-import { SYNTHETIC_STREAM, consumerName, datasetOfSubject, maxDeliveriesAdvisory } from './subjects.js';
 import { TranslateStreamClient } from './translator-client.js';
 
 /** A running dataset adapter. */
@@ -20,14 +31,11 @@ export interface Adapter {
   readiness(): { nats: true | string; translator: true | string };
   /** Stops pulling, lets in-flight batches finish (releasing them after `stopTimeoutMs`), closes connections. */
   stop(): Promise<void>;
-  /** Resolves when the adapter has stopped (after `stop()`, or after the NATS connection closed for good). */
+  /**
+   * Resolves when the adapter has stopped (after `stop()`, or after the NATS connection closed for good); rejects
+   * with NatsPermissionError when it stopped because NATS denied it a permission.
+   */
   closed(): Promise<void>;
-}
-
-/** Major.minor ≥ 2.10 (consumers with several filter subjects, term reasons from 2.11). */
-function atLeast(version: string, major: number, minor: number): boolean {
-  const [a = 0, b = 0] = version.split('.').map((p) => Number.parseInt(p, 10));
-  return a > major || (a === major && b >= minor);
 }
 
 /**
@@ -37,7 +45,7 @@ function atLeast(version: string, major: number, minor: number): boolean {
 export async function createAdapter(options: AdapterOptions): Promise<Adapter> {
   const config = resolveAdapterConfig(options);
   const log = config.logger;
-  const nc = await connect({ servers: config.natsServers, name: 'sim2real-dataset-adapter', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  const nc = await connectNats({ servers: config.natsServers, name: 'sim2real-dataset-adapter', auth: config.natsAuth });
   try {
     return await startOn(nc, config);
   } catch (error) {
@@ -50,13 +58,17 @@ export async function createAdapter(options: AdapterOptions): Promise<Adapter> {
 async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapter> {
   const log = config.logger;
   const serverVersion = nc.info?.version ?? 'unknown';
+  const features = serverFeatures(serverVersion);
   log('nats.connected', {
     server: nc.getServer(),
     version: serverVersion,
     maxPayloadBytes: nc.info?.max_payload,
-    consumers: atLeast(serverVersion, 2, 10)
+    consumers: features.multiFilterConsumers
       ? 'server ≥ 2.10 would allow one multi-filter consumer; keeping one consumer per dataset (works on 2.9 too)'
       : `server ${serverVersion} < 2.10 has no multi-filter consumers: one durable consumer per dataset`,
+    terminate: features.termWithReason
+      ? 'term with reason (server ≥ 2.10.4); the reason is also in the dead copy\'s headers'
+      : `plain term (server ${serverVersion} < 2.10.4 redelivers a message termed with a reason); the reason is in the dead copy's headers`,
   });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);
@@ -68,11 +80,19 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
     requestTimeoutMs: config.translateTimeoutMs,
     maxReceiveMessageBytes: config.maxReceiveMessageBytes,
     streamsPerModel: config.translatorStreams,
+    maxImagesPerRequest: config.maxImagesPerRequest,
+    maxRequestBytes: config.maxRequestBytes,
+    requestsInFlightPerBatch: config.requestsInFlightPerBatch,
+    keepaliveTimeMs: config.keepaliveTimeMs,
+    keepaliveTimeoutMs: config.keepaliveTimeoutMs,
   });
   const tracer = trace.getTracer('sim2real.dataset-adapter');
   const hardStop = new AbortController();
+  const draining = new AbortController();
+  let fatalError: NatsPermissionError | undefined;
   // Every batch in flight listens to it (through its translation): bounded, not a leak.
   setMaxListeners(config.maxBatchesInFlight * config.routes.length + 1, hardStop.signal);
+  setMaxListeners(config.maxBatchesInFlight * config.routes.length + 1, draining.signal);
   const inFlight = new Set<Promise<BatchOutcome>>();
   const iterators: ConsumerMessages[] = [];
   const advisories: Subscription[] = [];
@@ -102,10 +122,19 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
       route,
       js,
       translator,
+      breaker: new CircuitBreaker({ baseDelayMs: config.breakerBaseDelayMs, maxDelayMs: config.breakerMaxDelayMs, jitter: config.breakerJitter }),
       tracer,
       metrics,
       maxPayloadBytes: () => nc.info?.max_payload ?? 1024 * 1024,
+      features,
+      drainSignal: draining.signal,
       stopSignal: hardStop.signal,
+      fatal: (error) => {
+        if (fatalError) return;
+        fatalError = error;
+        log('nats.permission_denied', { dataset: route.dataset, subject: error.subject, error: error.message });
+        void stop();
+      },
     };
     const routeInFlight = new Set<Promise<unknown>>();
     for await (const msg of messages) {
@@ -168,6 +197,7 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       stopping = true;
+      draining.abort();
       clearInterval(lagTimer);
       log('adapter.stopping', { inFlight: inFlight.size });
       await Promise.all(iterators.map((it) => it.close()));
@@ -192,7 +222,10 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
       translator: stopping ? 'stopping' : translator.connected() ? true : `not connected to ${config.translatorAddress}`,
     }),
     stop,
-    closed: () => nc.closed().then(() => undefined),
+    closed: async () => {
+      await nc.closed();
+      if (fatalError) throw fatalError;
+    },
   };
 }
 
@@ -208,6 +241,7 @@ async function moveMaxDelivered(jsm: JetStreamManager, data: Uint8Array, config:
       dataset,
       data: stored.data,
       headers: stored.header,
+      kind: 'max_deliveries',
       reason: `Gave up after ${advisory.deliveries} deliveries without an answer (max deliveries reached).`,
       sourceSequence: advisory.stream_seq,
       deliveries: advisory.deliveries,

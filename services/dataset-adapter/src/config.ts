@@ -1,5 +1,5 @@
+import { DATASET_PATTERN, type NatsAuthOptions, type StreamLimits } from '@sim2real/messaging';
 import { AdapterConfigError } from './errors.js';
-import { DATASET_PATTERN } from './subjects.js';
 
 /** One dataset → model route. */
 export interface Route {
@@ -11,19 +11,8 @@ export interface Route {
 /** Where a process writes its structured log lines. */
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 
-/** Limits of the three streams; applied at start-up (created or updated). */
-export interface StreamOptions {
-  /** De-duplication window of `Nats-Msg-Id`s on every stream. @default 600000 (10 min) */
-  readonly duplicateWindowMs?: number;
-  /** Age after which synthetic and adapted batches are dropped. @default 604800000 (7 days) */
-  readonly maxAgeMs?: number;
-  /** Age after which dead batches are dropped. @default 2592000000 (30 days) */
-  readonly deadMaxAgeMs?: number;
-  /** Size limit of each stream in bytes (oldest dropped first); -1 = none. @default -1 */
-  readonly maxBytes?: number;
-  /** Stream replicas (1 on a single server). @default 1 */
-  readonly replicas?: number;
-}
+/** Limits of the three streams (see StreamLimits for what each means and its default). */
+export type StreamOptions = Partial<StreamLimits>;
 
 /** Output encoding asked of the translator; `same` keeps each batch's input encoding (PNG when unspecified). */
 export type OutputEncodingChoice = 'same' | 'png' | 'jpeg' | 'raw';
@@ -32,6 +21,8 @@ export type OutputEncodingChoice = 'same' | 'png' | 'jpeg' | 'raw';
 export interface AdapterOptions {
   /** NATS server URL(s). */
   readonly natsServers: string | readonly string[];
+  /** NATS credentials and TLS. @default none */
+  readonly natsAuth?: NatsAuthOptions;
   /**
    * Translator gRPC target: `host:port`, `dns:///host:port` (every address the name resolves to, e.g. a headless
    * Service; calls spread with round_robin) or `ipv4:a:port,b:port`.
@@ -55,10 +46,26 @@ export interface AdapterOptions {
    * keeps answering other batches) before it is released for a later retry. @default 60000
    */
   readonly translateTimeoutMs?: number;
-  /** First wait before re-opening a failed TranslateStream; doubles per failure. @default 200 */
+  /** First gRPC reconnection backoff after the translator's connection failed. @default 200 */
   readonly reconnectBaseDelayMs?: number;
   /** @default 10000 */
   readonly reconnectMaxDelayMs?: number;
+  /** Circuit breaker: pause after the translator was first found unavailable; doubles per failed probe. @default 500 */
+  readonly breakerBaseDelayMs?: number;
+  /** @default 15000 */
+  readonly breakerMaxDelayMs?: number;
+  /** Each pause is multiplied by a random factor in [1 - jitter, 1 + jitter]. @default 0.3 */
+  readonly breakerJitter?: number;
+  /** Images per TranslateRequest at most (the translator's maxImagesPerRequest); larger batches are split. @default 64 */
+  readonly maxImagesPerRequest?: number;
+  /** Image bytes per TranslateRequest at most (under the translator's receive limit); larger batches are split. @default 3145728 (3 MiB) */
+  readonly maxRequestBytes?: number;
+  /** Requests of one split batch on the wire at once. @default 4 */
+  readonly requestsInFlightPerBatch?: number;
+  /** gRPC keepalive ping interval on the translator channel. @default 10000 */
+  readonly keepaliveTimeMs?: number;
+  /** A keepalive ping unanswered for this long drops the connection (its requests wait for the translator). @default 5000 */
+  readonly keepaliveTimeoutMs?: number;
   /** gRPC receive limit for translator responses. @default 33554432 (32 MiB) */
   readonly maxReceiveMessageBytes?: number;
   /** On stop, how long in-flight batches may finish before they are released (nak). @default 20000 */
@@ -75,6 +82,7 @@ export interface AdapterOptions {
 /** Resolved adapter configuration (units in names). */
 export interface AdapterConfig {
   readonly natsServers: string[];
+  readonly natsAuth: NatsAuthOptions;
   readonly translatorAddress: string;
   readonly translatorStreams: number;
   readonly routes: readonly Route[];
@@ -87,11 +95,19 @@ export interface AdapterConfig {
   readonly translateTimeoutMs: number;
   readonly reconnectBaseDelayMs: number;
   readonly reconnectMaxDelayMs: number;
+  readonly breakerBaseDelayMs: number;
+  readonly breakerMaxDelayMs: number;
+  readonly breakerJitter: number;
+  readonly maxImagesPerRequest: number;
+  readonly maxRequestBytes: number;
+  readonly requestsInFlightPerBatch: number;
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
   readonly maxReceiveMessageBytes: number;
   readonly stopTimeoutMs: number;
   readonly outputEncoding: OutputEncodingChoice;
   readonly lagPollIntervalMs: number;
-  readonly streams: Required<StreamOptions>;
+  readonly streams: StreamLimits;
   readonly logger: Logger;
 }
 
@@ -135,8 +151,11 @@ export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
   }
   const ackWaitMs = positiveInt(options.ackWaitMs ?? 30_000, 'ackWaitMs');
   const streams = options.streams ?? {};
+  const breakerJitter = options.breakerJitter ?? 0.3;
+  if (!(breakerJitter >= 0 && breakerJitter < 1)) throw new AdapterConfigError(`breakerJitter must be in [0, 1), got ${breakerJitter}.`, 'breakerJitter');
   return {
     natsServers,
+    natsAuth: options.natsAuth ?? {},
     translatorAddress: options.translatorAddress,
     translatorStreams: positiveInt(options.translatorStreams ?? 1, 'translatorStreams'),
     routes: options.routes,
@@ -149,6 +168,14 @@ export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
     translateTimeoutMs: positiveInt(options.translateTimeoutMs ?? 60_000, 'translateTimeoutMs'),
     reconnectBaseDelayMs: positiveInt(options.reconnectBaseDelayMs ?? 200, 'reconnectBaseDelayMs'),
     reconnectMaxDelayMs: positiveInt(options.reconnectMaxDelayMs ?? 10_000, 'reconnectMaxDelayMs'),
+    breakerBaseDelayMs: positiveInt(options.breakerBaseDelayMs ?? 500, 'breakerBaseDelayMs'),
+    breakerMaxDelayMs: positiveInt(options.breakerMaxDelayMs ?? 15_000, 'breakerMaxDelayMs'),
+    breakerJitter,
+    maxImagesPerRequest: positiveInt(options.maxImagesPerRequest ?? 64, 'maxImagesPerRequest'),
+    maxRequestBytes: positiveInt(options.maxRequestBytes ?? 3 * 1024 * 1024, 'maxRequestBytes'),
+    requestsInFlightPerBatch: positiveInt(options.requestsInFlightPerBatch ?? 4, 'requestsInFlightPerBatch'),
+    keepaliveTimeMs: positiveInt(options.keepaliveTimeMs ?? 10_000, 'keepaliveTimeMs'),
+    keepaliveTimeoutMs: positiveInt(options.keepaliveTimeoutMs ?? 5000, 'keepaliveTimeoutMs'),
     maxReceiveMessageBytes: positiveInt(options.maxReceiveMessageBytes ?? 32 * 1024 * 1024, 'maxReceiveMessageBytes'),
     stopTimeoutMs: positiveInt(options.stopTimeoutMs ?? 20_000, 'stopTimeoutMs'),
     outputEncoding: options.outputEncoding ?? 'same',

@@ -26,7 +26,10 @@ export class BadBatchError extends Error {
   }
 }
 
-/** The translator could not answer now (down, restarting, over capacity, too slow): retry later. */
+/**
+ * The translator could not answer now (down, restarting, over capacity, too slow, the model not loaded): the batch
+ * is kept and retried once the circuit breaker lets it through. Never counts toward dead-lettering.
+ */
 export class TranslatorUnavailableError extends Error {
   override readonly name = 'TranslatorUnavailableError';
   constructor(
@@ -39,42 +42,28 @@ export class TranslatorUnavailableError extends Error {
   }
 }
 
-/** The translator refused a request's input (gRPC INVALID_ARGUMENT). */
+/** The translator refused a request's input (INVALID_ARGUMENT): the batch can never be adapted as it is. */
 export class TranslationRefusedError extends Error {
   override readonly name = 'TranslationRefusedError';
   constructor(
     /** The translator's sentence. */
     readonly details: string,
+    /** Index of the failing image within the batch; -1 when no single image is at fault. */
+    readonly imageIndex: number,
     options?: { cause?: unknown },
   ) {
     super(`The translator refused the images: ${details}`, options);
   }
 }
 
-/** A batch that does not fit in one NATS message even alone (one sample over `max_payload`). */
-export class PayloadTooLargeError extends Error {
-  override readonly name = 'PayloadTooLargeError';
+/** The translator failed on a request for another reason (INTERNAL, UNKNOWN, ...): retried, and counted as a failed delivery. */
+export class TranslationFailedError extends Error {
+  override readonly name = 'TranslationFailedError';
   constructor(
     message: string,
-    readonly sizeBytes: number,
-    readonly maxPayloadBytes: number,
+    readonly code: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
-}
-
-/** No `nats-server` binary to start a local server with. */
-export class NatsServerNotFoundError extends Error {
-  override readonly name = 'NatsServerNotFoundError';
-  constructor(
-    /** The folders searched (or the one path given). */
-    readonly searched: readonly string[],
-  ) {
-    super(`nats-server was not found (looked in ${searched.join(', ')}): install it with "apt-get install -y nats-server" or point NATS_SERVER_BIN at it.`);
-  }
-}
-
-/** A local nats-server that would not start. */
-export class NatsServerError extends Error {
-  override readonly name = 'NatsServerError';
 }

@@ -1,3 +1,4 @@
+import { natsAuthFromEnv } from '@sim2real/messaging';
 import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { createAdapter, type Adapter } from './adapter.js';
 import { adapterReadiness } from './readiness.js';
@@ -13,6 +14,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler, ready: () => adapterReadiness(started.adapter) });
   const options: AdapterOptions = {
     natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
+    natsAuth: natsAuthFromEnv(env),
     translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',
     translatorStreams: number('SIM2REAL_TRANSLATOR_STREAMS'),
     routes: (env.SIM2REAL_ROUTES ?? '').split(/[\s,]+/).filter(Boolean).map(parseRoute),

@@ -12,6 +12,8 @@ export interface AdapterStats {
   readonly retried: number;
   /** Deliveries of a batch after its first (a nak, an AckWait that ran out, a restart). */
   readonly redelivered: number;
+  /** Translation attempts that found the translator unavailable (the batch was kept and tried again). */
+  readonly waitedForTranslator: number;
   readonly batchesPerSecond: number;
   readonly imagesPerSecond: number;
   /** Batches not yet delivered, per dataset, as last read from the consumers. */
@@ -27,7 +29,7 @@ export class AdapterMetrics {
   private readonly dead: Counter;
   private readonly redeliveries: Counter;
   private readonly duration: Histogram;
-  private counts = { batchesAdapted: 0, imagesAdapted: 0, duplicates: 0, deadLettered: 0, retried: 0, redelivered: 0 };
+  private counts = { batchesAdapted: 0, imagesAdapted: 0, duplicates: 0, deadLettered: 0, retried: 0, redelivered: 0, waitedForTranslator: 0 };
 
   constructor() {
     const meter = metrics.getMeter('sim2real.dataset-adapter');
@@ -64,6 +66,11 @@ export class AdapterMetrics {
   retried(dataset: string): void {
     this.counts.retried += 1;
     this.batches.add(1, { dataset, outcome: 'retried' });
+  }
+
+  waited(dataset: string): void {
+    this.counts.waitedForTranslator += 1;
+    this.batches.add(1, { dataset, outcome: 'waited' });
   }
 
   redelivered(dataset: string): void {

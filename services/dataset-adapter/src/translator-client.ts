@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { sim2realV1, type Image, type TranslateRequest, type TranslateResponse__Output, type TranslatorClient } from '@sim2real/contracts';
-import { TranslationRefusedError, TranslatorUnavailableError } from './errors.js';
+import { sim2realV1, type Image, type TranslateRequest, type TranslateResponse__Output, type TranslatedImage__Output, type TranslatorClient } from '@sim2real/contracts';
+import { TranslationFailedError, TranslationRefusedError, TranslatorUnavailableError } from './errors.js';
 
 /** Options of the TranslateStream client. */
 export interface TranslateStreamOptions {
-  /** First wait before re-opening a stream that failed; doubles per consecutive failure. */
-  readonly reconnectBaseDelayMs: number;
-  readonly reconnectMaxDelayMs: number;
   /**
    * How long a request may wait while its stream answers nothing: a translator working through a backlog answers
    * other requests meanwhile, and giving up on a request it will still compute would only double its work.
@@ -17,11 +14,22 @@ export interface TranslateStreamOptions {
   readonly maxReceiveMessageBytes: number;
   /** Streams opened per model; round_robin places each on the next replica, so use one per replica. */
   readonly streamsPerModel: number;
+  /** Images per request at most (the translator's `maxImagesPerRequest`); larger batches are split. */
+  readonly maxImagesPerRequest: number;
+  /** Bytes of image data per request at most (under the translator's receive limit); larger batches are split. */
+  readonly maxRequestBytes: number;
+  /** Requests of one batch on the wire at once. */
+  readonly requestsInFlightPerBatch: number;
+  /** gRPC keepalive ping interval: a translator that vanished without closing its connections is noticed after this plus the timeout. */
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly reconnectBaseDelayMs: number;
+  readonly reconnectMaxDelayMs: number;
 }
 
 /** One translation asked of the translator. */
 export interface TranslateCall {
-  /** Correlates the response (and the translator's request span). @default a random UUID */
+  /** Correlates the responses (and the translator's request spans; split parts get `<id>/<part>`). @default a random UUID */
   readonly requestId?: string;
   /** `name` or `name@version`. */
   readonly model: string;
@@ -32,17 +40,44 @@ export interface TranslateCall {
   readonly signal?: AbortSignal;
 }
 
+/** The translated images of a call, in the order of its images. */
+export interface TranslateResult {
+  readonly modelVersion: string;
+  readonly results: TranslatedImage__Output[];
+  /** Requests it took (1 unless the batch was split). */
+  readonly requests: number;
+}
+
 interface Pending {
   resolve(response: TranslateResponse__Output): void;
   reject(error: Error): void;
 }
 
-/** One long-lived TranslateStream of one model, re-opened (with backoff) after it fails. */
+/** Status codes that say "not now": the batch waits for the translator, it is not at fault. */
+const UNAVAILABLE_CODES = new Set([
+  grpc.status.UNAVAILABLE,
+  grpc.status.DEADLINE_EXCEEDED,
+  grpc.status.RESOURCE_EXHAUSTED,
+  grpc.status.CANCELLED,
+  // The route's model is missing or not loadable: a deployment matter, not the batch's.
+  grpc.status.NOT_FOUND,
+  grpc.status.FAILED_PRECONDITION,
+  grpc.status.UNAUTHENTICATED,
+  grpc.status.PERMISSION_DENIED,
+]);
+
+/** The error of a failed request (a structured per-request error or a stream status), by what it means for the batch. */
+export function classifyStatus(code: number, message: string, imageIndex = -1, cause?: unknown): Error {
+  const text = `${grpc.status[code] ?? code}: ${message}`;
+  if (code === Number(grpc.status.INVALID_ARGUMENT)) return new TranslationRefusedError(message, imageIndex, { cause });
+  if (UNAVAILABLE_CODES.has(code)) return new TranslatorUnavailableError(`The translator cannot answer now (${text}).`, code, { cause });
+  return new TranslationFailedError(`The translator failed on the request (${text}).`, code, { cause });
+}
+
+/** One long-lived TranslateStream of one model, re-opened on the next request after it ends. */
 class ModelStream {
   private call: grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output> | undefined;
   private readonly pending = new Map<string, Pending>();
-  private failures = 0;
-  private notBefore = 0;
   /** When the stream last answered a request. */
   private answeredAt = 0;
 
@@ -52,10 +87,6 @@ class ModelStream {
   ) {}
 
   async translate(request: TranslateRequest, signal: AbortSignal | undefined): Promise<TranslateResponse__Output> {
-    const wait = this.notBefore - Date.now();
-    if (wait > 0) {
-      throw new TranslatorUnavailableError(`The translator stream failed ${this.failures} time(s) in a row; next try in ${wait} ms.`);
-    }
     const call = this.call ?? this.open();
     const requestId = request.requestId!;
     const response = new Promise<TranslateResponse__Output>((resolve, reject) => {
@@ -94,30 +125,25 @@ class ModelStream {
     const call = this.client.translateStream();
     this.call = call;
     call.on('data', (response: TranslateResponse__Output) => {
-      this.failures = 0;
       this.answeredAt = performance.now();
-      this.settle(response.requestId)?.resolve(response);
+      const pending = this.settle(response.requestId);
+      if (!pending) return;
+      if (response.error) pending.reject(classifyStatus(response.error.code, response.error.message, response.error.imageIndex));
+      else pending.resolve(response);
     });
     call.on('error', (error: grpc.ServiceError) => this.fail(call, error));
     call.on('end', () => this.fail(call, undefined));
     return call;
   }
 
-  /** The stream is over: name the request it blames (the translator's details say `Request "<id>": ...`), release the rest. */
+  /** The stream is over (the translator stopped, the connection dropped): every request on it waits for the translator. */
   private fail(call: grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output>, error: grpc.ServiceError | undefined): void {
     if (this.call !== call) return;
     this.call = undefined;
-    const refused = error?.code === grpc.status.INVALID_ARGUMENT ? /Request "([^"]*)"/.exec(error.details)?.[1] : undefined;
-    if (refused === undefined || error?.code !== grpc.status.INVALID_ARGUMENT) {
-      this.failures += 1;
-      const delay = Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectBaseDelayMs * 2 ** (this.failures - 1));
-      this.notBefore = Date.now() + delay;
-    }
     const reason = error ? `${grpc.status[error.code]}: ${error.details}` : 'the translator ended the stream';
     for (const [requestId, pending] of [...this.pending]) {
       this.pending.delete(requestId);
-      if (requestId === refused) pending.reject(new TranslationRefusedError(error!.details.replace(/^Request "[^"]*": /, '')));
-      else pending.reject(new TranslatorUnavailableError(`The translator stream failed (${reason}).`, error?.code, { cause: error }));
+      pending.reject(new TranslatorUnavailableError(`The translator stream failed (${reason}).`, error?.code ?? grpc.status.UNAVAILABLE, { cause: error }));
     }
   }
 
@@ -129,9 +155,31 @@ class ModelStream {
 }
 
 /**
- * Translator client for the adapter: `streamsPerModel` long-lived TranslateStreams per model (used in turn), requests correlated by
- * request_id, a failed stream re-opened on the next request after a growing wait (requests in between
- * fail fast with TranslatorUnavailableError, so their batches are released for a later retry).
+ * Splits images into consecutive parts of at most `maxImages` images and `maxBytes` bytes of image data (a single
+ * image over `maxBytes` is a part of its own: the translator answers for it).
+ */
+export function splitImages<T extends { data?: Uint8Array | string }>(images: readonly T[], maxImages: number, maxBytes: number): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let bytes = 0;
+  for (const image of images) {
+    const size = image.data?.length ?? 0;
+    if (part.length > 0 && (part.length >= maxImages || bytes + size > maxBytes)) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(image);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+/**
+ * Translator client for the adapter: `streamsPerModel` long-lived TranslateStreams per model (used in turn), requests
+ * correlated by request_id, per-request errors read from the response's structured `error`, batches split into
+ * requests within the translator's limits and put back together in order, gRPC keepalive on the channel.
  */
 export class TranslateStreamClient {
   private readonly client: TranslatorClient;
@@ -146,6 +194,8 @@ export class TranslateStreamClient {
       'grpc.max_send_message_length': -1,
       'grpc.initial_reconnect_backoff_ms': options.reconnectBaseDelayMs,
       'grpc.max_reconnect_backoff_ms': options.reconnectMaxDelayMs,
+      'grpc.keepalive_time_ms': options.keepaliveTimeMs,
+      'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
       // A `dns:///` name of a headless Service resolves to every replica; round_robin spreads calls over them.
       'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
     });
@@ -154,22 +204,45 @@ export class TranslateStreamClient {
     this.client.getChannel().getConnectivityState(true);
   }
 
-  /** Translates the images; rejects with TranslationRefusedError (bad input) or TranslatorUnavailableError (retry later). */
-  translate(call: TranslateCall): Promise<TranslateResponse__Output> {
-    let pool = this.streams.get(call.model);
+  /**
+   * Translates the images, split into as many requests as the limits ask (at most `requestsInFlightPerBatch` at
+   * once); rejects with TranslationRefusedError (bad input; its image index counts from the call's first image),
+   * TranslatorUnavailableError (retry later) or TranslationFailedError.
+   */
+  async translate(call: TranslateCall): Promise<TranslateResult> {
+    const baseId = call.requestId ?? randomUUID();
+    const parts = splitImages(call.images, this.options.maxImagesPerRequest, this.options.maxRequestBytes);
+    const offsets = parts.map((_, i) => parts.slice(0, i).reduce((n, p) => n + p.length, 0));
+    const responses: TranslateResponse__Output[] = new Array<TranslateResponse__Output>(parts.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < parts.length) {
+        const index = next++;
+        const requestId = parts.length === 1 ? baseId : `${baseId}/${index}`;
+        try {
+          responses[index] = await this.stream(call.model).translate(
+            { requestId, model: call.model, images: [...parts[index]!], outputEncoding: call.outputEncoding, traceContext: { ...call.traceContext } },
+            call.signal,
+          );
+        } catch (error) {
+          if (error instanceof TranslationRefusedError && error.imageIndex >= 0) {
+            throw new TranslationRefusedError(error.details, error.imageIndex + offsets[index]!, { cause: error });
+          }
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parts.length, this.options.requestsInFlightPerBatch) }, worker));
+    return { modelVersion: responses[0]?.modelVersion ?? '', results: responses.flatMap((r) => r.results), requests: parts.length };
+  }
+
+  private stream(model: string): ModelStream {
+    let pool = this.streams.get(model);
     if (!pool) {
       pool = { streams: Array.from({ length: this.options.streamsPerModel }, () => new ModelStream(this.client, this.options)), next: 0 };
-      this.streams.set(call.model, pool);
+      this.streams.set(model, pool);
     }
-    const stream = pool.streams[pool.next++ % pool.streams.length]!;
-    const request: TranslateRequest = {
-      requestId: call.requestId ?? randomUUID(),
-      model: call.model,
-      images: [...call.images],
-      outputEncoding: call.outputEncoding,
-      traceContext: { ...call.traceContext },
-    };
-    return stream.translate(request, call.signal);
+    return pool.streams[pool.next++ % pool.streams.length]!;
   }
 
   /** Whether the channel to the translator is connected now (READY); asks it to connect when idle. */

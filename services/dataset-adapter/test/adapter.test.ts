@@ -3,19 +3,10 @@ import assert from 'node:assert/strict';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { StoredMsg } from '@nats-io/jetstream';
 import { decodeLabelledBatch, encodeLabelledBatch, sampleLabelBytes } from '@sim2real/contracts';
-import {
-  ADAPTED_STREAM,
-  DEAD_STREAM,
-  HEADER_DEAD_REASON,
-  HEADER_MODEL,
-  SYNTHETIC_STREAM,
-  adapterReadiness,
-  consumerName,
-  freePort,
-  publishBatches,
-  syntheticSubject,
-} from '@sim2real/dataset-adapter';
-import { startRealTranslator } from './real-translator.js';
+import { adapterReadiness } from '@sim2real/dataset-adapter';
+import { ADAPTED_STREAM, DEAD_STREAM, HEADER_DEAD_REASON, HEADER_MODEL, SYNTHETIC_STREAM, consumerName, publishBatches, syntheticSubject } from '@sim2real/messaging';
+import { freePort } from '@sim2real/messaging/testing';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 const hex = (parts: (Uint8Array | undefined)[]): (string | undefined)[] => parts.map((p) => p && Buffer.from(p).toString('hex'));
@@ -54,7 +45,7 @@ void test('end to end: labels and batch ids byte-identical, images translated, a
       const batch = decodeLabelledBatch(msg.data);
       const original = originals.get(batch.batchId)!;
       assert.ok(original, `unexpected batch ${batch.batchId}`);
-      assert.equal(msg.header.get('Nats-Msg-Id'), batch.batchId);
+      assert.equal(msg.header.get('Nats-Msg-Id'), `digits:${batch.batchId}`);
       assert.equal(msg.header.get(HEADER_MODEL), 'm@v1');
       assert.deepEqual(hex(sampleLabelBytes(msg.data)), hex(sampleLabelBytes(original)));
       const before = decodeLabelledBatch(original);
@@ -115,18 +106,61 @@ void test('poison batches land in dead with their reason while the others flow',
   }
 });
 
-void test('translator down: batches are nak-ed with growing delay, then dead-lettered after max deliveries', async () => {
+void test('translator absent for longer than max deliveries would allow: nothing dead-lettered, no redelivery, adapted once it comes', async () => {
   await pipeline.resetStreams();
-  const address = `127.0.0.1:${await freePort()}`;
-  const { adapter, logs } = await startAdapter({ natsServers: pipeline.nats.url, translatorAddress: address, maxDeliver: 3, retryBaseDelayMs: 100 });
+  const port = await freePort();
+  const { adapter, logs } = await startAdapter({
+    natsServers: pipeline.nats.url,
+    translatorAddress: `127.0.0.1:${port}`,
+    maxDeliver: 2,
+    ackWaitMs: 1000,
+    breakerBaseDelayMs: 100,
+    breakerMaxDelayMs: 400,
+  });
+  let late: RealTranslator | undefined;
   try {
-    await publishBatches([makeBatch('digits', 'lonely')], { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
-    await waitFor('dead', async () => (await streamCount(pipeline.client.jsm, DEAD_STREAM)) === 1);
-    const delays = logs.filter((l) => l.event === 'batch.retry').map((l) => l.fields!.delayMs);
-    assert.deepEqual(delays, [100, 200]);
-    const [dead] = await readStream(pipeline.client.jsm, DEAD_STREAM);
-    assert.match(dead!.header.get(HEADER_DEAD_REASON), /Gave up after 3 deliveries; last error: .*UNAVAILABLE/);
-    assert.equal(await streamCount(pipeline.client.jsm, ADAPTED_STREAM), 0);
+    await publishBatches([makeBatch('digits', 'lonely'), makeBatch('digits', 'alone')], { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
+    // Several AckWaits and breaker pauses pass with the translator away.
+    await waitFor('breaker at its longest pause', () => logs.filter((l) => l.event === 'translator.unavailable').length >= 5, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const pauses = logs.filter((l) => l.event === 'translator.unavailable').map((l) => Number(l.fields!.pauseMs));
+    assert.ok(pauses.at(-1)! > pauses[0]!, `pauses grow: ${pauses.join(', ')}`);
+    assert.ok(pauses.every((p) => p <= 400 * 1.3 + 1), `pauses capped: ${pauses.join(', ')}`);
+    const held = await pipeline.client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits'));
+    assert.equal(held.num_redelivered, 0, 'in-progress acks kept the batches: no redelivery');
+    assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
+    late = await startRealTranslator({ registryDir: pipeline.registry.registryDir, port });
+    await waitFor('both adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 2, 20_000);
+    assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
+    assert.equal(adapter.stats().retried, 0);
+    assert.ok(adapter.stats().waitedForTranslator > 0);
+    assert.ok(logs.some((l) => l.event === 'translator.available'));
+  } finally {
+    await adapter.stop();
+    await late?.kill();
+  }
+});
+
+void test('two datasets reusing a batch id are both adapted; a batch over the per-request limit is split and put back in order', async () => {
+  await pipeline.resetStreams();
+  const { adapter } = await startAdapter({
+    natsServers: pipeline.nats.url,
+    translatorAddress: pipeline.translator.address,
+    routes: [{ dataset: 'digits', model: 'm' }, { dataset: 'faces', model: 'm' }],
+    maxImagesPerRequest: 3,
+  });
+  try {
+    const big = makeBatch('digits', 'same-id', 10);
+    // Each sample its own width: the translator answers at the input's size, so the order shows in the output.
+    big.samples!.forEach((s, i) => (s.image = { data: Buffer.alloc((8 + i) * 8 * 3, i * 20), encoding: 'ENCODING_RAW_RGB8', width: 8 + i, height: 8 }));
+    await publishBatches([big, makeBatch('faces', 'same-id')], { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });
+    await waitFor('both adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 2);
+    const adapted = await readStream(pipeline.client.jsm, ADAPTED_STREAM);
+    assert.deepEqual(adapted.map((m) => m.header.get('Nats-Msg-Id')).sort(), ['digits:same-id', 'faces:same-id']);
+    const digits = decodeLabelledBatch(adapted.find((m) => m.subject.endsWith('.digits'))!.data);
+    assert.deepEqual(digits.samples.map((s) => s.image?.width), [8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    assert.deepEqual(hex(sampleLabelBytes(encodeLabelledBatch(digits))), hex(sampleLabelBytes(encodeLabelledBatch(big))));
+    assert.equal(adapter.stats().duplicates, 0);
   } finally {
     await adapter.stop();
   }

@@ -2,17 +2,9 @@ import { after, before } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import type { LabelledBatch, Label } from '@sim2real/contracts';
-import {
-  ADAPTED_STREAM,
-  DEAD_STREAM,
-  SYNTHETIC_STREAM,
-  createAdapter,
-  provisionStreams,
-  startNatsServer,
-  type Adapter,
-  type AdapterOptions,
-  type NatsServerHandle,
-} from '@sim2real/dataset-adapter';
+import { createAdapter, type Adapter, type AdapterOptions } from '@sim2real/dataset-adapter';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams } from '@sim2real/messaging';
+import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
 import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
 
 /** A tiny batch of raw RGB images (16 px, the test model's size), with every label kind in turn. */

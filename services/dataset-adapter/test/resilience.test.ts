@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { decodeLabelledBatch } from '@sim2real/contracts';
-import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/dataset-adapter';
-import { startRealTranslator, type RealTranslator } from './real-translator.js';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/messaging';
+import { startRealTranslator, startTranslatorProcess, type RealTranslator } from './real-translator.js';
 import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 // The batcher's wait for more images (maxBatchDelayMs) gives each batch a translation time the tests can rely on.
@@ -45,10 +45,52 @@ void test('translator killed mid-run and restarted: every batch exactly once', a
     await new Promise((resolve) => setTimeout(resolve, 500));
     await pipeline.translator.restart();
     await waitFor('20 adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 20);
-    assert.ok(adapter.stats().retried > 0, 'some batches were released while the translator was down');
+    assert.ok(adapter.stats().waitedForTranslator > 0, 'some batches waited while the translator was down');
+    assert.equal(adapter.stats().retried, 0, 'no batch was released for a redelivery');
     await assertExactlyOnce(ids);
   } finally {
     await adapter.stop();
+  }
+});
+
+void test('translator process SIGKILLed, away longer than max deliveries allow, then SIGSTOPped: every batch exactly once, nothing dead', async () => {
+  await pipeline.resetStreams();
+  const proc = await startTranslatorProcess({ registryDir: pipeline.registry.registryDir, env: { MAX_BATCH_DELAY_MS: '30' } });
+  const ids = range('p', 0, 24);
+  const { adapter, logs } = await startAdapter({
+    natsServers: pipeline.nats.url,
+    translatorAddress: proc.address,
+    maxBatchesInFlight: 2,
+    maxDeliver: 2,
+    ackWaitMs: 1000,
+    breakerBaseDelayMs: 100,
+    breakerMaxDelayMs: 500,
+    keepaliveTimeMs: 1000,
+    keepaliveTimeoutMs: 1000,
+  });
+  const adaptedCount = (): Promise<number> => streamCount(pipeline.client.jsm, ADAPTED_STREAM);
+  try {
+    await publish(ids);
+    await waitFor('4 adapted', async () => (await adaptedCount()) >= 4, 60_000);
+    await proc.kill();
+    // Three AckWaits with max deliver 2: under the old rule every batch in hand would be dead by now.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
+    assert.ok(logs.some((l) => l.event === 'translator.unavailable'));
+    await proc.restart();
+    await waitFor('12 adapted', async () => (await adaptedCount()) >= 12, 60_000);
+    // Frozen, not closed: only keepalive (or the silence timeout) notices.
+    proc.signal('SIGSTOP');
+    const frozenAt = await adaptedCount();
+    await waitFor('keepalive noticed the frozen translator', () => logs.filter((l) => l.event === 'translator.unavailable').length >= 2, 15_000);
+    proc.signal('SIGCONT');
+    await waitFor('24 adapted', async () => (await adaptedCount()) === 24, 60_000);
+    assert.ok(frozenAt < 24);
+    await assertExactlyOnce(ids);
+    assert.equal(adapter.stats().retried, 0);
+  } finally {
+    await adapter.stop();
+    await proc.kill();
   }
 });
 
@@ -92,7 +134,7 @@ void test('adapter process killed mid-batch: a new one takes over, nothing lost,
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    await waitFor('a batch at the translator', busy(slow), 20_000);
+    await waitFor('a batch at the translator', busy(slow), 45_000);
     assert.match(stderr, /adapter.started/);
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));

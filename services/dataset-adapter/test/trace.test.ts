@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTelemetry } from '@sim2real/telemetry';
-import { ADAPTED_STREAM, publishBatches, startNatsServer } from '@sim2real/dataset-adapter';
+import { ADAPTED_STREAM, publishBatches } from '@sim2real/messaging';
+import { startNatsServer } from '@sim2real/messaging/testing';
 import { startRealTranslator, trainTinyRegistry } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor } from './helpers.js';
 
@@ -46,8 +47,8 @@ void test('producer → adapter consumer → translator client → translator re
     assert.equal(consumer.parentSpanContext?.spanId, producer.spanContext().spanId);
     assert.equal(rpc.parentSpanContext?.spanId, consumer.spanContext().spanId);
     assert.equal(republish.parentSpanContext?.spanId, consumer.spanContext().spanId);
-    assert.equal(consumer.attributes['messaging.message.id'], 'traced');
-    assert.equal(republish.attributes['messaging.message.id'], 'traced');
+    assert.equal(consumer.attributes['messaging.message.id'], 'digits:traced');
+    assert.equal(republish.attributes['messaging.message.id'], 'digits:traced');
     const [adapted] = await readStream(client.jsm, ADAPTED_STREAM);
     assert.equal(adapted!.header.get('traceparent'), `00-${traceId}-${republish.spanContext().spanId}-01`);
   } finally {

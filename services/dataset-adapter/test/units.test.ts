@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeLabelledBatch } from '@sim2real/contracts';
-import { AdapterConfigError, PayloadTooLargeError, deterministicBatchId, parseRoute, resolveAdapterConfig, splitToFit } from '@sim2real/dataset-adapter';
+import { AdapterConfigError, parseRoute, resolveAdapterConfig } from '@sim2real/dataset-adapter';
+import { PayloadTooLargeError, deterministicBatchId, splitToFit } from '@sim2real/messaging';
 import { makeBatch } from './helpers.js';
 
 void test('routes parse and config validates with one sentence per mistake', () => {

@@ -1,3 +1,4 @@
+import type { NatsAuthOptions } from '@sim2real/messaging';
 import { RegressorConfigError } from './errors.js';
 
 /** The network and its training; every knob has a default sized for a 2-core CPU. */
@@ -96,6 +97,8 @@ export function jsonLineLogger(stream: NodeJS.WritableStream = process.stderr): 
 export interface RegressorServiceOptions {
   /** @default 'nats://127.0.0.1:4222' */
   natsServers?: string | string[];
+  /** NATS credentials and TLS. @default none */
+  natsAuth?: NatsAuthOptions;
   /** Dataset token of the subject `sim2real.batches.<source>.<dataset>`. */
   dataset: string;
   /** @default 'adapted' */
@@ -124,6 +127,7 @@ export interface RegressorServiceOptions {
 
 export interface RegressorServiceConfig {
   readonly natsServers: string[];
+  readonly natsAuth: NatsAuthOptions;
   readonly dataset: string;
   readonly source: BatchSource;
   readonly consumerName: string;
@@ -155,6 +159,7 @@ export function resolveRegressorServiceConfig(options: RegressorServiceOptions):
   const servers = options.natsServers ?? 'nats://127.0.0.1:4222';
   const config = {
     natsServers: Array.isArray(servers) ? servers : servers.split(',').map((s) => s.trim()).filter(Boolean),
+    natsAuth: options.natsAuth ?? {},
     dataset: options.dataset,
     source,
     consumerName,

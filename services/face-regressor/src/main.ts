@@ -1,3 +1,4 @@
+import { natsAuthFromEnv } from '@sim2real/messaging';
 import { initBackend, type BackendChoice } from '@sim2real/tensor';
 import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { resolveRegressorServiceConfig, type BatchSource } from './config.js';
@@ -14,6 +15,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   await initBackend({ backend: (env.TFJS_BACKEND || 'auto') as BackendChoice });
   const config = resolveRegressorServiceConfig({
     natsServers: env.NATS_URL || undefined,
+    natsAuth: natsAuthFromEnv(env),
     dataset: env.REGRESSOR_DATASET ?? '',
     source: (env.REGRESSOR_SOURCE || undefined) as BatchSource | undefined,
     consumerName: env.REGRESSOR_CONSUMER || undefined,

@@ -1,9 +1,19 @@
-import { connect } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { decodeLabelledBatch } from '@sim2real/contracts';
-import { ADAPTED_STREAM, DEFAULT_STREAM_LIMITS, HEADER_MSG_ID, SYNTHETIC_STREAM, adaptedSubject, provisionStreams, syntheticSubject } from '@sim2real/dataset-adapter';
+import {
+  ADAPTED_STREAM,
+  DEFAULT_STREAM_LIMITS,
+  HEADER_MSG_ID,
+  SYNTHETIC_STREAM,
+  adaptedSubject,
+  connectNats,
+  provisionStreams,
+  serverFeatures,
+  syntheticSubject,
+  terminate,
+} from '@sim2real/messaging';
 import { ATTR_MESSAGING_CONSUMER_GROUP_NAME, withConsumerSpan } from '@sim2real/telemetry';
 import { samplesOfBatch } from './batch.js';
 import type { RegressorServiceConfig } from './config.js';
@@ -37,7 +47,8 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
   const log = config.logger;
   const tracer = deps.tracer ?? trace.getTracer('sim2real.face-regressor');
   const trainer = await RegressorTrainer.create(config.regressor, config.checkpointDir);
-  const nc = await connect({ servers: config.natsServers, name: `sim2real-face-regressor-${config.dataset}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  const nc = await connectNats({ servers: config.natsServers, name: `sim2real-face-regressor-${config.dataset}`, auth: config.natsAuth });
+  const features = serverFeatures(nc.info?.version ?? '');
   const metrics = new RegressorMetrics(config.dataset);
   const stream = config.source === 'adapted' ? ADAPTED_STREAM : SYNTHETIC_STREAM;
   const subject = config.source === 'adapted' ? adaptedSubject(config.dataset) : syntheticSubject(config.dataset);
@@ -89,8 +100,9 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
           batch = decodeLabelledBatch(msg.data);
         } catch (error) {
           metrics.batch('bad', 0, 0);
-          log('regressor.bad_batch', { subject: msg.subject, seq: msg.seq, reason: (error as Error).message });
-          msg.term((error as Error).message);
+          // The reason goes to the log; the server is told only where it understands a term reason (2.10.4+: 2.9 would redeliver).
+          log('regressor.bad_batch', { subject: msg.subject, seq: msg.info.streamSequence, reason: (error as Error).message, termWithReason: features.termWithReason });
+          terminate(msg, (error as Error).message, features);
           return;
         }
         const { samples, rejected } = await samplesOfBatch(batch, { maxPixels: config.maxPixels });

@@ -7,9 +7,10 @@ import { propagation, SpanKind } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { connect } from '@nats-io/transport-node';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { decodeLabelledBatch, encodeLabelledBatch } from '@sim2real/contracts';
-import { publishBatches, startNatsServer, type NatsServerHandle } from '@sim2real/dataset-adapter';
+import { publishBatches } from '@sim2real/messaging';
+import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
 import { generateFaceDataset, type FaceSample } from '@sim2real/face-synth';
 import { initBackend, tf } from '@sim2real/tensor';
 import {
@@ -170,6 +171,42 @@ void describe('consumer', () => {
       await provider.shutdown();
       propagation.disable();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  void it('a poison batch is terminated once: plain term() on nats-server 2.9, the reason in the log, no redelivery', async () => {
+    const logs: { event: string; fields?: Record<string, unknown> }[] = [];
+    const config = resolveRegressorServiceConfig({
+      natsServers: server.url,
+      dataset: 'poison',
+      source: 'synthetic',
+      regressor: { ...tiny },
+      ackWaitMs: 1000,
+      maxDeliver: 5,
+      logger: (event, fields) => logs.push({ event, fields }),
+    });
+    const nc = await connect({ servers: server.url });
+    const regressor = await createRegressor(config);
+    try {
+      const js = jetstream(nc);
+      await js.publish('sim2real.batches.synthetic.poison', Buffer.from([0xff, 0x01, 0x02]), { msgID: 'poison-1' });
+      const good = await faceBatch('good-1', 'poison', faces.slice(0, 4));
+      await publishBatches([good], { js, maxPayloadBytes: 1 << 20 });
+      const deadline = Date.now() + 20_000;
+      while (regressor.stats().batches < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Three AckWaits: a message termed with a reason would have been redelivered on 2.9 by now.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const bad = logs.filter((l) => l.event === 'regressor.bad_batch');
+      assert.equal(bad.length, 1, 'the poison batch was delivered once');
+      assert.equal(bad[0]!.fields!.termWithReason, !server.version.startsWith('v2.9') && !server.version.startsWith('2.9'));
+      assert.match(String(bad[0]!.fields!.reason), /LabelledBatch/);
+      const info = await (await jetstreamManager(nc)).consumers.info('SIM2REAL_SYNTHETIC', config.consumerName);
+      assert.equal(info.num_redelivered, 0);
+      assert.equal(info.num_ack_pending, 0);
+    } finally {
+      await regressor.stop();
+      regressor.trainer.dispose();
+      await nc.close();
     }
   });
 });

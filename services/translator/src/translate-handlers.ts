@@ -1,9 +1,9 @@
 import { once, setMaxListeners } from 'node:events';
 import { status } from '@grpc/grpc-js';
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { TranslatorHandlers } from '@sim2real/contracts';
 import { callSignal, cancelledStatus, unaryHandler } from './calls.js';
 import type { CallKit } from './calls.js';
-import { CapacityError, toGrpcStatus } from './errors.js';
+import { CapacityError, InvalidRequestError, ShuttingDownError, toGrpcStatus } from './errors.js';
 import type { GrpcStatus } from './errors.js';
 import type { TranslateRequest, TranslateResponse } from './proto.js';
 import { translateRequest } from './translate-request.js';
@@ -50,6 +50,12 @@ function record(deps: TranslateHandlerDeps, method: string, started: number, out
   deps.telemetry.recordTranslated(outcome?.images ?? 0, outcome?.modelId ?? '', method, performance.now() - started, code);
 }
 
+/** The response of a TranslateStream request that failed: no results, the error in `error`. */
+export function requestErrorResponse(requestId: string, error: unknown, mapped: GrpcStatus): TranslateResponse {
+  const imageIndex = error instanceof InvalidRequestError ? (error.imageIndex ?? -1) : -1;
+  return { requestId, modelVersion: '', results: [], error: { code: mapped.code, message: mapped.details, imageIndex } };
+}
+
 /** `Translate`: one request, one response. */
 export function translateHandler(deps: TranslateHandlerDeps): ReturnType<typeof unaryHandler<TranslateRequest, TranslateResponse>> {
   return unaryHandler<TranslateRequest, TranslateResponse>(deps, 'Translate', async (request, signal, span) => {
@@ -71,11 +77,11 @@ export function translateHandler(deps: TranslateHandlerDeps): ReturnType<typeof 
  * and answered by one response with its request_id, in completion order. Flow control: at
  * `maxInFlightPerStream` requests being processed or written the stream is paused (HTTP/2 flow control then
  * holds the client back), and a `write()` returning false is awaited on 'drain' before the next response is
- * sent, so nothing is buffered without bound. A request that fails ends the stream with its status, after the
- * requests already read have been answered; the client resends what was not answered. Shutdown does the same
- * with UNAVAILABLE.
+ * sent, so nothing is buffered without bound. A request that fails is answered with a structured `error` (its
+ * status code, sentence and failing image index) and the stream stays open for the others. Shutdown ends the
+ * stream with UNAVAILABLE after the requests already read have been answered; the client resends the rest.
  */
-export function translateStreamHandler(deps: TranslateHandlerDeps): (call: ServerDuplexStream<TranslateRequest, TranslateResponse>) => void {
+export function translateStreamHandler(deps: TranslateHandlerDeps): TranslatorHandlers['TranslateStream'] {
   return (call) => {
     const { span, context } = deps.telemetry.startCall('TranslateStream', call.metadata);
     let endCall: () => void;
@@ -149,7 +155,11 @@ export function translateStreamHandler(deps: TranslateHandlerDeps): (call: Serve
         const mapped = toGrpcStatus(error);
         record(deps, 'TranslateStream', started, undefined, mapped.code);
         deps.telemetry.endCall(requestSpan, mapped.code, mapped.details);
-        if (!signal.aborted) stop({ ...mapped, details: `Request "${request.requestId}": ${mapped.details}` });
+        if (signal.aborted) return;
+        // Shutting down ends the stream (the client resends elsewhere); any other failure is this request's own:
+        // it is answered with its error and the stream goes on for the others.
+        if (error instanceof ShuttingDownError) stop(mapped);
+        else await send(requestErrorResponse(request.requestId, error, mapped));
       }
     };
 

@@ -138,7 +138,8 @@ export async function translateRequest(request: TranslateRequest, context: Trans
           return { result: { image: translated, attention, initial }, batchSize };
         } catch (error) {
           if (!local.signal.aborted) {
-            firstError = error;
+            // An image that does not decode is this image's fault: keep its index for the stream's per-request error.
+            firstError = error instanceof ImageDecodeError ? new InvalidRequestError(error.message, index, { cause: error }) : error;
             local.abort(error);
           }
           throw error;

@@ -265,22 +265,32 @@ void describe('TranslateStream', () => {
     assert.equal(plain.links.length, 0);
   });
 
-  void test('a bad request ends the stream with its status after the good ones are answered', async () => {
+  void test('a bad request is answered with its error and the stream stays open for the others', async () => {
     const stream = main.client.raw.translateStream();
     const done = collect(stream);
-    stream.write({ requestId: 'good', images: [{ data: await pngOf(8, 8) }] });
-    await sleep(5);
-    stream.write({ requestId: 'bad', images: [{ data: Buffer.from('not an image') }] });
-    const error = (await done.then(
-      () => assert.fail('the stream should fail'),
-      (e: unknown) => e,
-    )) as grpc.ServiceError & { responses: TranslateResponseOut[] };
-    assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
-    assert.match(error.details, /Request "bad": image 0 of request "bad"/);
-    assert.deepEqual(
-      error.responses.map((r) => r.requestId),
-      ['good'],
-    );
+    const png = await pngOf(8, 8);
+    stream.write({ requestId: 'good', images: [{ data: png }] });
+    stream.write({ requestId: 'bad', images: [{ data: png }, { data: Buffer.from('not an image') }] });
+    stream.write({ requestId: 'too-many', images: Array.from({ length: 5 }, () => ({ data: png })) });
+    stream.write({ requestId: 'unknown-model', model: 'nope', images: [{ data: png }] });
+    await sleep(50);
+    stream.write({ requestId: 'after', images: [{ data: png }] });
+    stream.end();
+    const responses = await done;
+    const byId = new Map(responses.map((r) => [r.requestId, r]));
+    assert.deepEqual([...byId.keys()].sort(), ['after', 'bad', 'good', 'too-many', 'unknown-model']);
+    for (const ok of ['good', 'after']) {
+      assert.equal(byId.get(ok)!.error, null);
+      assert.equal(byId.get(ok)!.results.length, 1);
+    }
+    const bad = byId.get('bad')!;
+    assert.equal(bad.results.length, 0);
+    assert.equal(bad.error?.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(bad.error?.imageIndex, 1);
+    assert.match(bad.error?.message ?? '', /image 1 of request "bad"/);
+    assert.equal(byId.get('too-many')!.error?.code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.equal(byId.get('too-many')!.error?.imageIndex, -1);
+    assert.equal(byId.get('unknown-model')!.error?.code, grpc.status.NOT_FOUND);
   });
 });
 

@@ -3,7 +3,7 @@ import type { Adapter, Logger } from '@sim2real/dataset-adapter';
 import { createLogger, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
+import { NATS_AUTH_HELP, NATS_OPTION, natsAuth, natsUrl, optionalInt, requireString } from '../options.js';
 
 const USAGE = `Usage: sim2real adapt --translator HOST:PORT --route DATASET=MODEL[@VERSION] [--route ...] [options]
 
@@ -22,6 +22,7 @@ Options:
   --http-port N            serve Prometheus /metrics, /healthz and /readyz (ready = connected to
                            NATS and the translator) on this port, 0 = any free one  [default: none]
   --nats URL               NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
+${NATS_AUTH_HELP}
 
 Example:
   sim2real adapt --translator 127.0.0.1:50051 --route digits=mnist-m --route faces=faces@20250101
@@ -58,6 +59,7 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
     try {
       adapter = await createAdapter({
         natsServers: natsUrl(options, ctx.env),
+        natsAuth: natsAuth(options, ctx.env, 'adapt'),
         translatorAddress,
         routes: routeTexts.map(parseRoute),
         maxBatchesInFlight: optionalInt(options, 'max-in-flight', 'adapt', { min: 1, max: 10_000 }),

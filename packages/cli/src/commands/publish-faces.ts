@@ -1,13 +1,12 @@
-import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
+import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/messaging';
 import type { LabelledBatch } from '@sim2real/contracts';
 import { faceBatch } from '@sim2real/face-regressor';
 import { iterateFaces, loadBackgrounds, type FaceSample, type FaceStyle } from '@sim2real/face-synth';
 import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { NATS_OPTION, natsUrl, optionalInt, optionalString, requireString } from '../options.js';
+import { NATS_AUTH_HELP, NATS_OPTION, connectCommandNats, optionalInt, optionalString, requireString } from '../options.js';
 import { Progress } from '../progress.js';
 import { photosDir } from './face-translation.js';
 
@@ -29,6 +28,7 @@ Options:
   --seed N          seed of the face set                                  [default: 0]
   --photos DIR      backgrounds of real-style faces  [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
   --nats URL        NATS server                   [default: NATS_URL, then nats://127.0.0.1:4222]
+${NATS_AUTH_HELP}
 
 Example:
   sim2real publish faces --count 2000 --dataset faces --batch 32
@@ -91,7 +91,7 @@ async function runPublishFaces(options: ParsedOptions, _positionals: string[], c
   const backgrounds = style === 'real' ? await loadBackgrounds(photosDir(options, ctx.env)) : undefined;
 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
-  const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish-faces' });
+  const nc = await connectCommandNats(options, ctx.env, 'publish', 'sim2real-publish-faces');
   try {
     await provisionStreams(await jetstreamManager(nc), DEFAULT_STREAM_LIMITS, { update: false });
     const progress = new Progress({ label: 'publish faces', total: count, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });

@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Label, LabelledBatch } from '@sim2real/contracts';
 import { readLabelledFolder } from '@sim2real/datasets';
 import type { LabelledSample, SampleLabel } from '@sim2real/datasets';
-import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/dataset-adapter';
+import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/messaging';
 import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { NATS_OPTION, natsUrl, optionalInt, requireString } from '../options.js';
+import { NATS_AUTH_HELP, NATS_OPTION, connectCommandNats, optionalInt, requireString } from '../options.js';
 import { Progress } from '../progress.js';
 
 const USAGE = `Usage: sim2real publish --dir DIR --dataset NAME [--batch N] [--nats URL]
@@ -27,6 +26,7 @@ Options:
   --dataset NAME    dataset name: letters, digits, "_" and "-" (required)
   --batch N         images per batch                                  [default: 32]
   --nats URL        NATS server                       [default: NATS_URL, then nats://127.0.0.1:4222]
+${NATS_AUTH_HELP}
 
 Example:
   sim2real publish --dir renders/digits --dataset digits --batch 64
@@ -85,7 +85,7 @@ async function runPublish(options: ParsedOptions, _positionals: string[], ctx: C
   for await (const _sample of readLabelledFolder(dir, { signal: ctx.signal })) total += 1;
 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
-  const nc = await connect({ servers: natsUrl(options, ctx.env), name: 'sim2real-publish' });
+  const nc = await connectCommandNats(options, ctx.env, 'publish', 'sim2real-publish');
   try {
     const jsm = await jetstreamManager(nc);
     await provisionStreams(jsm, DEFAULT_STREAM_LIMITS, { update: false });

@@ -4,7 +4,7 @@ import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { initBackend } from '@sim2real/tensor';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { NATS_OPTION, natsUrl, optionalInt, optionalString, requireString } from '../options.js';
+import { NATS_AUTH_HELP, NATS_OPTION, natsAuth, natsUrl, optionalInt, optionalString, requireString } from '../options.js';
 import { Progress } from '../progress.js';
 import { photosDir } from './face-translation.js';
 import { backendChoice } from './shared.js';
@@ -33,6 +33,7 @@ Options:
   --photos DIR            backgrounds of rendered test faces [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
   --backend NAME          auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
   --nats URL              NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
+${NATS_AUTH_HELP}
 
 Example:
   sim2real regress --dataset faces --test bench/faces/test --checkpoint models/regressor
@@ -70,6 +71,7 @@ async function runRegress(options: ParsedOptions, _positionals: string[], ctx: C
   const checkpointDir = optionalString(options, 'checkpoint');
   const config = resolveRegressorServiceConfig({
     natsServers: natsUrl(options, ctx.env),
+    natsAuth: natsAuth(options, ctx.env, 'regress'),
     dataset,
     source,
     checkpointDir: checkpointDir && path.resolve(checkpointDir),

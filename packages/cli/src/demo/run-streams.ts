@@ -1,6 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, adaptedSubject, deadSubject, syntheticSubject } from '@sim2real/dataset-adapter';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, adaptedSubject, deadSubject, syntheticSubject } from '@sim2real/messaging';
 
 /** One run's dataset in JetStream, seen from the demo (so it needs nothing from the adapter's logs). */
 export interface RunStreams {

@@ -24,6 +24,7 @@ import type { ModelMetrics as _sim2real_v1_ModelMetrics, ModelMetrics__Output as
 import type { ModelVersion as _sim2real_v1_ModelVersion, ModelVersion__Output as _sim2real_v1_ModelVersion__Output } from './sim2real/v1/ModelVersion.js';
 import type { PromoteModelRequest as _sim2real_v1_PromoteModelRequest, PromoteModelRequest__Output as _sim2real_v1_PromoteModelRequest__Output } from './sim2real/v1/PromoteModelRequest.js';
 import type { PromoteModelResponse as _sim2real_v1_PromoteModelResponse, PromoteModelResponse__Output as _sim2real_v1_PromoteModelResponse__Output } from './sim2real/v1/PromoteModelResponse.js';
+import type { RequestError as _sim2real_v1_RequestError, RequestError__Output as _sim2real_v1_RequestError__Output } from './sim2real/v1/RequestError.js';
 import type { StartTrainingRequest as _sim2real_v1_StartTrainingRequest, StartTrainingRequest__Output as _sim2real_v1_StartTrainingRequest__Output } from './sim2real/v1/StartTrainingRequest.js';
 import type { StartTrainingResponse as _sim2real_v1_StartTrainingResponse, StartTrainingResponse__Output as _sim2real_v1_StartTrainingResponse__Output } from './sim2real/v1/StartTrainingResponse.js';
 import type { TrainingConfig as _sim2real_v1_TrainingConfig, TrainingConfig__Output as _sim2real_v1_TrainingConfig__Output } from './sim2real/v1/TrainingConfig.js';
@@ -75,6 +76,7 @@ export interface ProtoGrpcType {
       ModelVersion: MessageTypeDefinition<_sim2real_v1_ModelVersion, _sim2real_v1_ModelVersion__Output>
       PromoteModelRequest: MessageTypeDefinition<_sim2real_v1_PromoteModelRequest, _sim2real_v1_PromoteModelRequest__Output>
       PromoteModelResponse: MessageTypeDefinition<_sim2real_v1_PromoteModelResponse, _sim2real_v1_PromoteModelResponse__Output>
+      RequestError: MessageTypeDefinition<_sim2real_v1_RequestError, _sim2real_v1_RequestError__Output>
       StartTrainingRequest: MessageTypeDefinition<_sim2real_v1_StartTrainingRequest, _sim2real_v1_StartTrainingRequest__Output>
       StartTrainingResponse: MessageTypeDefinition<_sim2real_v1_StartTrainingResponse, _sim2real_v1_StartTrainingResponse__Output>
       TrainingConfig: MessageTypeDefinition<_sim2real_v1_TrainingConfig, _sim2real_v1_TrainingConfig__Output>

@@ -1,6 +1,7 @@
 // Original file: ../../proto/sim2real/v1/translator.proto
 
 import type { TranslatedImage as _sim2real_v1_TranslatedImage, TranslatedImage__Output as _sim2real_v1_TranslatedImage__Output } from '../../sim2real/v1/TranslatedImage.js';
+import type { RequestError as _sim2real_v1_RequestError, RequestError__Output as _sim2real_v1_RequestError__Output } from '../../sim2real/v1/RequestError.js';
 
 export interface TranslateResponse {
   'requestId'?: (string);
@@ -9,6 +10,10 @@ export interface TranslateResponse {
    */
   'modelVersion'?: (string);
   'results'?: (_sim2real_v1_TranslatedImage)[];
+  /**
+   * Set when this request failed while the stream goes on for the others (TranslateStream); results is empty then.
+   */
+  'error'?: (_sim2real_v1_RequestError | null);
 }
 
 export interface TranslateResponse__Output {
@@ -18,4 +23,8 @@ export interface TranslateResponse__Output {
    */
   'modelVersion': (string);
   'results': (_sim2real_v1_TranslatedImage__Output)[];
+  /**
+   * Set when this request failed while the stream goes on for the others (TranslateStream); results is empty then.
+   */
+  'error': (_sim2real_v1_RequestError__Output | null);
 }

@@ -4,8 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect } from '@nats-io/transport-node';
+import { connect, type ConnectionOptions } from '@nats-io/transport-node';
 import { NatsServerError, NatsServerNotFoundError } from './errors.js';
+import { serverFeatures } from './version.js';
 
 /** Where Debian and the upstream install scripts put the binary, searched after PATH (sbin is not on every PATH). */
 const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
@@ -47,9 +48,8 @@ export function natsServerVersion(bin: string): { version: string; syncAlways: b
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NatsServerNotFoundError([bin]);
     throw error;
   }
-  const match = /v?(\d+)\.(\d+)(\.\d+)?/.exec(text);
-  const [major, minor] = [Number(match?.[1]), Number(match?.[2])];
-  return { version: match?.[0] ?? text.trim(), syncAlways: major > 2 || (major === 2 && minor >= 10) };
+  const features = serverFeatures(text);
+  return { version: features.version.text, syncAlways: features.syncInterval };
 }
 
 export interface NatsServerOptions {
@@ -64,6 +64,13 @@ export interface NatsServerOptions {
   ownProcessGroup?: boolean;
   /** Time allowed to accept connections. @default 10000 */
   startTimeoutMs?: number;
+  /**
+   * More server configuration appended to the file (e.g. an `authorization { users: [...] }` block). With
+   * authorization on, give `probeAuth` too: the start-up probe connects with it. @default ''
+   */
+  extraConfig?: string;
+  /** Connection options of the start-up probe (e.g. `{ user, pass }`). @default none */
+  probeAuth?: Partial<ConnectionOptions>;
 }
 
 /**
@@ -97,7 +104,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const dir = await mkdtemp(path.join(options.parentDir ?? tmpdir(), 'sim2real-nats-'));
   const port = await freePort();
   const configFile = path.join(dir, 'nats.conf');
-  await writeFile(configFile, `jetstream { store_dir: "${path.join(dir, 'store')}"${syncAlways ? ', sync_interval: always' : ''} }\n`);
+  await writeFile(configFile, `jetstream { store_dir: "${path.join(dir, 'store')}"${syncAlways ? ', sync_interval: always' : ''} }\n${options.extraConfig ?? ''}\n`);
   const url = `nats://127.0.0.1:${port}`;
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   let child: ChildProcess | undefined;
@@ -124,7 +131,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     for (;;) {
       if (proc.exitCode !== null) throw new NatsServerError(`nats-server exited with code ${proc.exitCode}: ${stderr.trim()}`);
       try {
-        const nc = await connect({ servers: url, reconnect: false, timeout: 500 });
+        const nc = await connect({ servers: url, reconnect: false, timeout: 500, ...options.probeAuth });
         await nc.close();
         return;
       } catch {

@@ -10,7 +10,6 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import type { StreamOptions } from './config.js';
 import {
   ADAPTED_STREAM,
   ADAPTED_SUBJECT_PREFIX,
@@ -22,8 +21,24 @@ import {
   syntheticSubject,
 } from './subjects.js';
 
-/** Limits of the three streams (see StreamOptions for the defaults). */
-export type StreamLimits = Required<StreamOptions>;
+/** Limits of the three streams; applied at start-up (created or updated). */
+export interface StreamLimits {
+  /**
+   * De-duplication window of `Nats-Msg-Id`s on every stream. It bounds exactly-once: an adapted batch whose source
+   * ack was lost (adapter killed between the two) is not stored twice if it is redelivered within this window,
+   * i.e. if some adapter runs again within it. A translator or NATS outage of any length publishes nothing, so it
+   * cannot duplicate. @default 600000 (10 min)
+   */
+  readonly duplicateWindowMs: number;
+  /** Age after which synthetic and adapted batches are dropped. @default 604800000 (7 days) */
+  readonly maxAgeMs: number;
+  /** Age after which dead batches are dropped. @default 2592000000 (30 days) */
+  readonly deadMaxAgeMs: number;
+  /** Size limit of each stream in bytes (oldest dropped first); -1 = none. @default -1 */
+  readonly maxBytes: number;
+  /** Stream replicas (1 on a single server). @default 1 */
+  readonly replicas: number;
+}
 
 /** The stream limits used when none are given. */
 export const DEFAULT_STREAM_LIMITS: StreamLimits = {

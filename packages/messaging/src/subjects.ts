@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Stream of synthetic batches (`sim2real.batches.synthetic.<dataset>`). */
 export const SYNTHETIC_STREAM = 'SIM2REAL_SYNTHETIC';
 /** Stream of translated batches (`sim2real.batches.adapted.<dataset>`). */
@@ -28,6 +30,16 @@ export const maxDeliveriesAdvisory = (stream: string, consumer: string): string 
 /** A dataset name usable as one subject token: letters, digits, `_` and `-`. */
 export const DATASET_PATTERN = /^[A-Za-z0-9_-]+$/;
 
+/**
+ * The `Nats-Msg-Id` of a batch in the synthetic and adapted streams: dataset and batch id together, so two datasets
+ * that reuse a batch id do not de-duplicate each other. Ids that are not plain printable text (or are long) are
+ * hashed, as header values are one line.
+ */
+export function batchMessageId(dataset: string, batchId: string): string {
+  if (/^[\x21-\x7e]{1,200}$/.test(batchId)) return `${dataset}:${batchId}`;
+  return `${dataset}:sha256-${createHash('sha256').update(batchId).digest('hex')}`;
+}
+
 /** Header names. */
 export const HEADER_MSG_ID = 'Nats-Msg-Id';
 /** On adapted batches: the `name@version` of the model that translated them. */
@@ -37,3 +49,9 @@ export const HEADER_DEAD_REASON = 'Sim2real-Dead-Reason';
 /** On dead batches: stream sequence and delivery count of the original. */
 export const HEADER_SOURCE_SEQUENCE = 'Sim2real-Source-Sequence';
 export const HEADER_DELIVERIES = 'Sim2real-Deliveries';
+/** On dead batches: the kind of failure (`undecodable`, `invalid`, `dataset`, `refused`, ...), for `--reason` filters. */
+export const HEADER_DEAD_KIND = 'Sim2real-Dead-Kind';
+/** On dead batches: when the batch was dead-lettered (ISO 8601). */
+export const HEADER_DEAD_AT = 'Sim2real-Dead-At';
+/** On synthetic batches replayed from the dead stream: the dead stream sequence they came from. */
+export const HEADER_REPLAYED_FROM = 'Sim2real-Replayed-From';

@@ -5,7 +5,7 @@ import { trace, type Tracer } from '@opentelemetry/api';
 import { encodeLabelledBatch, type LabelledBatch } from '@sim2real/contracts';
 import { withProducerSpan } from '@sim2real/telemetry';
 import { PayloadTooLargeError } from './errors.js';
-import { syntheticSubject } from './subjects.js';
+import { batchMessageId, syntheticSubject } from './subjects.js';
 
 /** Room kept under `max_payload` for the subject and headers (message id, trace context). */
 const HEADER_ROOM_BYTES = 4096;
@@ -74,7 +74,7 @@ export function splitToFit(batch: LabelledBatch, maxPayloadBytes: number): { bat
 }
 
 /**
- * Publishes labelled batches to `sim2real.batches.synthetic.<dataset>` with `Nats-Msg-Id` = batch id
+ * Publishes labelled batches to `sim2real.batches.synthetic.<dataset>` with `Nats-Msg-Id` = batchMessageId(dataset, batch id)
  * (so a re-run stores nothing twice) and a PRODUCER span each whose context travels in the headers.
  * Waits for every publish ack; at most `concurrency` are outstanding.
  */
@@ -94,7 +94,7 @@ export async function publishBatches(
     const subject = syntheticSubject(dataset);
     const hdrs = natsHeaders();
     const ack = await withProducerSpan(tracer, { destination: subject, messageId: batchId }, hdrs, () =>
-      options.js.publish(subject, data, { msgID: batchId, headers: hdrs }),
+      options.js.publish(subject, data, { msgID: batchMessageId(dataset, batchId), headers: hdrs }),
     );
     const published = { batchId, dataset, samples: batch.samples?.length ?? 0, bytes: data.length, duplicate: ack.duplicate };
     totals.batches += 1;
