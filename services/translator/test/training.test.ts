@@ -100,7 +100,8 @@ void describe('training jobs', () => {
       const nice = async (tid: string): Promise<number> => Number((await readFile(`/proc/self/task/${tid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
       const tids = await readdir('/proc/self/task');
       assert.equal(await nice(String(process.pid)), startNice);
-      assert.ok((await Promise.all(tids.map(nice))).includes(10), 'one thread runs at nice 10');
+      // A thread may end between readdir and its read (inference workers come and go): skip those.
+      assert.ok((await Promise.all(tids.map((tid) => nice(tid).catch(() => undefined)))).includes(10), 'one thread runs at nice 10');
     }
     const during = await running.client.translate({ requestId: 'during', model: 'fresh', images: [{ data: await pngOf(8, 8) }] });
     assert.equal(during.results.length, 1);
