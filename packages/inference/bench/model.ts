@@ -2,7 +2,8 @@
  * Inference rows of bench:model: translate images/s of one network on each engine (onnxruntime-node, tfjs) next
  * to the PyTorch reference of the same network run in the same process tree (`ref_torch.py --no-train`, 2
  * threads), as ratios. Untrained weights (speed does not depend on them). Run: `npm run bench:model` (root, after
- * the training rows) or `npm run bench -w @sim2real/inference -- [--quick] [--threads N] [--out FILE]`.
+ * the training rows) or `npm run bench -w @sim2real/inference -- [--quick] [--threads N] [--out FILE]
+ * [--engines onnx,tfjs] [--cases 64x16,256x1]` (cases: size x batch of the default architecture).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,8 +27,11 @@ const { values } = parseArgs({
     'budget-s': { type: 'string', default: '60' },
     'torch-script': { type: 'string', default: fileURLToPath(new URL('../../../../shared/bench/ref_torch.py', import.meta.url)) },
     python: { type: 'string' },
+    engines: { type: 'string', default: 'onnx,tfjs' },
+    cases: { type: 'string' },
   },
 });
+const engines = values.engines.split(',') as EngineKind[];
 const quick = values.quick ?? false;
 const threads = Number(values.threads);
 const budgetMs = Number(values['budget-s']) * 1000;
@@ -40,7 +44,12 @@ interface Case {
 }
 
 /** The issue's goals: default architecture (ngf 64, 9 blocks, attention) at 64 px batch 16 and 256 px batch 1. */
-const CASES: Case[] = quick
+const CASES: Case[] = values.cases
+  ? values.cases.split(',').map((c) => {
+      const [size, batch] = c.split('x').map(Number);
+      return { what: 'translate (G0 + attention)', options: { imageSize: size }, batch: batch ?? 1 };
+    })
+  : quick
   ? [{ what: 'translate (G0 + attention)', options: { imageSize: 32 }, batch: 4 }]
   : [
       { what: 'translate (G0 + attention)', options: { imageSize: 32 }, batch: 16 },
@@ -100,7 +109,7 @@ try {
     const torch = await runTorchReference(config, c.batch, { script: values['torch-script'], pythons, threads: 2 });
     const torchRate = torch.ok ? torch.reference.translateImagesPerSecond : undefined;
     record(torch.ok ? { ...base, engine: 'pytorch', detail: `${torch.reference.framework}, ${torch.reference.threads} threads`, imagesPerSecond: torchRate, ratioToPytorch: 1 } : { ...base, engine: 'pytorch', detail: '-', note: `skipped: ${torch.skipped}` });
-    for (const kind of ['onnx', 'tfjs'] as const) {
+    for (const kind of engines) {
       let engine: InferenceEngine | undefined;
       try {
         engine = await loadEngine(dir, { engine: kind, threads });
