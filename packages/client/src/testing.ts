@@ -44,9 +44,13 @@ export async function startTranslatorProcess(env: Record<string, string>, timeou
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', SHUTDOWN_GRACE_MS: '2000', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test process that dies before stop() must not leave its translator behind.
+  const killChild = (): void => void child.kill('SIGKILL');
+  process.once('exit', killChild);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = once(child, 'exit');
+  void exited.then(() => process.removeListener('exit', killChild));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`The translator did not serve within ${timeoutMs} ms.\n${stderr}`)), timeoutMs);
     createInterface({ input: child.stdout }).on('line', (line) => {
