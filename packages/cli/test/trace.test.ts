@@ -221,7 +221,7 @@ void test('one trace across processes: publish → adapter consume → translate
     for (const [child, parent] of chain) assert.equal(child.parentSpanId, parent?.spanId, `parent of ${child.service} ${child.name}`);
 
     const batchId = publishSpan.attributes['messaging.message.id'];
-    assert.match(String(batchId), /^faces-000000-[0-9a-f]{16}$/);
+    assert.match(String(batchId), /^faces:faces-000000-[0-9a-f]{16}$/);
     const messaging = (span: ReceivedSpan, operation: 'publish' | 'process', destination: string): void => {
       assert.equal(span.attributes['messaging.system'], 'nats', span.name);
       assert.equal(span.attributes['messaging.destination.name'], destination, span.name);
