@@ -220,14 +220,15 @@ void test('one trace across processes: publish → adapter consume → translate
     ];
     for (const [child, parent] of chain) assert.equal(child.parentSpanId, parent?.spanId, `parent of ${child.service} ${child.name}`);
 
-    const batchId = publishSpan.attributes['messaging.message.id'];
-    assert.match(String(batchId), /^faces-000000-[0-9a-f]{16}$/);
+    const messageId = publishSpan.attributes['messaging.message.id'];
+    assert.match(String(messageId), /^faces:faces-000000-[0-9a-f]{16}$/);
+    const batchId = String(messageId).slice('faces:'.length);
     const messaging = (span: ReceivedSpan, operation: 'publish' | 'process', destination: string): void => {
       assert.equal(span.attributes['messaging.system'], 'nats', span.name);
       assert.equal(span.attributes['messaging.destination.name'], destination, span.name);
       assert.equal(span.attributes['messaging.operation.type'], operation, span.name);
       assert.equal(span.attributes['messaging.operation.name'], operation, span.name);
-      assert.equal(span.attributes['messaging.message.id'], batchId, span.name);
+      assert.equal(span.attributes['messaging.message.id'], messageId, span.name);
     };
     messaging(publishSpan, 'publish', 'sim2real.batches.synthetic.faces');
     messaging(adapterConsume, 'process', 'sim2real.batches.synthetic.faces');

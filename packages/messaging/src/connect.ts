@@ -44,7 +44,7 @@ export interface NatsAuthSetting {
  */
 export const NATS_AUTH_SETTINGS: readonly NatsAuthSetting[] = [
   { key: 'credsFile', flag: 'nats-creds', env: 'SIM2REAL_NATS_CREDS', help: 'NATS credentials file (user JWT + seed)' },
-  { key: 'nkeyFile', flag: 'nats-nkey', env: 'SIM2REAL_NATS_NKEY', help: 'file holding an NATS nkey seed' },
+  { key: 'nkeyFile', flag: 'nats-nkey', env: 'SIM2REAL_NATS_NKEY', help: 'file holding a NATS nkey seed' },
   { key: 'user', flag: 'nats-user', env: 'SIM2REAL_NATS_USER', help: 'NATS user (with --nats-pass)' },
   { key: 'pass', flag: 'nats-pass', env: 'SIM2REAL_NATS_PASS', help: 'NATS password' },
   { key: 'token', flag: 'nats-token', env: 'SIM2REAL_NATS_TOKEN', help: 'NATS token' },

@@ -93,8 +93,9 @@ export async function publishBatches(
     const dataset = batch.dataset ?? '';
     const subject = syntheticSubject(dataset);
     const hdrs = natsHeaders();
-    const ack = await withProducerSpan(tracer, { destination: subject, messageId: batchId }, hdrs, () =>
-      options.js.publish(subject, data, { msgID: batchMessageId(dataset, batchId), headers: hdrs }),
+    const messageId = batchMessageId(dataset, batchId);
+    const ack = await withProducerSpan(tracer, { destination: subject, messageId }, hdrs, () =>
+      options.js.publish(subject, data, { msgID: messageId, headers: hdrs }),
     );
     const published = { batchId, dataset, samples: batch.samples?.length ?? 0, bytes: data.length, duplicate: ack.duplicate };
     totals.batches += 1;
