@@ -21,7 +21,7 @@ void before(async () => {
     await mkdir(dir, { recursive: true });
     for (let i = 0; i < 4; i++) await writeFile(path.join(dir, `${i}.png`), await encodePng(noiseImage(16, 16, seed + i)));
   }
-  server = await startTranslatorProcess({ REGISTRY_DIR: registry.dir, DEFAULT_MODEL: 'tiny' });
+  server = await startTranslatorProcess({ REGISTRY_DIR: registry.dir, DEFAULT_MODEL: 'tiny', SIM2REAL_TRAINING_ROOT: path.join(registry.dir, '.data') });
 });
 
 void after(async () => {

@@ -78,7 +78,7 @@ class AgainstServer(unittest.TestCase):
         with self.assertRaises(InvalidArgumentError) as caught:
             self.translator.start_training("x", "/no/such/folder", "/no/such/folder")
         self.assertEqual([v.field for v in caught.exception.field_violations], ["source_uri"])
-        self.assertIn("is not a folder on the server", caught.exception.field_violations[0].description)
+        self.assertIn("is not a folder under the server's training root", caught.exception.field_violations[0].description)
         with self.assertRaises(ValueError):
             self.translator.translate([np.zeros((4, 4), dtype=np.uint8)])
 

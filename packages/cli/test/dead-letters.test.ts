@@ -83,7 +83,9 @@ void test('dead-letters list and replay: filters by reason and time; replayed ba
     assert.match(again.stdout, /0 dead batch\(es\) replayed/);
     await js.publish(syntheticSubject('digits'), encodeLabelledBatch(outage[0]!), { msgID: 'digits:o1#by-hand' });
     await waitFor('the extra copy handled', () => adapter!.stats().duplicates === 1);
-    const adapted = await Promise.all([1, 2, 3].map((seq) => jsm.streams.getMessage(ADAPTED_STREAM, { seq })));
+    // The adapter works on batches concurrently: the adapted stream holds them in completion order.
+    const stored = await Promise.all([1, 2, 3].map((seq) => jsm.streams.getMessage(ADAPTED_STREAM, { seq })));
+    const adapted = stored.sort((a, b) => decodeLabelledBatch(a!.data).batchId.localeCompare(decodeLabelledBatch(b!.data).batchId));
     assert.deepEqual(adapted.map((m) => decodeLabelledBatch(m!.data).batchId), ['o1', 'o2', 'o3']);
     assert.deepEqual(adapted.map((m) => m!.header.get('Nats-Msg-Id')), ['digits:o1', 'digits:o2', 'digits:o3']);
     for (const [i, m] of adapted.entries()) {

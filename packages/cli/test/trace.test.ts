@@ -153,7 +153,7 @@ function pattern(size: number, seed: number): { width: number; height: number; d
   return { width: size, height: size, data: Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 29 + seed * 67) % 256) };
 }
 
-void test('one trace across processes: publish → adapter consume → translate RPC (client, server) → republish → regressor consume → training step; labels unchanged', { timeout: 180_000 }, async () => {
+void test('one trace across processes: publish → adapter consume → translate RPC (client, server) → republish → regressor consume → training step; labels unchanged', { timeout: 300_000 }, async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'sim2real-trace-'));
   const receiver = await startReceiver();
   const nats = await startNatsServer();

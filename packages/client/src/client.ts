@@ -45,8 +45,9 @@ export interface TranslatorClient {
    * `TranslateStream`: sends `requests` on one stream and yields one response per request as the server answers
    * (completion order; correlate by `request_id`, which is set to the request's index when empty). At most
    * `maxInFlightPerStream` requests are unanswered at once and writes wait for 'drain', so a slow consumer slows
-   * the producer instead of filling memory. A failed request ends the iteration with its TranslatorCallError
-   * after the responses already received; leaving the loop early cancels the call.
+   * the producer instead of filling memory. A request that fails is answered with `error` set (and no results)
+   * while the stream goes on for the others; a failure of the stream itself ends the iteration with its
+   * TranslatorCallError after the responses already received. Leaving the loop early cancels the call.
    */
   translateStream(requests: AsyncIterable<TranslateRequest> | Iterable<TranslateRequest>, options?: CallOptions): AsyncGenerator<TranslateResponse__Output, void, undefined>;
   /** `StartTraining`: queues a job. Not retried (it is not idempotent). */

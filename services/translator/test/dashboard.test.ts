@@ -38,7 +38,7 @@ void before(async () => {
   await writeImageFolder(targetDir, 4, 16, 50);
   telemetry = startTelemetry({ serviceName: 'sim2real-translator-test', resourceAttributes: { 'deployment.environment.name': 'test' }, prometheus: true });
   server = createTranslatorServer(
-    { host: '127.0.0.1', port: 0, httpPort: 0, registryDir: path.join(root, 'registry') },
+    { host: '127.0.0.1', port: 0, httpPort: 0, registryDir: path.join(root, 'registry'), trainingRoot: path.join(root, 'data') },
     { log: () => undefined, metricsHandler: telemetry.metricsHandler },
   );
   const { port, httpPort } = await server.start();

@@ -25,7 +25,7 @@ DESCRIPTOR = _descriptor.FileDescriptor(
   name='sim2real/v1/translator.proto',
   package='sim2real.v1',
   syntax='proto3',
-  serialized_pb=_b('\n\x1csim2real/v1/translator.proto\x12\x0bsim2real.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x17sim2real/v1/image.proto\"\xba\x02\n\x10TranslateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\"\n\x06images\x18\x03 \x03(\x0b\x32\x12.sim2real.v1.Image\x12\x19\n\x11include_attention\x18\x04 \x01(\x08\x12\x17\n\x0finclude_initial\x18\x05 \x01(\x08\x12.\n\x0foutput_encoding\x18\x06 \x01(\x0e\x32\x15.sim2real.v1.Encoding\x12\x46\n\rtrace_context\x18\x07 \x03(\x0b\x32/.sim2real.v1.TranslateRequest.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"m\n\x11TranslateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\t\x12-\n\x07results\x18\x03 \x03(\x0b\x32\x1c.sim2real.v1.TranslatedImage\"\x80\x01\n\x0fTranslatedImage\x12!\n\x05image\x18\x01 \x01(\x0b\x32\x12.sim2real.v1.Image\x12%\n\tattention\x18\x02 \x01(\x0b\x32\x12.sim2real.v1.Image\x12#\n\x07initial\x18\x03 \x01(\x0b\x32\x12.sim2real.v1.Image\"\x9b\x01\n\x14StartTrainingRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x12\n\nsource_uri\x18\x02 \x01(\t\x12\x12\n\ntarget_uri\x18\x03 \x01(\t\x12+\n\x06\x63onfig\x18\x04 \x01(\x0b\x32\x1b.sim2real.v1.TrainingConfig\x12\x1a\n\x12sample_every_steps\x18\x05 \x01(\r\">\n\x15StartTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\xe6\x01\n\x0eTrainingConfig\x12\x12\n\nimage_size\x18\x01 \x01(\r\x12\r\n\x05steps\x18\x02 \x01(\r\x12\x12\n\nbatch_size\x18\x03 \x01(\r\x12\x14\n\x0cno_attention\x18\x04 \x01(\x08\x12\x0c\n\x04seed\x18\x05 \x01(\x04\x12\x17\n\x0fgenerator_width\x18\x06 \x01(\r\x12\x17\n\x0fresidual_blocks\x18\x07 \x01(\r\x12\x15\n\rlearning_rate\x18\x08 \x01(\x02\x12*\n\toverrides\x18\n \x01(\x0b\x32\x17.google.protobuf.StructJ\x04\x08\t\x10\n\"\xf2\x01\n\x0bTrainingJob\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12$\n\x05state\x18\x03 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x16\n\x0equeue_position\x18\x04 \x01(\r\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12!\n\x05\x65rror\x18\x08 \x01(\x0b\x32\x12.google.rpc.Status\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampJ\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\ncreated_at\"&\n\x14WatchTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"B\n\x15WatchTrainingResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.sim2real.v1.TrainingEvent\"\'\n\x15\x43\x61ncelTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"?\n\x16\x43\x61ncelTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\xcf\x03\n\rTrainingEvent\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x32\n\x0etraining_stage\x18\x0c \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x36\n\x06losses\x18\x06 \x03(\x0b\x32&.sim2real.v1.TrainingEvent.LossesEntry\x12\"\n\x1aself_regularization_weight\x18\r \x01(\x02\x12\'\n\x0bsample_grid\x18\x08 \x01(\x0b\x32\x12.sim2real.v1.Image\x12\x15\n\rmodel_version\x18\t \x01(\t\x12\x0f\n\x07message\x18\n \x01(\t\x12.\n\nevent_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0bLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01J\x04\x08\x03\x10\x04J\x04\x08\x07\x10\x08J\x04\x08\x0b\x10\x0cR\x05stageR\x06lambdaR\x04time\":\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"U\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.sim2real.v1.ModelInfo\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\" \n\x0fGetModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"9\n\x10GetModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"F\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x08versions\x18\x02 \x03(\x0b\x32\x19.sim2real.v1.ModelVersion\"\x85\x02\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\nimage_size\x18\x05 \x01(\r\x12\x11\n\tattention\x18\x06 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x06\x63onfig\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12*\n\x07metrics\x18\t \x01(\x0b\x32\x19.sim2real.v1.ModelMetricsJ\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\ncreated_atR\x0b\x63onfig_jsonR\x0cmetrics_json\"\xfc\x02\n\x0cModelMetrics\x12@\n\x0c\x66inal_losses\x18\x01 \x03(\x0b\x32*.sim2real.v1.ModelMetrics.FinalLossesEntry\x12\"\n\x1aself_regularization_weight\x18\x02 \x01(\x02\x12\x32\n\x0etraining_stage\x18\x03 \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x10\n\x08\x63omplete\x18\x06 \x01(\x08\x12\x10\n\x08\x64\x65graded\x18\x07 \x01(\x08\x12\x18\n\x10\x64\x65graded_reasons\x18\x08 \x03(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\t \x01(\t\x12,\n\twall_time\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x32\n\x10\x46inalLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01*\x9a\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x05*~\n\rTrainingStage\x12\x1e\n\x1aTRAINING_STAGE_UNSPECIFIED\x10\x00\x12\x15\n\x11TRAINING_STAGE_G0\x10\x01\x12\x1c\n\x18TRAINING_STAGE_ATTENTION\x10\x02\x12\x18\n\x14TRAINING_STAGE_JOINT\x10\x03\x32\xd3\x04\n\nTranslator\x12J\n\tTranslate\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse\x12T\n\x0fTranslateStream\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse(\x01\x30\x01\x12V\n\rStartTraining\x12!.sim2real.v1.StartTrainingRequest\x1a\".sim2real.v1.StartTrainingResponse\x12X\n\rWatchTraining\x12!.sim2real.v1.WatchTrainingRequest\x1a\".sim2real.v1.WatchTrainingResponse0\x01\x12Y\n\x0e\x43\x61ncelTraining\x12\".sim2real.v1.CancelTrainingRequest\x1a#.sim2real.v1.CancelTrainingResponse\x12M\n\nListModels\x12\x1e.sim2real.v1.ListModelsRequest\x1a\x1f.sim2real.v1.ListModelsResponse\x12G\n\x08GetModel\x12\x1c.sim2real.v1.GetModelRequest\x1a\x1d.sim2real.v1.GetModelResponseb\x06proto3')
+  serialized_pb=_b('\n\x1csim2real/v1/translator.proto\x12\x0bsim2real.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x17sim2real/v1/image.proto\"\xba\x02\n\x10TranslateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\"\n\x06images\x18\x03 \x03(\x0b\x32\x12.sim2real.v1.Image\x12\x19\n\x11include_attention\x18\x04 \x01(\x08\x12\x17\n\x0finclude_initial\x18\x05 \x01(\x08\x12.\n\x0foutput_encoding\x18\x06 \x01(\x0e\x32\x15.sim2real.v1.Encoding\x12\x46\n\rtrace_context\x18\x07 \x03(\x0b\x32/.sim2real.v1.TranslateRequest.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x97\x01\n\x11TranslateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\t\x12-\n\x07results\x18\x03 \x03(\x0b\x32\x1c.sim2real.v1.TranslatedImage\x12(\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x19.sim2real.v1.RequestError\"B\n\x0cRequestError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bimage_index\x18\x03 \x01(\x05\"\x80\x01\n\x0fTranslatedImage\x12!\n\x05image\x18\x01 \x01(\x0b\x32\x12.sim2real.v1.Image\x12%\n\tattention\x18\x02 \x01(\x0b\x32\x12.sim2real.v1.Image\x12#\n\x07initial\x18\x03 \x01(\x0b\x32\x12.sim2real.v1.Image\"\x9b\x01\n\x14StartTrainingRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x12\n\nsource_uri\x18\x02 \x01(\t\x12\x12\n\ntarget_uri\x18\x03 \x01(\t\x12+\n\x06\x63onfig\x18\x04 \x01(\x0b\x32\x1b.sim2real.v1.TrainingConfig\x12\x1a\n\x12sample_every_steps\x18\x05 \x01(\r\">\n\x15StartTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\xf6\x01\n\x0eTrainingConfig\x12\x12\n\nimage_size\x18\x01 \x01(\r\x12\r\n\x05steps\x18\x02 \x01(\r\x12\x12\n\nbatch_size\x18\x03 \x01(\r\x12\x14\n\x0cno_attention\x18\x04 \x01(\x08\x12\x0c\n\x04seed\x18\x05 \x01(\x04\x12\x17\n\x0fgenerator_width\x18\x06 \x01(\r\x12\x17\n\x0fresidual_blocks\x18\x07 \x01(\r\x12\x15\n\rlearning_rate\x18\x08 \x01(\x02\x12*\n\toverrides\x18\n \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0e\n\x06preset\x18\x0b \x01(\tJ\x04\x08\t\x10\n\"\xf2\x01\n\x0bTrainingJob\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12$\n\x05state\x18\x03 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x16\n\x0equeue_position\x18\x04 \x01(\r\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12!\n\x05\x65rror\x18\x08 \x01(\x0b\x32\x12.google.rpc.Status\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampJ\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\ncreated_at\"&\n\x14WatchTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"B\n\x15WatchTrainingResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.sim2real.v1.TrainingEvent\"\'\n\x15\x43\x61ncelTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"?\n\x16\x43\x61ncelTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\xcf\x03\n\rTrainingEvent\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x32\n\x0etraining_stage\x18\x0c \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x36\n\x06losses\x18\x06 \x03(\x0b\x32&.sim2real.v1.TrainingEvent.LossesEntry\x12\"\n\x1aself_regularization_weight\x18\r \x01(\x02\x12\'\n\x0bsample_grid\x18\x08 \x01(\x0b\x32\x12.sim2real.v1.Image\x12\x15\n\rmodel_version\x18\t \x01(\t\x12\x0f\n\x07message\x18\n \x01(\t\x12.\n\nevent_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0bLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01J\x04\x08\x03\x10\x04J\x04\x08\x07\x10\x08J\x04\x08\x0b\x10\x0cR\x05stageR\x06lambdaR\x04time\":\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"U\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.sim2real.v1.ModelInfo\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\" \n\x0fGetModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"9\n\x10GetModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"F\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x08versions\x18\x02 \x03(\x0b\x32\x19.sim2real.v1.ModelVersion\"\xca\x02\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\nimage_size\x18\x05 \x01(\r\x12\x11\n\tattention\x18\x06 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x06\x63onfig\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12*\n\x07metrics\x18\t \x01(\x0b\x32\x19.sim2real.v1.ModelMetrics\x12\x0e\n\x06\x65ngine\x18\n \x01(\t\x12\x10\n\x08\x63omplete\x18\x14 \x01(\x08\x12\x10\n\x08promoted\x18\x15 \x01(\x08\x12\x0f\n\x07\x61liases\x18\x16 \x03(\tJ\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\ncreated_atR\x0b\x63onfig_jsonR\x0cmetrics_json\"$\n\x13PromoteModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"=\n\x14PromoteModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"A\n\x11\x41liasModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x61lias\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\";\n\x12\x41liasModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"#\n\x12\x44\x65leteModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"<\n\x13\x44\x65leteModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"\xfc\x02\n\x0cModelMetrics\x12@\n\x0c\x66inal_losses\x18\x01 \x03(\x0b\x32*.sim2real.v1.ModelMetrics.FinalLossesEntry\x12\"\n\x1aself_regularization_weight\x18\x02 \x01(\x02\x12\x32\n\x0etraining_stage\x18\x03 \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x10\n\x08\x63omplete\x18\x06 \x01(\x08\x12\x10\n\x08\x64\x65graded\x18\x07 \x01(\x08\x12\x18\n\x10\x64\x65graded_reasons\x18\x08 \x03(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\t \x01(\t\x12,\n\twall_time\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x32\n\x10\x46inalLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01*\x9a\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x05*~\n\rTrainingStage\x12\x1e\n\x1aTRAINING_STAGE_UNSPECIFIED\x10\x00\x12\x15\n\x11TRAINING_STAGE_G0\x10\x01\x12\x1c\n\x18TRAINING_STAGE_ATTENTION\x10\x02\x12\x18\n\x14TRAINING_STAGE_JOINT\x10\x03\x32\xc9\x06\n\nTranslator\x12J\n\tTranslate\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse\x12T\n\x0fTranslateStream\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse(\x01\x30\x01\x12V\n\rStartTraining\x12!.sim2real.v1.StartTrainingRequest\x1a\".sim2real.v1.StartTrainingResponse\x12X\n\rWatchTraining\x12!.sim2real.v1.WatchTrainingRequest\x1a\".sim2real.v1.WatchTrainingResponse0\x01\x12Y\n\x0e\x43\x61ncelTraining\x12\".sim2real.v1.CancelTrainingRequest\x1a#.sim2real.v1.CancelTrainingResponse\x12M\n\nListModels\x12\x1e.sim2real.v1.ListModelsRequest\x1a\x1f.sim2real.v1.ListModelsResponse\x12G\n\x08GetModel\x12\x1c.sim2real.v1.GetModelRequest\x1a\x1d.sim2real.v1.GetModelResponse\x12S\n\x0cPromoteModel\x12 .sim2real.v1.PromoteModelRequest\x1a!.sim2real.v1.PromoteModelResponse\x12M\n\nAliasModel\x12\x1e.sim2real.v1.AliasModelRequest\x1a\x1f.sim2real.v1.AliasModelResponse\x12P\n\x0b\x44\x65leteModel\x12\x1f.sim2real.v1.DeleteModelRequest\x1a .sim2real.v1.DeleteModelResponseb\x06proto3')
   ,
   dependencies=[google_dot_protobuf_dot_duration__pb2.DESCRIPTOR,google_dot_protobuf_dot_struct__pb2.DESCRIPTOR,google_dot_protobuf_dot_timestamp__pb2.DESCRIPTOR,google_dot_rpc_dot_status__pb2.DESCRIPTOR,sim2real_dot_v1_dot_image__pb2.DESCRIPTOR,])
 
@@ -62,8 +62,8 @@ _JOBSTATE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3089,
-  serialized_end=3243,
+  serialized_start=3613,
+  serialized_end=3767,
 )
 _sym_db.RegisterEnumDescriptor(_JOBSTATE)
 
@@ -93,8 +93,8 @@ _TRAININGSTAGE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3245,
-  serialized_end=3371,
+  serialized_start=3769,
+  serialized_end=3895,
 )
 _sym_db.RegisterEnumDescriptor(_TRAININGSTAGE)
 
@@ -250,6 +250,13 @@ _TRANSLATERESPONSE = _descriptor.Descriptor(
       message_type=None, enum_type=None, containing_type=None,
       is_extension=False, extension_scope=None,
       options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='error', full_name='sim2real.v1.TranslateResponse.error', index=3,
+      number=4, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
   ],
   extensions=[
   ],
@@ -262,8 +269,53 @@ _TRANSLATERESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=507,
-  serialized_end=616,
+  serialized_start=508,
+  serialized_end=659,
+)
+
+
+_REQUESTERROR = _descriptor.Descriptor(
+  name='RequestError',
+  full_name='sim2real.v1.RequestError',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='code', full_name='sim2real.v1.RequestError.code', index=0,
+      number=1, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='message', full_name='sim2real.v1.RequestError.message', index=1,
+      number=2, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='image_index', full_name='sim2real.v1.RequestError.image_index', index=2,
+      number=3, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=661,
+  serialized_end=727,
 )
 
 
@@ -307,8 +359,8 @@ _TRANSLATEDIMAGE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=619,
-  serialized_end=747,
+  serialized_start=730,
+  serialized_end=858,
 )
 
 
@@ -366,8 +418,8 @@ _STARTTRAININGREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=750,
-  serialized_end=905,
+  serialized_start=861,
+  serialized_end=1016,
 )
 
 
@@ -397,8 +449,8 @@ _STARTTRAININGRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=907,
-  serialized_end=969,
+  serialized_start=1018,
+  serialized_end=1080,
 )
 
 
@@ -472,6 +524,13 @@ _TRAININGCONFIG = _descriptor.Descriptor(
       message_type=None, enum_type=None, containing_type=None,
       is_extension=False, extension_scope=None,
       options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='preset', full_name='sim2real.v1.TrainingConfig.preset', index=9,
+      number=11, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
   ],
   extensions=[
   ],
@@ -484,8 +543,8 @@ _TRAININGCONFIG = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=972,
-  serialized_end=1202,
+  serialized_start=1083,
+  serialized_end=1329,
 )
 
 
@@ -557,8 +616,8 @@ _TRAININGJOB = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1205,
-  serialized_end=1447,
+  serialized_start=1332,
+  serialized_end=1574,
 )
 
 
@@ -588,8 +647,8 @@ _WATCHTRAININGREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1449,
-  serialized_end=1487,
+  serialized_start=1576,
+  serialized_end=1614,
 )
 
 
@@ -619,8 +678,8 @@ _WATCHTRAININGRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1489,
-  serialized_end=1555,
+  serialized_start=1616,
+  serialized_end=1682,
 )
 
 
@@ -650,8 +709,8 @@ _CANCELTRAININGREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1557,
-  serialized_end=1596,
+  serialized_start=1684,
+  serialized_end=1723,
 )
 
 
@@ -681,8 +740,8 @@ _CANCELTRAININGRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1598,
-  serialized_end=1661,
+  serialized_start=1725,
+  serialized_end=1788,
 )
 
 
@@ -719,8 +778,8 @@ _TRAININGEVENT_LOSSESENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2043,
-  serialized_end=2088,
+  serialized_start=2170,
+  serialized_end=2215,
 )
 
 _TRAININGEVENT = _descriptor.Descriptor(
@@ -819,8 +878,8 @@ _TRAININGEVENT = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=1664,
-  serialized_end=2127,
+  serialized_start=1791,
+  serialized_end=2254,
 )
 
 
@@ -857,8 +916,8 @@ _LISTMODELSREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2129,
-  serialized_end=2187,
+  serialized_start=2256,
+  serialized_end=2314,
 )
 
 
@@ -895,8 +954,8 @@ _LISTMODELSRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2189,
-  serialized_end=2274,
+  serialized_start=2316,
+  serialized_end=2401,
 )
 
 
@@ -926,8 +985,8 @@ _GETMODELREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2276,
-  serialized_end=2308,
+  serialized_start=2403,
+  serialized_end=2435,
 )
 
 
@@ -957,8 +1016,8 @@ _GETMODELRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2310,
-  serialized_end=2367,
+  serialized_start=2437,
+  serialized_end=2494,
 )
 
 
@@ -995,8 +1054,8 @@ _MODELINFO = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2369,
-  serialized_end=2439,
+  serialized_start=2496,
+  serialized_end=2566,
 )
 
 
@@ -1049,6 +1108,34 @@ _MODELVERSION = _descriptor.Descriptor(
       message_type=None, enum_type=None, containing_type=None,
       is_extension=False, extension_scope=None,
       options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='engine', full_name='sim2real.v1.ModelVersion.engine', index=6,
+      number=10, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='complete', full_name='sim2real.v1.ModelVersion.complete', index=7,
+      number=20, type=8, cpp_type=7, label=1,
+      has_default_value=False, default_value=False,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='promoted', full_name='sim2real.v1.ModelVersion.promoted', index=8,
+      number=21, type=8, cpp_type=7, label=1,
+      has_default_value=False, default_value=False,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='aliases', full_name='sim2real.v1.ModelVersion.aliases', index=9,
+      number=22, type=9, cpp_type=9, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
   ],
   extensions=[
   ],
@@ -1061,8 +1148,208 @@ _MODELVERSION = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2442,
-  serialized_end=2703,
+  serialized_start=2569,
+  serialized_end=2899,
+)
+
+
+_PROMOTEMODELREQUEST = _descriptor.Descriptor(
+  name='PromoteModelRequest',
+  full_name='sim2real.v1.PromoteModelRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='model', full_name='sim2real.v1.PromoteModelRequest.model', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2901,
+  serialized_end=2937,
+)
+
+
+_PROMOTEMODELRESPONSE = _descriptor.Descriptor(
+  name='PromoteModelResponse',
+  full_name='sim2real.v1.PromoteModelResponse',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='model', full_name='sim2real.v1.PromoteModelResponse.model', index=0,
+      number=1, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2939,
+  serialized_end=3000,
+)
+
+
+_ALIASMODELREQUEST = _descriptor.Descriptor(
+  name='AliasModelRequest',
+  full_name='sim2real.v1.AliasModelRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='name', full_name='sim2real.v1.AliasModelRequest.name', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='alias', full_name='sim2real.v1.AliasModelRequest.alias', index=1,
+      number=2, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='version', full_name='sim2real.v1.AliasModelRequest.version', index=2,
+      number=3, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3002,
+  serialized_end=3067,
+)
+
+
+_ALIASMODELRESPONSE = _descriptor.Descriptor(
+  name='AliasModelResponse',
+  full_name='sim2real.v1.AliasModelResponse',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='model', full_name='sim2real.v1.AliasModelResponse.model', index=0,
+      number=1, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3069,
+  serialized_end=3128,
+)
+
+
+_DELETEMODELREQUEST = _descriptor.Descriptor(
+  name='DeleteModelRequest',
+  full_name='sim2real.v1.DeleteModelRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='model', full_name='sim2real.v1.DeleteModelRequest.model', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3130,
+  serialized_end=3165,
+)
+
+
+_DELETEMODELRESPONSE = _descriptor.Descriptor(
+  name='DeleteModelResponse',
+  full_name='sim2real.v1.DeleteModelResponse',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='model', full_name='sim2real.v1.DeleteModelResponse.model', index=0,
+      number=1, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3167,
+  serialized_end=3227,
 )
 
 
@@ -1099,8 +1386,8 @@ _MODELMETRICS_FINALLOSSESENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3036,
-  serialized_end=3086,
+  serialized_start=3560,
+  serialized_end=3610,
 )
 
 _MODELMETRICS = _descriptor.Descriptor(
@@ -1192,8 +1479,8 @@ _MODELMETRICS = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2706,
-  serialized_end=3086,
+  serialized_start=3230,
+  serialized_end=3610,
 )
 
 _TRANSLATEREQUEST_TRACECONTEXTENTRY.containing_type = _TRANSLATEREQUEST
@@ -1201,6 +1488,7 @@ _TRANSLATEREQUEST.fields_by_name['images'].message_type = sim2real_dot_v1_dot_im
 _TRANSLATEREQUEST.fields_by_name['output_encoding'].enum_type = sim2real_dot_v1_dot_image__pb2._ENCODING
 _TRANSLATEREQUEST.fields_by_name['trace_context'].message_type = _TRANSLATEREQUEST_TRACECONTEXTENTRY
 _TRANSLATERESPONSE.fields_by_name['results'].message_type = _TRANSLATEDIMAGE
+_TRANSLATERESPONSE.fields_by_name['error'].message_type = _REQUESTERROR
 _TRANSLATEDIMAGE.fields_by_name['image'].message_type = sim2real_dot_v1_dot_image__pb2._IMAGE
 _TRANSLATEDIMAGE.fields_by_name['attention'].message_type = sim2real_dot_v1_dot_image__pb2._IMAGE
 _TRANSLATEDIMAGE.fields_by_name['initial'].message_type = sim2real_dot_v1_dot_image__pb2._IMAGE
@@ -1224,12 +1512,16 @@ _MODELINFO.fields_by_name['versions'].message_type = _MODELVERSION
 _MODELVERSION.fields_by_name['create_time'].message_type = google_dot_protobuf_dot_timestamp__pb2._TIMESTAMP
 _MODELVERSION.fields_by_name['config'].message_type = google_dot_protobuf_dot_struct__pb2._STRUCT
 _MODELVERSION.fields_by_name['metrics'].message_type = _MODELMETRICS
+_PROMOTEMODELRESPONSE.fields_by_name['model'].message_type = _MODELINFO
+_ALIASMODELRESPONSE.fields_by_name['model'].message_type = _MODELINFO
+_DELETEMODELRESPONSE.fields_by_name['model'].message_type = _MODELINFO
 _MODELMETRICS_FINALLOSSESENTRY.containing_type = _MODELMETRICS
 _MODELMETRICS.fields_by_name['final_losses'].message_type = _MODELMETRICS_FINALLOSSESENTRY
 _MODELMETRICS.fields_by_name['training_stage'].enum_type = _TRAININGSTAGE
 _MODELMETRICS.fields_by_name['wall_time'].message_type = google_dot_protobuf_dot_duration__pb2._DURATION
 DESCRIPTOR.message_types_by_name['TranslateRequest'] = _TRANSLATEREQUEST
 DESCRIPTOR.message_types_by_name['TranslateResponse'] = _TRANSLATERESPONSE
+DESCRIPTOR.message_types_by_name['RequestError'] = _REQUESTERROR
 DESCRIPTOR.message_types_by_name['TranslatedImage'] = _TRANSLATEDIMAGE
 DESCRIPTOR.message_types_by_name['StartTrainingRequest'] = _STARTTRAININGREQUEST
 DESCRIPTOR.message_types_by_name['StartTrainingResponse'] = _STARTTRAININGRESPONSE
@@ -1246,6 +1538,12 @@ DESCRIPTOR.message_types_by_name['GetModelRequest'] = _GETMODELREQUEST
 DESCRIPTOR.message_types_by_name['GetModelResponse'] = _GETMODELRESPONSE
 DESCRIPTOR.message_types_by_name['ModelInfo'] = _MODELINFO
 DESCRIPTOR.message_types_by_name['ModelVersion'] = _MODELVERSION
+DESCRIPTOR.message_types_by_name['PromoteModelRequest'] = _PROMOTEMODELREQUEST
+DESCRIPTOR.message_types_by_name['PromoteModelResponse'] = _PROMOTEMODELRESPONSE
+DESCRIPTOR.message_types_by_name['AliasModelRequest'] = _ALIASMODELREQUEST
+DESCRIPTOR.message_types_by_name['AliasModelResponse'] = _ALIASMODELRESPONSE
+DESCRIPTOR.message_types_by_name['DeleteModelRequest'] = _DELETEMODELREQUEST
+DESCRIPTOR.message_types_by_name['DeleteModelResponse'] = _DELETEMODELRESPONSE
 DESCRIPTOR.message_types_by_name['ModelMetrics'] = _MODELMETRICS
 DESCRIPTOR.enum_types_by_name['JobState'] = _JOBSTATE
 DESCRIPTOR.enum_types_by_name['TrainingStage'] = _TRAININGSTAGE
@@ -1272,6 +1570,13 @@ TranslateResponse = _reflection.GeneratedProtocolMessageType('TranslateResponse'
   # @@protoc_insertion_point(class_scope:sim2real.v1.TranslateResponse)
   ))
 _sym_db.RegisterMessage(TranslateResponse)
+
+RequestError = _reflection.GeneratedProtocolMessageType('RequestError', (_message.Message,), dict(
+  DESCRIPTOR = _REQUESTERROR,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.RequestError)
+  ))
+_sym_db.RegisterMessage(RequestError)
 
 TranslatedImage = _reflection.GeneratedProtocolMessageType('TranslatedImage', (_message.Message,), dict(
   DESCRIPTOR = _TRANSLATEDIMAGE,
@@ -1393,6 +1698,48 @@ ModelVersion = _reflection.GeneratedProtocolMessageType('ModelVersion', (_messag
   ))
 _sym_db.RegisterMessage(ModelVersion)
 
+PromoteModelRequest = _reflection.GeneratedProtocolMessageType('PromoteModelRequest', (_message.Message,), dict(
+  DESCRIPTOR = _PROMOTEMODELREQUEST,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.PromoteModelRequest)
+  ))
+_sym_db.RegisterMessage(PromoteModelRequest)
+
+PromoteModelResponse = _reflection.GeneratedProtocolMessageType('PromoteModelResponse', (_message.Message,), dict(
+  DESCRIPTOR = _PROMOTEMODELRESPONSE,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.PromoteModelResponse)
+  ))
+_sym_db.RegisterMessage(PromoteModelResponse)
+
+AliasModelRequest = _reflection.GeneratedProtocolMessageType('AliasModelRequest', (_message.Message,), dict(
+  DESCRIPTOR = _ALIASMODELREQUEST,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.AliasModelRequest)
+  ))
+_sym_db.RegisterMessage(AliasModelRequest)
+
+AliasModelResponse = _reflection.GeneratedProtocolMessageType('AliasModelResponse', (_message.Message,), dict(
+  DESCRIPTOR = _ALIASMODELRESPONSE,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.AliasModelResponse)
+  ))
+_sym_db.RegisterMessage(AliasModelResponse)
+
+DeleteModelRequest = _reflection.GeneratedProtocolMessageType('DeleteModelRequest', (_message.Message,), dict(
+  DESCRIPTOR = _DELETEMODELREQUEST,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.DeleteModelRequest)
+  ))
+_sym_db.RegisterMessage(DeleteModelRequest)
+
+DeleteModelResponse = _reflection.GeneratedProtocolMessageType('DeleteModelResponse', (_message.Message,), dict(
+  DESCRIPTOR = _DELETEMODELRESPONSE,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.DeleteModelResponse)
+  ))
+_sym_db.RegisterMessage(DeleteModelResponse)
+
 ModelMetrics = _reflection.GeneratedProtocolMessageType('ModelMetrics', (_message.Message,), dict(
 
   FinalLossesEntry = _reflection.GeneratedProtocolMessageType('FinalLossesEntry', (_message.Message,), dict(
@@ -1422,8 +1769,8 @@ _TRANSLATOR = _descriptor.ServiceDescriptor(
   file=DESCRIPTOR,
   index=0,
   options=None,
-  serialized_start=3374,
-  serialized_end=3969,
+  serialized_start=3898,
+  serialized_end=4739,
   methods=[
   _descriptor.MethodDescriptor(
     name='Translate',
@@ -1486,6 +1833,33 @@ _TRANSLATOR = _descriptor.ServiceDescriptor(
     containing_service=None,
     input_type=_GETMODELREQUEST,
     output_type=_GETMODELRESPONSE,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='PromoteModel',
+    full_name='sim2real.v1.Translator.PromoteModel',
+    index=7,
+    containing_service=None,
+    input_type=_PROMOTEMODELREQUEST,
+    output_type=_PROMOTEMODELRESPONSE,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='AliasModel',
+    full_name='sim2real.v1.Translator.AliasModel',
+    index=8,
+    containing_service=None,
+    input_type=_ALIASMODELREQUEST,
+    output_type=_ALIASMODELRESPONSE,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='DeleteModel',
+    full_name='sim2real.v1.Translator.DeleteModel',
+    index=9,
+    containing_service=None,
+    input_type=_DELETEMODELREQUEST,
+    output_type=_DELETEMODELRESPONSE,
     options=None,
   ),
 ])

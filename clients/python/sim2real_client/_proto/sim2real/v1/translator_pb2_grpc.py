@@ -53,6 +53,21 @@ class TranslatorStub(object):
         request_serializer=sim2real_dot_v1_dot_translator__pb2.GetModelRequest.SerializeToString,
         response_deserializer=sim2real_dot_v1_dot_translator__pb2.GetModelResponse.FromString,
         )
+    self.PromoteModel = channel.unary_unary(
+        '/sim2real.v1.Translator/PromoteModel',
+        request_serializer=sim2real_dot_v1_dot_translator__pb2.PromoteModelRequest.SerializeToString,
+        response_deserializer=sim2real_dot_v1_dot_translator__pb2.PromoteModelResponse.FromString,
+        )
+    self.AliasModel = channel.unary_unary(
+        '/sim2real.v1.Translator/AliasModel',
+        request_serializer=sim2real_dot_v1_dot_translator__pb2.AliasModelRequest.SerializeToString,
+        response_deserializer=sim2real_dot_v1_dot_translator__pb2.AliasModelResponse.FromString,
+        )
+    self.DeleteModel = channel.unary_unary(
+        '/sim2real.v1.Translator/DeleteModel',
+        request_serializer=sim2real_dot_v1_dot_translator__pb2.DeleteModelRequest.SerializeToString,
+        response_deserializer=sim2real_dot_v1_dot_translator__pb2.DeleteModelResponse.FromString,
+        )
 
 
 class TranslatorServicer(object):
@@ -117,6 +132,28 @@ class TranslatorServicer(object):
     context.set_details('Method not implemented!')
     raise NotImplementedError('Method not implemented!')
 
+  def PromoteModel(self, request, context):
+    """Model management (role admin).
+    Accepts a partial version as finished: "name" and "name@latest" may then resolve to it.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def AliasModel(self, request, context):
+    """Points "name@alias" (e.g. faces@prod) at a version, or removes the alias.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def DeleteModel(self, request, context):
+    """Deletes a version (refused while an alias names it).
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
 
 def add_TranslatorServicer_to_server(servicer, server):
   rpc_method_handlers = {
@@ -154,6 +191,21 @@ def add_TranslatorServicer_to_server(servicer, server):
           servicer.GetModel,
           request_deserializer=sim2real_dot_v1_dot_translator__pb2.GetModelRequest.FromString,
           response_serializer=sim2real_dot_v1_dot_translator__pb2.GetModelResponse.SerializeToString,
+      ),
+      'PromoteModel': grpc.unary_unary_rpc_method_handler(
+          servicer.PromoteModel,
+          request_deserializer=sim2real_dot_v1_dot_translator__pb2.PromoteModelRequest.FromString,
+          response_serializer=sim2real_dot_v1_dot_translator__pb2.PromoteModelResponse.SerializeToString,
+      ),
+      'AliasModel': grpc.unary_unary_rpc_method_handler(
+          servicer.AliasModel,
+          request_deserializer=sim2real_dot_v1_dot_translator__pb2.AliasModelRequest.FromString,
+          response_serializer=sim2real_dot_v1_dot_translator__pb2.AliasModelResponse.SerializeToString,
+      ),
+      'DeleteModel': grpc.unary_unary_rpc_method_handler(
+          servicer.DeleteModel,
+          request_deserializer=sim2real_dot_v1_dot_translator__pb2.DeleteModelRequest.FromString,
+          response_serializer=sim2real_dot_v1_dot_translator__pb2.DeleteModelResponse.SerializeToString,
       ),
   }
   generic_handler = grpc.method_handlers_generic_handler(
