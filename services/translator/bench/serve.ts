@@ -8,7 +8,7 @@
  * same streams while a training job runs in the server. The PyTorch reference of the same network
  * (../shared/bench/ref_torch.py --no-train, 2 threads, batch = the largest micro-batch) runs in the same process
  * tree and every rate is also given as a ratio to it (skipped with a message where no Python imports torch).
- * Default model: the default architecture at --size, untrained, in a temp folder, exported to ONNX. Prints a
+ * Default model: the paper's architecture (ngf 64, 9 blocks) at --size, untrained, in a temp folder, exported to ONNX. Prints a
  * table and writes JSON.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -84,8 +84,8 @@ process.stderr.write(`backend: ${backend.name} (${backend.package})\n`);
 let modelDir = args.model;
 if (!modelDir) {
   modelDir = path.join(work, 'registry', 'bench', 'v1');
-  process.stderr.write(`initialising the default architecture at ${size} px (untrained) ...\n`);
-  await writeUntrainedModel(modelDir, { imageSize: size });
+  process.stderr.write(`initialising the paper's architecture at ${size} px (untrained) ...\n`);
+  await writeUntrainedModel(modelDir, { preset: 'paper', imageSize: size });
 }
 if (engines.includes('onnx') && (await readModelManifest(modelDir)).onnx === undefined) await exportOnnx(modelDir);
 const modelConfig = (await readModelManifest(modelDir)).config;
@@ -93,7 +93,8 @@ const torch = await runTorchReference(resolveTranslationConfig(modelConfig), max
 const torchRate = torch.ok ? torch.reference.translateImagesPerSecond : undefined;
 process.stderr.write(torch.ok ? `pytorch reference (${torch.reference.framework}, 2 threads, batch ${maxBatch}): ${torchRate} img/s\n` : `pytorch reference skipped: ${torch.skipped}\n`);
 const registryDir = path.dirname(path.dirname(modelDir));
-const modelName = path.basename(path.dirname(modelDir));
+// name@version: an untrained (or any partial) version serves only by its explicit version.
+const modelName = `${path.basename(path.dirname(modelDir))}@${path.basename(modelDir)}`;
 const png = await encodePng(noise(size, size, 7));
 
 /** In-process: decode → stretch → engine → output → encode, `batch` images per call, for `seconds`. */
@@ -181,7 +182,7 @@ for (const kind of engines) {
   print(await inProcess(kind, maxBatch));
 
   const server = createTranslatorServer(
-    { host: '127.0.0.1', port: 0, registryDir, maxBatchSize: maxBatch, maxConcurrentStreams: 64, engine: kind, inferenceThreads: threads },
+    { host: '127.0.0.1', port: 0, registryDir, trainingRoot: data, maxBatchSize: maxBatch, maxConcurrentStreams: 64, engine: kind, inferenceThreads: threads },
     { log: () => undefined },
   );
   const { port } = await server.start();
@@ -196,7 +197,8 @@ for (const kind of engines) {
       modelName: 'bench-training',
       sourceUri: path.join(data, 'source'),
       targetUri: path.join(data, 'target'),
-      config: { imageSize: size, steps: 100_000 },
+      // The server's per-job step limit (trainingMaxSteps, default 20 000); the job is cancelled after the measurement.
+      config: { imageSize: size, steps: 20_000 },
     });
     // Measure only once the worker is past loading and actually training.
     for await (const event of client.watchTraining(job.jobId)) {
