@@ -2,6 +2,35 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The services, which only the command line (packages/cli), the demo and the benchmarks sit above. */
+const SERVICES = ['@sim2real/translator', '@sim2real/dataset-adapter', '@sim2real/face-regressor'];
+/** The command line, the top floor: nothing imports it. */
+const CLI = 'sim2real';
+
+/**
+ * `no-restricted-imports` options: every file imports a package through its index (house style 1; a package's
+ * one other entry point is `/testing`, fixtures for the tests of packages built on it), and `forbidden` names
+ * the packages a file may not import at all, which keeps the floors one-way.
+ * @param {readonly string[]} forbidden
+ */
+function restrictedImports(forbidden) {
+  return [
+    'error',
+    {
+      paths: forbidden.map((name) => ({ name, message: 'Imports go down the floors only: libraries < services < command line.' })),
+      patterns: [
+        { group: ['@sim2real/*/src/*', '@sim2real/*/*', '!@sim2real/*/testing'], message: 'Import a package through its index (house style 1).' },
+      ],
+    },
+  ];
+}
+
+/** Each service's own code may import libraries only, never another service or the command line. */
+const serviceLayers = SERVICES.map((service) => ({
+  files: [`services/${service.replace('@sim2real/', '')}/src/**`],
+  rules: { 'no-restricted-imports': restrictedImports([...SERVICES.filter((other) => other !== service), CLI]) },
+}));
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/generated/**', '**/dist/**', '**/bin/**'] },
   js.configs.recommended,
@@ -18,17 +47,16 @@ export default tseslint.config(
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': [
-        'error',
-        // A package's one other entry point is `/testing`: fixtures for the tests of packages built on it.
-        {
-          patterns: [
-            { group: ['@sim2real/*/src/*', '@sim2real/*/*', '!@sim2real/*/testing'], message: 'Import a package through its index (house style 1).' },
-          ],
-        },
-      ],
+      'no-restricted-imports': restrictedImports([]),
     },
   },
+  {
+    // Libraries (every package but the command line) import no service and not the command line.
+    files: ['packages/**'],
+    ignores: ['packages/cli/**'],
+    rules: { 'no-restricted-imports': restrictedImports([...SERVICES, CLI]) },
+  },
+  ...serviceLayers,
   {
     files: ['**/test/**', '**/bench/**'],
     rules: {
