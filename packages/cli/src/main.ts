@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CommandContext, CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -6,10 +7,14 @@ import { PartialFailureError, UsageError } from './errors.js';
 const TOOL_HELP = `sim2real — turn synthetic labelled images into real-looking ones, labels untouched.
 
 Usage: sim2real <command> [options]     (sim2real <command> --help for its options)
+       sim2real --version
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(16)}${c.summary}`).join('\n')}
 `;
+
+/** This package's version, from its package.json. */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Finds the command named by the first one or two words of argv. */
 function findCommand(argv: string[]): { command: CommandSpec; rest: string[] } | undefined {
@@ -45,6 +50,10 @@ export async function main(argv: string[], context?: Partial<CommandContext>): P
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     ctx.stdout.write(TOOL_HELP);
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    ctx.stdout.write(`sim2real ${VERSION}\n`);
+    return 0;
   }
   const found = findCommand(argv);
   if (!found) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { runMain as run } from './cli.js';
 
@@ -6,6 +7,13 @@ test('--help lists every command', async () => {
   const { code, stdout } = await run(['--help']);
   assert.equal(code, 0);
   for (const name of ['train', 'translate']) assert.match(stdout, new RegExp(`^  ${name} `, 'm'));
+});
+
+test('--version prints the package version', async () => {
+  const { code, stdout } = await run(['--version']);
+  assert.equal(code, 0);
+  const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(stdout, `sim2real ${version}\n`);
 });
 
 test('every command has --help', async () => {
