@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { CommandContext, CommandSpec } from './command.js';
+import type { CommandContext, CommandEntry, CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { PartialFailureError, UsageError } from './errors.js';
 
@@ -17,7 +17,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(16)}${c.summary}`).join('\n')}
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Finds the command named by the first one or two words of argv. */
-function findCommand(argv: string[]): { command: CommandSpec; rest: string[] } | undefined {
+function findCommand(argv: string[]): { command: CommandEntry; rest: string[] } | undefined {
   const [first, second] = argv;
   const twoWords = COMMANDS.find((c) => c.name === `${first} ${second}`);
   if (twoWords) return { command: twoWords, rest: argv.slice(2) };
@@ -60,7 +60,8 @@ export async function main(argv: string[], context?: Partial<CommandContext>): P
     ctx.stderr.write(`sim2real: unknown command "${argv[0]}". Run 'sim2real --help' for the list.\n`);
     return 2;
   }
-  const { command, rest } = found;
+  const { rest } = found;
+  const command = await found.command.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     ctx.stdout.write(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`);
     return 0;

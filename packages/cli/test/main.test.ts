@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { COMMANDS } from '../src/commands/index.js';
 import { runMain as run } from './cli.js';
 
 test('--help lists every command', async () => {
@@ -14,6 +15,10 @@ test('--version prints the package version', async () => {
   assert.equal(code, 0);
   const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(stdout, `sim2real ${version}\n`);
+});
+
+test('each command list entry loads the command of its name', async () => {
+  for (const entry of COMMANDS) assert.equal((await entry.load()).name, entry.name);
 });
 
 test('every command has --help', async () => {

@@ -30,7 +30,6 @@ Example:
 
 export const adaptCommand: CommandSpec = {
   name: 'adapt',
-  summary: 'run the dataset adapter (synthetic batches in, real-looking batches out)',
   usage: USAGE,
   options: {
     translator: { type: 'string' },

@@ -70,7 +70,6 @@ Example:
 
 export const benchDigitsCommand: CommandSpec = {
   name: 'bench digits',
-  summary: 'MNIST → MNIST-M classifier accuracy: source only / G0 / G / target labels',
   usage: USAGE,
   options: {
     out: { type: 'string' },

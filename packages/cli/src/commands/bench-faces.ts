@@ -56,7 +56,6 @@ Example:
 
 export const benchFacesCommand: CommandSpec = {
   name: 'bench faces',
-  summary: 'regressor MSE on real-style faces: trained on sim / translated sim / real',
   usage: BENCH_USAGE,
   options: {
     out: { type: 'string' },

@@ -49,7 +49,6 @@ function table(records: readonly DeadLetterRecord[]): string {
 
 export const deadLettersCommand: CommandSpec = {
   name: 'dead-letters',
-  summary: 'list the batches in the dead stream with their reasons, or replay them after a fix',
   usage: USAGE,
   options: { dataset: { type: 'string' }, reason: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' }, ...NATS_OPTION },
   run: runDeadLetters,

@@ -54,7 +54,6 @@ Example:
 
 export const demoCommand: CommandSpec = {
   name: 'demo',
-  summary: 'the whole pipeline on embedded defaults: faces → adapter → regressors, MSE table',
   usage: USAGE,
   options: {
     quick: { type: 'boolean' },

@@ -22,7 +22,6 @@ Example:
 
 export const exportCommand: CommandSpec = {
   name: 'export',
-  summary: 'write model.onnx into a model version folder (for onnxruntime-node)',
   usage: USAGE,
   options: { model: { type: 'string' } },
   run: runExport,

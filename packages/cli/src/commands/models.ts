@@ -34,7 +34,6 @@ Examples:
 
 export const modelsCommand: CommandSpec = {
   name: 'models',
-  summary: 'list, promote, alias and delete model versions (a registry folder or a server)',
   usage: USAGE,
   options: {
     registry: { type: 'string' },

@@ -36,7 +36,6 @@ Example:
 
 export const publishFacesCommand: CommandSpec = {
   name: 'publish faces',
-  summary: 'render synthetic faces and publish them to NATS with their 3DMM labels',
   usage: PUBLISH_USAGE,
   options: {
     count: { type: 'string' },

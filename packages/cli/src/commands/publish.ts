@@ -34,7 +34,6 @@ Example:
 
 export const publishCommand: CommandSpec = {
   name: 'publish',
-  summary: 'publish a labelled image folder to NATS as synthetic batches',
   usage: USAGE,
   options: { dir: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, ...NATS_OPTION },
   run: runPublish,

@@ -41,7 +41,6 @@ Example:
 
 export const regressCommand: CommandSpec = {
   name: 'regress',
-  summary: '3DMM regression consumer: train online from face batches, report test MSE',
   usage: USAGE,
   options: {
     dataset: { type: 'string' },

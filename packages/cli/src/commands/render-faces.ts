@@ -30,7 +30,6 @@ Example:
 
 export const renderFacesCommand: CommandSpec = {
   name: 'render faces',
-  summary: 'render synthetic faces (sim or real style) into a labelled folder',
   usage: USAGE,
   options: {
     count: { type: 'string' },

@@ -19,7 +19,6 @@ Example:
 
 export const reportCommand: CommandSpec = {
   name: 'report',
-  summary: 'rebuild a model folder\'s training report (report.html)',
   usage: USAGE,
   options: {},
   run: runReport,

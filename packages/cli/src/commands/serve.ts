@@ -73,7 +73,6 @@ Examples:
 
 export const serveCommand: CommandSpec = {
   name: 'serve',
-  summary: 'run the translator gRPC server (translate, train, model registry)',
   usage: USAGE,
   options: {
     port: { type: 'string' },

@@ -109,7 +109,6 @@ Example:
 
 export const trainCommand: CommandSpec = {
   name: 'train',
-  summary: 'train a sim→real generator on two image folders',
   usage: USAGE,
   options: {
     source: { type: 'string' },

@@ -39,7 +39,6 @@ Example:
 
 export const translateCommand: CommandSpec = {
   name: 'translate',
-  summary: 'translate a folder of images with a trained model',
   usage: USAGE,
   options: {
     model: { type: 'string' },
