@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { FlagError } from './errors.js';
+import type { FlagSpec, FlagTable, FlagValues } from './table.js';
+
+/** What `parseFlags` returns: the typed values and the arguments that are not flags. */
+export interface ParsedFlags<T extends FlagTable> {
+  readonly values: FlagValues<T>;
+  readonly positionals: string[];
+}
+
+/**
+ * Parses `args` against `table`: each flag from the command line, else its environment variable, else its
+ * default; checks kinds, ranges, choices and required flags. Throws `FlagError` (one sentence) on the first problem.
+ */
+export function parseFlags<T extends FlagTable>(table: T, args: readonly string[], env: NodeJS.ProcessEnv = {}): ParsedFlags<T> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }])),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new FlagError(error instanceof Error ? error.message : String(error));
+  }
+  const values = Object.fromEntries(
+    Object.entries(table).map(([name, spec]) => [name, flagValue(name, spec, parsed.values[name], env)]),
+  ) as FlagValues<T>;
+  return { values, positionals: parsed.positionals };
+}
+
+function flagValue(name: string, spec: FlagSpec, given: string | boolean | (string | boolean)[] | undefined, env: NodeJS.ProcessEnv): unknown {
+  const fromEnv = spec.env !== undefined && env[spec.env] !== '' ? env[spec.env] : undefined;
+  if (spec.kind === 'boolean') return given === true || fromEnv === '1' || fromEnv === 'true';
+  const raw = typeof given === 'string' ? given : fromEnv;
+  const source = typeof given === 'string' ? `--${name}` : `${spec.env} (for --${name})`;
+  if (raw === undefined) {
+    if (spec.required && spec.default === undefined) throw new FlagError(`--${name} is required.`, name);
+    return spec.default;
+  }
+  switch (spec.kind) {
+    case 'string':
+      if (spec.choices && !spec.choices.includes(raw)) throw new FlagError(`${source} must be one of ${spec.choices.join(', ')}, got "${raw}".`, name);
+      return raw;
+    case 'integer': {
+      const value = Number(raw);
+      const min = spec.min ?? 0;
+      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+      if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+        throw new FlagError(`${source} must be an integer from ${min} to ${max}, got "${raw}".`, name);
+      }
+      return value;
+    }
+    case 'number': {
+      const value = Number(raw);
+      const min = spec.min ?? -Infinity;
+      const max = spec.max ?? Infinity;
+      if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+        throw new FlagError(`${source} must be a number from ${min} to ${max}, got "${raw}".`, name);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/** What every flag declares: its help line and where else its value may come from. */
+interface FlagCommon {
+  /** One line: what it sets, and its unit where it has one. */
+  readonly help: string;
+  /** Placeholder of the value in the help line, e.g. `DIR`, `N`. @default 'VALUE' ('N' for numbers) */
+  readonly value?: string;
+  /** Environment variable read when the flag is absent (shown in the help line). */
+  readonly env?: string;
+  /** How the default reads in the help line when the value itself would not say it, e.g. 'the cores'. */
+  readonly defaultText?: string;
+}
+
+export interface StringFlag extends FlagCommon {
+  readonly kind: 'string';
+  readonly default?: string;
+  readonly required?: boolean;
+  /** The only values accepted, listed in the help line. */
+  readonly choices?: readonly string[];
+}
+
+export interface IntegerFlag extends FlagCommon {
+  readonly kind: 'integer';
+  readonly default?: number;
+  readonly required?: boolean;
+  /** Smallest value accepted. @default 0 */
+  readonly min?: number;
+  /** Largest value accepted. @default Number.MAX_SAFE_INTEGER */
+  readonly max?: number;
+}
+
+export interface NumberFlag extends FlagCommon {
+  readonly kind: 'number';
+  readonly default?: number;
+  readonly required?: boolean;
+  /** Smallest value accepted. @default -Infinity */
+  readonly min?: number;
+  /** Largest value accepted. @default Infinity */
+  readonly max?: number;
+}
+
+/** Present or absent; its environment variable counts as set when it is `1` or `true`. */
+export interface BooleanFlag extends Omit<FlagCommon, 'value' | 'defaultText'> {
+  readonly kind: 'boolean';
+}
+
+export type FlagSpec = StringFlag | IntegerFlag | NumberFlag | BooleanFlag;
+
+/** A command's flags by long name (without the dashes). */
+export type FlagTable = Readonly<Record<string, FlagSpec>>;
+
+type Defined<F> = F extends { readonly required: true } ? true : F extends { readonly default: string | number } ? true : false;
+
+/** The type of one flag's value: undefined is possible only where the flag has no default and is not required. */
+export type FlagValue<F extends FlagSpec> = F extends BooleanFlag
+  ? boolean
+  : (F extends StringFlag ? (F extends { readonly choices: readonly (infer C)[] } ? C : string) : number) | (Defined<F> extends true ? never : undefined);
+
+/** The parsed values of a table, one typed property per flag. */
+export type FlagValues<T extends FlagTable> = { -readonly [K in keyof T]: FlagValue<T[K]> };
+
+/** Declares a table, keeping its literal types (what `FlagValues` needs to type each value). */
+export function defineFlags<const T extends FlagTable>(table: T): T {
+  return table;
+}

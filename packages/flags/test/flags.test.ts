@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FlagError, defineFlags, flagHelpLines, parseFlags } from '../src/index.js';
+
+const FLAGS = defineFlags({
+  model: { kind: 'string', value: 'DIR', help: 'a model folder', required: true },
+  batch: { kind: 'integer', help: 'images per pass', default: 16, min: 1, max: 1024 },
+  threads: { kind: 'integer', help: 'threads', env: 'TEST_THREADS', defaultText: 'the cores', min: 1 },
+  scale: { kind: 'number', help: 'a factor', min: 0 },
+  engine: { kind: 'string', value: 'NAME', help: 'which engine', choices: ['auto', 'onnx', 'tfjs'], default: 'auto' },
+  quick: { kind: 'boolean', help: 'a smoke run', env: 'TEST_QUICK' },
+});
+
+test('values come typed from flags, then the environment, then defaults', () => {
+  const { values, positionals } = parseFlags(FLAGS, ['--model', 'm', '--scale', '0.5', 'extra'], { TEST_THREADS: '3' });
+  // Typed: no undefined where a default or `required` guarantees a value.
+  const model: string = values.model;
+  const batch: number = values.batch;
+  const engine: 'auto' | 'onnx' | 'tfjs' = values.engine;
+  const threads: number | undefined = values.threads;
+  // @ts-expect-error a flag with neither a default nor `required` may be undefined
+  const unchecked: number = values.scale;
+  assert.deepEqual({ model, batch, engine, threads, scale: unchecked, quick: values.quick }, { model: 'm', batch: 16, engine: 'auto', threads: 3, scale: 0.5, quick: false });
+  assert.deepEqual(positionals, ['extra']);
+  assert.equal(parseFlags(FLAGS, ['--model', 'm'], { TEST_QUICK: '1' }).values.quick, true);
+  assert.equal(parseFlags(FLAGS, ['--model', 'm', '--threads', '5'], { TEST_THREADS: '3' }).values.threads, 5, 'the flag wins over the environment');
+});
+
+test('each bad value is one sentence naming the flag or its variable', () => {
+  const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
+    [[], {}, /^--model is required\.$/],
+    [['--model', 'm', '--batch', '0'], {}, /^--batch must be an integer from 1 to 1024, got "0"\.$/],
+    [['--model', 'm', '--batch', '2.5'], {}, /^--batch must be an integer/],
+    [['--model', 'm', '--batch', ''], {}, /^--batch must be an integer/],
+    [['--model', 'm'], { TEST_THREADS: 'many' }, /^TEST_THREADS \(for --threads\) must be an integer from 1 to/],
+    [['--model', 'm', '--scale=-1'], {}, /^--scale must be a number from 0 to Infinity, got "-1"\.$/],
+    [['--model', 'm', '--engine', 'gpu'], {}, /^--engine must be one of auto, onnx, tfjs, got "gpu"\.$/],
+    [['--model', 'm', '--frob'], {}, /Unknown option '--frob'/],
+  ];
+  for (const [args, env, message] of cases) {
+    assert.throws(() => parseFlags(FLAGS, args, env), (error: unknown) => error instanceof FlagError && message.test(error.message), args.join(' '));
+  }
+});
+
+test('help lines come from the same table: value, choices, required, default, variable', () => {
+  assert.deepEqual(flagHelpLines(FLAGS), [
+    '  --model DIR             a model folder (required)',
+    '  --batch N               images per pass [default: 16]',
+    '  --threads N             threads [default: the cores] [env TEST_THREADS]',
+    '  --scale N               a factor',
+    '  --engine NAME           which engine (auto | onnx | tfjs) [default: auto]',
+    '  --quick                 a smoke run [env TEST_QUICK]',
+  ]);
+});
