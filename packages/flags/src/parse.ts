@@ -15,22 +15,24 @@ export interface ParsedFlags<T extends FlagTable> {
 export function parseFlags<T extends FlagTable>(table: T, args: readonly string[], env: NodeJS.ProcessEnv = {}): ParsedFlags<T> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: [...args],
-      options: Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }])),
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: [...args], options: parseArgsOptions(table), allowPositionals: true, strict: true });
   } catch (error) {
     throw new FlagError(error instanceof Error ? error.message : String(error));
   }
-  const values = Object.fromEntries(
-    Object.entries(table).map(([name, spec]) => [name, flagValue(name, spec, parsed.values[name], env)]),
-  ) as FlagValues<T>;
-  return { values, positionals: parsed.positionals };
+  return { values: flagValues(table, parsed.values, env), positionals: parsed.positionals };
 }
 
-function flagValue(name: string, spec: FlagSpec, given: string | boolean | (string | boolean)[] | undefined, env: NodeJS.ProcessEnv): unknown {
+/** The `node:util` `parseArgs` options of a table, for callers that run `parseArgs` themselves. */
+export function parseArgsOptions(table: FlagTable): Record<string, { type: 'string' | 'boolean' }> {
+  return Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }]));
+}
+
+/** The typed values of a table from what `parseArgs` found (`given`), the environment and the defaults. Throws `FlagError`. */
+export function flagValues<T extends FlagTable>(table: T, given: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = {}): FlagValues<T> {
+  return Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, flagValue(name, spec, given[name], env)])) as FlagValues<T>;
+}
+
+function flagValue(name: string, spec: FlagSpec, given: unknown, env: NodeJS.ProcessEnv): unknown {
   const fromEnv = spec.env !== undefined && env[spec.env] !== '' ? env[spec.env] : undefined;
   if (spec.kind === 'boolean') return given === true || fromEnv === '1' || fromEnv === 'true';
   const raw = typeof given === 'string' ? given : fromEnv;
@@ -42,6 +44,7 @@ function flagValue(name: string, spec: FlagSpec, given: string | boolean | (stri
   switch (spec.kind) {
     case 'string':
       if (spec.choices && !spec.choices.includes(raw)) throw new FlagError(`${source} must be one of ${spec.choices.join(', ')}, got "${raw}".`, name);
+      if (spec.pattern && !spec.pattern.regex.test(raw)) throw new FlagError(`${source} must be ${spec.pattern.description}, got "${raw}".`, name);
       return raw;
     case 'integer': {
       const value = Number(raw);

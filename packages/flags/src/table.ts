@@ -16,6 +16,8 @@ export interface StringFlag extends FlagCommon {
   readonly required?: boolean;
   /** The only values accepted, listed in the help line. */
   readonly choices?: readonly string[];
+  /** A pattern the value must match, and what it means in words for the error ("letters, digits, ..."). */
+  readonly pattern?: { readonly regex: RegExp; readonly description: string };
 }
 
 export interface IntegerFlag extends FlagCommon {

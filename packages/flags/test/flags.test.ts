@@ -9,6 +9,7 @@ const FLAGS = defineFlags({
   scale: { kind: 'number', help: 'a factor', min: 0 },
   engine: { kind: 'string', value: 'NAME', help: 'which engine', choices: ['auto', 'onnx', 'tfjs'], default: 'auto' },
   quick: { kind: 'boolean', help: 'a smoke run', env: 'TEST_QUICK' },
+  name: { kind: 'string', help: 'a name', pattern: { regex: /^[a-z]+$/, description: 'lower-case letters' } },
 });
 
 test('values come typed from flags, then the environment, then defaults', () => {
@@ -36,6 +37,7 @@ test('each bad value is one sentence naming the flag or its variable', () => {
     [['--model', 'm', '--scale=-1'], {}, /^--scale must be a number from 0 to Infinity, got "-1"\.$/],
     [['--model', 'm', '--engine', 'gpu'], {}, /^--engine must be one of auto, onnx, tfjs, got "gpu"\.$/],
     [['--model', 'm', '--frob'], {}, /Unknown option '--frob'/],
+    [['--model', 'm', '--name', 'a.b'], {}, /^--name must be lower-case letters, got "a\.b"\.$/],
   ];
   for (const [args, env, message] of cases) {
     assert.throws(() => parseFlags(FLAGS, args, env), (error: unknown) => error instanceof FlagError && message.test(error.message), args.join(' '));
@@ -50,5 +52,16 @@ test('help lines come from the same table: value, choices, required, default, va
     '  --scale N               a factor',
     '  --engine NAME           which engine (auto | onnx | tfjs) [default: auto]',
     '  --quick                 a smoke run [env TEST_QUICK]',
+    '  --name VALUE            a name',
   ]);
+});
+
+test('long help lines wrap under the help column', () => {
+  const help = 'word '.repeat(40).trim();
+  const [line] = flagHelpLines(defineFlags({ long: { kind: 'boolean', help, env: 'A_VARIABLE' } }));
+  assert.match(line!, /\[env A_VARIABLE\]$/, 'a note is never broken');
+  const rows = line!.split('\n');
+  assert.ok(rows.length > 1 && rows.every((row) => row.length <= 110), line);
+  assert.ok(rows.slice(1).every((row) => row.startsWith(`${' '.repeat(26)}word`)));
+  assert.equal(rows.join(' ').trim().split(/\s+/).join(' '), `--long ${help} [env A_VARIABLE]`);
 });

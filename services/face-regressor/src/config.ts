@@ -143,11 +143,24 @@ export interface RegressorServiceConfig {
   readonly logger: Logger;
 }
 
+/** The service settings' defaults (what `resolveRegressorServiceConfig` fills in; the flags of `sim2real regress` show them). */
+export const REGRESSOR_SERVICE_DEFAULTS = {
+  source: 'adapted',
+  stepsPerBatch: 0,
+  evalEverySteps: 100,
+  checkpointEverySteps: 200,
+  ackWaitMs: 60_000,
+  maxDeliver: 5,
+  maxBatches: 0,
+  maxPixels: 4_194_304,
+} as const satisfies Partial<RegressorServiceConfig>;
+
 const TOKEN = /^[A-Za-z0-9_-]+$/;
 
 /** Fills defaults and validates. @throws RegressorConfigError naming the first bad option */
 export function resolveRegressorServiceConfig(options: RegressorServiceOptions): RegressorServiceConfig {
-  const source = options.source ?? 'adapted';
+  const defaults = REGRESSOR_SERVICE_DEFAULTS;
+  const source = options.source ?? defaults.source;
   if (source !== 'adapted' && source !== 'synthetic') {
     throw new RegressorConfigError(`source must be "adapted" or "synthetic", got "${String(source)}".`, 'source');
   }
@@ -164,14 +177,14 @@ export function resolveRegressorServiceConfig(options: RegressorServiceOptions):
     source,
     consumerName,
     regressor: resolveRegressorConfig(options.regressor),
-    stepsPerBatch: options.stepsPerBatch ?? 0,
-    evalEverySteps: options.evalEverySteps ?? 100,
-    checkpointEverySteps: options.checkpointEverySteps ?? 200,
+    stepsPerBatch: options.stepsPerBatch ?? defaults.stepsPerBatch,
+    evalEverySteps: options.evalEverySteps ?? defaults.evalEverySteps,
+    checkpointEverySteps: options.checkpointEverySteps ?? defaults.checkpointEverySteps,
     checkpointDir: options.checkpointDir,
-    ackWaitMs: options.ackWaitMs ?? 60_000,
-    maxDeliver: options.maxDeliver ?? 5,
-    maxBatches: options.maxBatches ?? 0,
-    maxPixels: options.maxPixels ?? 4_194_304,
+    ackWaitMs: options.ackWaitMs ?? defaults.ackWaitMs,
+    maxDeliver: options.maxDeliver ?? defaults.maxDeliver,
+    maxBatches: options.maxBatches ?? defaults.maxBatches,
+    maxPixels: options.maxPixels ?? defaults.maxPixels,
     logger: options.logger ?? jsonLineLogger(),
   };
   const int = (name: keyof typeof config, min: number): void => {

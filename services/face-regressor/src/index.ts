@@ -1,4 +1,4 @@
-export { REGRESSOR_DEFAULTS, jsonLineLogger, resolveRegressorConfig, resolveRegressorServiceConfig } from './config.js';
+export { REGRESSOR_DEFAULTS, REGRESSOR_SERVICE_DEFAULTS, jsonLineLogger, resolveRegressorConfig, resolveRegressorServiceConfig } from './config.js';
 export type { BatchSource, Logger, RegressorConfig, RegressorOptions, RegressorServiceConfig, RegressorServiceOptions } from './config.js';
 export { BadSampleError, CheckpointError, RegressorConfigError } from './errors.js';
 export { buildRegressorNetwork } from './network.js';

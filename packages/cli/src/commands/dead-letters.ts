@@ -1,30 +1,11 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { DATASET_PATTERN, listDeadLetters, replayDeadLetters, type DeadLetterFilter, type DeadLetterRecord } from '@sim2real/messaging';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { defineFlags } from '@sim2real/flags';
+import type { FlagValues } from '@sim2real/flags';
+import { listDeadLetters, replayDeadLetters, type DeadLetterFilter, type DeadLetterRecord } from '@sim2real/messaging';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
 import { UsageError } from '../errors.js';
-import { NATS_AUTH_HELP, NATS_OPTION, connectCommandNats, optionalString, requireString } from '../options.js';
-
-const USAGE = `Usage: sim2real dead-letters list|replay --dataset NAME [--reason R] [--since T] [--json]
-
-Shows the batches of sim2real.batches.dead.<NAME> with why they died (list), or sends them
-back to sim2real.batches.synthetic.<NAME> after a fix (replay). A replayed batch keeps its
-payload, batch id and trace headers, is removed from the dead stream once the synthetic stream
-has stored it, and is adapted once (the adapted message id is dataset:batch id).
-
-Options:
-  --dataset NAME           the dataset (required)
-  --reason R               only batches whose kind is R (undecodable, invalid, dataset, refused,
-                           too_large, max_deliveries) or whose reason contains R
-  --since T                only batches dead-lettered at or after T: an ISO time
-                           (2026-12-07T10:00:00Z) or a duration back from now (90s, 30m, 2h, 7d)
-  --json                   one JSON line per batch instead of a table
-  --nats URL               NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
-${NATS_AUTH_HELP}
-
-Examples:
-  sim2real dead-letters list --dataset faces --since 2h
-  sim2real dead-letters replay --dataset faces --reason refused
-`;
+import { DATASET_FLAGS, NATS_FLAGS, connectCommandNats } from '../options.js';
 
 const UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -47,23 +28,39 @@ function table(records: readonly DeadLetterRecord[]): string {
   return [line(head), ...rows.map(line)].join('\n');
 }
 
-export const deadLettersCommand: CommandSpec = {
-  name: 'dead-letters',
-  usage: USAGE,
-  options: { dataset: { type: 'string' }, reason: { type: 'string' }, since: { type: 'string' }, json: { type: 'boolean' }, ...NATS_OPTION },
-  run: runDeadLetters,
-};
+const DEAD_LETTERS_FLAGS = defineFlags({
+  ...DATASET_FLAGS,
+  reason: {
+    kind: 'string',
+    value: 'R',
+    help: 'only batches whose kind is R (undecodable, invalid, dataset, refused, too_large, max_deliveries) or whose reason contains R',
+  },
+  since: { kind: 'string', value: 'T', help: 'only batches dead-lettered at or after T: an ISO time (2026-12-07T10:00:00Z) or a duration back from now (90s, 30m, 2h, 7d)' },
+  json: { kind: 'boolean', help: 'one JSON line per batch instead of a table' },
+  ...NATS_FLAGS,
+});
 
-async function runDeadLetters(options: ParsedOptions, positionals: string[], ctx: CommandContext): Promise<number> {
+export const deadLettersCommand: CommandSpec = defineCommand({
+  name: 'dead-letters',
+  synopsis: 'list|replay --dataset NAME [--reason R] [--since T] [--json]',
+  description: `Shows the batches of sim2real.batches.dead.<NAME> with why they died (list), or sends them
+back to sim2real.batches.synthetic.<NAME> after a fix (replay). A replayed batch keeps its
+payload, batch id and trace headers, is removed from the dead stream once the synthetic stream
+has stored it, and is adapted once (the adapted message id is dataset:batch id).`,
+  flags: DEAD_LETTERS_FLAGS,
+  epilogue: `Examples:
+  sim2real dead-letters list --dataset faces --since 2h
+  sim2real dead-letters replay --dataset faces --reason refused`,
+  run: runDeadLetters,
+});
+
+async function runDeadLetters(flags: FlagValues<typeof DEAD_LETTERS_FLAGS>, positionals: string[], ctx: CommandContext): Promise<number> {
   const action = positionals[0];
   if (action !== 'list' && action !== 'replay') throw new UsageError(`Say what to do: "list" or "replay" (got "${action ?? ''}").`, 'dead-letters');
   if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}".`, 'dead-letters');
-  const dataset = requireString(options, 'dataset', 'dead-letters');
-  if (!DATASET_PATTERN.test(dataset)) throw new UsageError(`--dataset must be letters, digits, "_" or "-", got "${dataset}".`, 'dead-letters');
-  const since = optionalString(options, 'since');
-  const filter: DeadLetterFilter = { dataset, reason: optionalString(options, 'reason'), since: since === undefined ? undefined : parseSince(since), signal: ctx.signal };
-  const json = options.json === true;
-  const nc = await connectCommandNats(options, ctx.env, 'dead-letters', 'sim2real-dead-letters');
+  const { dataset, reason, since, json } = flags;
+  const filter: DeadLetterFilter = { dataset, reason, since: since === undefined ? undefined : parseSince(since), signal: ctx.signal };
+  const nc = await connectCommandNats(flags, ctx.env, 'dead-letters', 'sim2real-dead-letters');
   try {
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);

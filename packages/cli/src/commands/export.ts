@@ -1,38 +1,29 @@
 import { exportOnnx } from '@sim2real/onnx-export';
 import { initBackend } from '@sim2real/tensor';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
-import { requireString } from '../options.js';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
 
-const USAGE = `Usage: sim2real export --model MODEL_DIR
-
-Writes MODEL_DIR/model.onnx, the version's translator as one ONNX graph (opset 17), and records its
+export const exportCommand: CommandSpec = defineCommand({
+  name: 'export',
+  synopsis: '--model MODEL_DIR',
+  description: `Writes MODEL_DIR/model.onnx, the version's translator as one ONNX graph (opset 17), and records its
 SHA-256 in MODEL_DIR/sim2real-model.json. Inputs: image [batch, size, size, 3] in [-1, 1] (NHWC),
 plus noise [batch, noiseSize] where the model has a noise input. Outputs: G (the translation), A (the
 attention mask, all ones without attention) and G0 (the vanilla generator's output). 'translate' and
 'serve' then run the version on onnxruntime-node. 'train' exports by itself when it finishes; run this
 for versions trained before, or after copying a checkpoint in. A layer without an ONNX mapping is an
-error that names it, and nothing is written.
-
-Options:
-  --model MODEL_DIR     a version folder written by 'sim2real train' (required)
-
-Example:
-  sim2real export --model models/faces/20261201T120000Z
-`;
-
-export const exportCommand: CommandSpec = {
-  name: 'export',
-  usage: USAGE,
-  options: { model: { type: 'string' } },
-  run: runExport,
-};
-
-async function runExport(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
-  const modelDir = requireString(options, 'model', exportCommand.name);
-  await initBackend({ backend: 'cpu' });
-  await writeExport(modelDir, ctx);
-  return 0;
-}
+error that names it, and nothing is written.`,
+  flags: {
+    model: { kind: 'string', value: 'MODEL_DIR', help: "a version folder written by 'sim2real train'", required: true },
+  },
+  epilogue: `Example:
+  sim2real export --model models/faces/20261201T120000Z`,
+  run: async ({ model }, _positionals, ctx) => {
+    await initBackend({ backend: 'cpu' });
+    await writeExport(model, ctx);
+    return 0;
+  },
+});
 
 /** Exports `modelDir` and says so on stdout. */
 async function writeExport(modelDir: string, ctx: CommandContext): Promise<void> {

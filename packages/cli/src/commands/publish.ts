@@ -6,38 +6,35 @@ import { readLabelledFolder } from '@sim2real/datasets';
 import type { LabelledSample, SampleLabel } from '@sim2real/datasets';
 import { DEFAULT_STREAM_LIMITS, deterministicBatchId, provisionStreams, publishBatches } from '@sim2real/messaging';
 import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
-import { UsageError } from '../errors.js';
-import { NATS_AUTH_HELP, NATS_OPTION, connectCommandNats, optionalInt, requireString } from '../options.js';
+import { defineFlags } from '@sim2real/flags';
+import type { FlagValues } from '@sim2real/flags';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
+import { DATASET_FLAGS, NATS_FLAGS, connectCommandNats } from '../options.js';
 import { Progress } from '../progress.js';
 
-const USAGE = `Usage: sim2real publish --dir DIR --dataset NAME [--batch N] [--nats URL]
+const PUBLISH_FLAGS = defineFlags({
+  dir: { kind: 'string', value: 'DIR', help: 'the labelled folder', required: true },
+  ...DATASET_FLAGS,
+  batch: { kind: 'integer', help: 'images per batch', default: 32, min: 1, max: 100_000 },
+  ...NATS_FLAGS,
+});
 
-Publishes a labelled image folder to NATS JetStream, subject sim2real.batches.synthetic.<NAME>,
+export const publishCommand: CommandSpec = defineCommand({
+  name: 'publish',
+  synopsis: '--dir DIR --dataset NAME [--batch N] [--nats URL]',
+  description: `Publishes a labelled image folder to NATS JetStream, subject sim2real.batches.synthetic.<NAME>,
 in batches of N (LabelledBatch protobuf). Labels: the class sub-folder of each image, or
 DIR/labels.jsonl ({"file": "...", "label": number | number[] | string}). Batch ids (the
 Nats-Msg-Id) are derived from the dataset, the files and the batch index, so publishing the same
 folder again stores nothing twice (within the streams' de-duplication window). A batch larger
 than the server's max_payload is split in halves until it fits; a single image that does not fit
-is refused.
-
-Options:
-  --dir DIR         the labelled folder (required)
-  --dataset NAME    dataset name: letters, digits, "_" and "-" (required)
-  --batch N         images per batch                                  [default: 32]
-  --nats URL        NATS server                       [default: NATS_URL, then nats://127.0.0.1:4222]
-${NATS_AUTH_HELP}
-
-Example:
-  sim2real publish --dir renders/digits --dataset digits --batch 64
-`;
-
-export const publishCommand: CommandSpec = {
-  name: 'publish',
-  usage: USAGE,
-  options: { dir: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, ...NATS_OPTION },
+is refused.`,
+  flags: PUBLISH_FLAGS,
+  epilogue: `Example:
+  sim2real publish --dir renders/digits --dataset digits --batch 64`,
   run: runPublish,
-};
+});
 
 function toLabel(label: SampleLabel): Label {
   switch (label.kind) {
@@ -75,16 +72,14 @@ async function* folderBatches(dir: string, dataset: string, size: number, signal
   if (chunk.length > 0) yield await build(chunk);
 }
 
-async function runPublish(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
-  const dir = path.resolve(requireString(options, 'dir', 'publish'));
-  const dataset = requireString(options, 'dataset', 'publish');
-  if (!/^[A-Za-z0-9_-]+$/.test(dataset)) throw new UsageError(`--dataset must be letters, digits, "_" or "-", got "${dataset}".`, 'publish');
-  const batchSize = optionalInt(options, 'batch', 'publish', { min: 1, max: 100_000 }) ?? 32;
+async function runPublish(flags: FlagValues<typeof PUBLISH_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const { dataset, batch: batchSize } = flags;
+  const dir = path.resolve(flags.dir);
   let total = 0;
   for await (const _sample of readLabelledFolder(dir, { signal: ctx.signal })) total += 1;
 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
-  const nc = await connectCommandNats(options, ctx.env, 'publish', 'sim2real-publish');
+  const nc = await connectCommandNats(flags, ctx.env, 'publish', 'sim2real-publish');
   try {
     const jsm = await jetstreamManager(nc);
     await provisionStreams(jsm, DEFAULT_STREAM_LIMITS, { update: false });

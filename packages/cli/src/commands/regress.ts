@@ -1,100 +1,72 @@
 import path from 'node:path';
-import { createRegressor, prepareTestSet, resolveRegressorServiceConfig } from '@sim2real/face-regressor';
+import { REGRESSOR_DEFAULTS, REGRESSOR_SERVICE_DEFAULTS, createRegressor, prepareTestSet, resolveRegressorServiceConfig } from '@sim2real/face-regressor';
+import { defineFlags } from '@sim2real/flags';
+import type { FlagValues } from '@sim2real/flags';
 import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { initBackend } from '@sim2real/tensor';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
-import { UsageError } from '../errors.js';
-import { NATS_AUTH_HELP, NATS_OPTION, natsAuth, natsUrl, optionalInt, optionalString, requireString } from '../options.js';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
+import { DATASET_FLAGS, NATS_FLAGS, natsAuth, natsUrl } from '../options.js';
 import { Progress } from '../progress.js';
 import { photosDir } from './face-translation.js';
-import { backendChoice } from './shared.js';
+import { BACKEND_FLAGS } from './shared.js';
 
-const USAGE = `Usage: sim2real regress --dataset NAME [--test DIR] [options]
+const REGRESS_FLAGS = defineFlags({
+  ...DATASET_FLAGS,
+  test: { kind: 'string', value: 'DIR', help: 'labelled test folder (labels.jsonl with coefficient vectors)', defaultText: '--test-count rendered real-style faces' },
+  'test-count': { kind: 'integer', help: 'rendered test faces when no --test is given (0: no evaluation)', default: 200 },
+  source: { kind: 'string', value: 'SOURCE', help: 'which batches to learn from', choices: ['adapted', 'synthetic'], default: REGRESSOR_SERVICE_DEFAULTS.source },
+  checkpoint: { kind: 'string', value: 'DIR', help: 'checkpoint folder (resumed from when it holds one)', defaultText: 'none' },
+  'eval-every': { kind: 'integer', help: 'steps between evaluations', default: REGRESSOR_SERVICE_DEFAULTS.evalEverySteps, min: 1 },
+  'checkpoint-every': { kind: 'integer', help: 'steps between checkpoints', default: REGRESSOR_SERVICE_DEFAULTS.checkpointEverySteps, min: 1 },
+  'max-batches': { kind: 'integer', help: 'stop after N batches (0: never)', default: REGRESSOR_SERVICE_DEFAULTS.maxBatches },
+  'steps-per-batch': { kind: 'integer', help: 'optimiser steps per batch (0: one pass over its samples)', default: REGRESSOR_SERVICE_DEFAULTS.stepsPerBatch, max: 1000 },
+  size: { kind: 'integer', help: 'network input size (multiple of 16)', default: REGRESSOR_DEFAULTS.imageSize, min: 16, max: 512 },
+  outputs: { kind: 'integer', help: 'coefficients regressed', default: REGRESSOR_DEFAULTS.outputs, min: 1, max: 10_000 },
+  photos: { kind: 'string', value: 'DIR', help: 'backgrounds of rendered test faces', env: 'SIM2REAL_PHOTOS_DIR', defaultText: '../shared/data/photos' },
+  ...BACKEND_FLAGS,
+  ...NATS_FLAGS,
+});
 
-The 3DMM regression consumer: a durable pull consumer of sim2real.batches.adapted.<NAME> (or
+export const regressCommand: CommandSpec = defineCommand({
+  name: 'regress',
+  synopsis: '--dataset NAME [--test DIR] [options]',
+  description: `The 3DMM regression consumer: a durable pull consumer of sim2real.batches.adapted.<NAME> (or
 .synthetic.<NAME> with --source synthetic, the baseline) that trains a small ResNet online on each
 batch (label = coefficient vector) and reports its MSE on a held-out real-style test set at
 intervals. Runs until interrupted (Ctrl-C: finishes the batch in hand, evaluates, checkpoints) or
-until --max-batches.
-
-Options:
-  --dataset NAME          dataset name (required)
-  --test DIR              labelled test folder (labels.jsonl with coefficient vectors)
-                          [default: --test-count rendered real-style faces]
-  --test-count N          rendered test faces when no --test is given (0: no evaluation)  [default: 200]
-  --source SOURCE         adapted or synthetic                                  [default: adapted]
-  --checkpoint DIR        checkpoint folder (resumed from when it holds one)    [default: none]
-  --eval-every N          steps between evaluations                             [default: 100]
-  --checkpoint-every N    steps between checkpoints                             [default: 200]
-  --max-batches N         stop after N batches (0: never)                       [default: 0]
-  --steps-per-batch N     optimiser steps per batch (0: one pass over its samples) [default: 0]
-  --size N                network input size (multiple of 16)                   [default: 64]
-  --outputs N             coefficients regressed                                [default: 100]
-  --photos DIR            backgrounds of rendered test faces [default: SIM2REAL_PHOTOS_DIR, then ../shared/data/photos]
-  --backend NAME          auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
-  --nats URL              NATS server                [default: NATS_URL, then nats://127.0.0.1:4222]
-${NATS_AUTH_HELP}
-
-Example:
-  sim2real regress --dataset faces --test bench/faces/test --checkpoint models/regressor
-`;
-
-export const regressCommand: CommandSpec = {
-  name: 'regress',
-  usage: USAGE,
-  options: {
-    dataset: { type: 'string' },
-    test: { type: 'string' },
-    'test-count': { type: 'string' },
-    source: { type: 'string' },
-    checkpoint: { type: 'string' },
-    'eval-every': { type: 'string' },
-    'checkpoint-every': { type: 'string' },
-    'max-batches': { type: 'string' },
-    'steps-per-batch': { type: 'string' },
-    size: { type: 'string' },
-    outputs: { type: 'string' },
-    photos: { type: 'string' },
-    backend: { type: 'string' },
-    ...NATS_OPTION,
-  },
+until --max-batches.`,
+  flags: REGRESS_FLAGS,
+  epilogue: `Example:
+  sim2real regress --dataset faces --test bench/faces/test --checkpoint models/regressor`,
   run: runRegress,
-};
+});
 
-async function runRegress(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
-  const name = regressCommand.name;
-  const dataset = requireString(options, 'dataset', name);
-  const source = optionalString(options, 'source') ?? 'adapted';
-  if (source !== 'adapted' && source !== 'synthetic') throw new UsageError(`--source must be "adapted" or "synthetic", got "${source}".`, name);
-  const maxBatches = optionalInt(options, 'max-batches', name) ?? 0;
-  const checkpointDir = optionalString(options, 'checkpoint');
+async function runRegress(flags: FlagValues<typeof REGRESS_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const { dataset, source, 'max-batches': maxBatches, checkpoint: checkpointDir, test: testDir } = flags;
   const config = resolveRegressorServiceConfig({
-    natsServers: natsUrl(options, ctx.env),
-    natsAuth: natsAuth(options, ctx.env, 'regress'),
+    natsServers: natsUrl(flags, ctx.env),
+    natsAuth: natsAuth(flags, ctx.env, 'regress'),
     dataset,
     source,
     checkpointDir: checkpointDir && path.resolve(checkpointDir),
-    evalEverySteps: optionalInt(options, 'eval-every', name, { min: 1 }),
-    checkpointEverySteps: optionalInt(options, 'checkpoint-every', name, { min: 1 }),
+    evalEverySteps: flags['eval-every'],
+    checkpointEverySteps: flags['checkpoint-every'],
     maxBatches,
-    stepsPerBatch: optionalInt(options, 'steps-per-batch', name, { max: 1000 }),
-    regressor: {
-      imageSize: optionalInt(options, 'size', name, { min: 16, max: 512 }),
-      outputs: optionalInt(options, 'outputs', name, { min: 1, max: 10_000 }),
-    },
+    stepsPerBatch: flags['steps-per-batch'],
+    regressor: { imageSize: flags.size, outputs: flags.outputs },
     logger: (event, fields = {}) => {
       if (event !== 'regressor.eval' && !ctx.interactive) ctx.stderr.write(`${JSON.stringify({ event, ...fields })}\n`);
       if (event === 'regressor.eval') ctx.stderr.write(`${ctx.interactive ? '\n' : ''}${JSON.stringify({ event, ...fields })}\n`);
     },
   });
-  await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
-  const testDir = optionalString(options, 'test');
+  await initBackend({ backend: flags.backend });
   const test = await prepareTestSet({
     dir: testDir && path.resolve(testDir),
-    count: optionalInt(options, 'test-count', name) ?? 200,
+    count: flags['test-count'],
     size: config.regressor.imageSize,
     outputs: config.regressor.outputs,
-    photosDir: photosDir(options, ctx.env),
+    photosDir: photosDir({ photos: flags.photos }, ctx.env),
     signal: ctx.signal,
   });
 

@@ -1,3 +1,4 @@
+import { defineFlags } from '@sim2real/flags';
 import type { BackendChoice } from '@sim2real/tensor';
 import type { SkippedFile } from '@sim2real/imaging';
 import { ENGINE_CHOICES, ENGINE_ENV } from '@sim2real/inference';
@@ -7,6 +8,24 @@ import { UsageError } from '../errors.js';
 import { optionalString } from '../options.js';
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** `--backend`, for the commands that run TensorFlow.js. */
+export const BACKEND_FLAGS = defineFlags({
+  backend: { kind: 'string', value: 'NAME', help: 'tfjs backend', choices: BACKENDS, env: 'TFJS_BACKEND', default: 'auto' },
+});
+
+/** `--engine` and `--threads`, for the commands that translate. */
+export const ENGINE_FLAGS = defineFlags({
+  engine: {
+    kind: 'string',
+    value: 'NAME',
+    help: "auto runs onnxruntime-node where the version has a current model.onnx ('sim2real export'), else tfjs",
+    choices: ENGINE_CHOICES,
+    env: ENGINE_ENV.engine,
+    default: 'auto',
+  },
+  threads: { kind: 'integer', help: 'onnxruntime-node threads', env: ENGINE_ENV.threads, defaultText: 'the cores available', min: 1, max: 1024 },
+});
 
 /** Validates `--backend` / `TFJS_BACKEND`; undefined means auto. */
 export function backendChoice(raw: string | undefined, command: string): BackendChoice {

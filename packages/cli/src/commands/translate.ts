@@ -1,59 +1,47 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '@sim2real/tensor';
-import { decodeImage, encodePng, listImageFiles, resizeImage } from '@sim2real/imaging';
+import { DEFAULT_MAX_PIXELS, decodeImage, encodePng, listImageFiles, resizeImage } from '@sim2real/imaging';
 import type { GreyImage, RgbImage, SkippedFile } from '@sim2real/imaging';
 import { loadEngine, translateImages } from '@sim2real/inference';
 import type { InferenceEngine } from '@sim2real/inference';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { defineFlags } from '@sim2real/flags';
+import type { FlagValues } from '@sim2real/flags';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
-import { optionalInt, optionalString, requireString } from '../options.js';
 import { Progress } from '../progress.js';
-import { ENGINE_OPTIONS, ENGINE_USAGE, backendChoice, engineOptions, reportSkipped } from './shared.js';
+import { BACKEND_FLAGS, ENGINE_FLAGS, reportSkipped } from './shared.js';
 
-const USAGE = `Usage: sim2real translate --model MODEL_DIR --in DIR --out DIR [options]
+/** The flags of `sim2real translate`. */
+const TRANSLATE_FLAGS = defineFlags({
+  model: { kind: 'string', value: 'MODEL_DIR', help: "a model folder written by 'sim2real train'", required: true },
+  in: { kind: 'string', value: 'DIR', help: 'images to translate', required: true },
+  out: { kind: 'string', value: 'DIR', help: 'translated images G(x)', required: true },
+  'attention-out': { kind: 'string', value: 'DIR', help: 'also write the attention masks A(x), grey PNGs' },
+  'initial-out': { kind: 'string', value: 'DIR', help: "also write the vanilla generator's output G0(x)" },
+  draws: { kind: 'integer', help: 'translations of each image under N noise draws', default: 1, min: 1, max: 64 },
+  batch: { kind: 'integer', help: 'images per forward pass', default: 16, min: 1, max: 1024 },
+  ...ENGINE_FLAGS,
+  ...BACKEND_FLAGS,
+  'max-pixels': { kind: 'integer', help: 'refuse input images with more pixels than this', default: DEFAULT_MAX_PIXELS, min: 1 },
+});
 
-Translates every PNG/JPEG under --in with a trained model and writes one PNG per input under
+export const translateCommand: CommandSpec = defineCommand({
+  name: 'translate',
+  synopsis: '--model MODEL_DIR --in DIR --out DIR [options]',
+  description: `Translates every PNG/JPEG under --in with a trained model and writes one PNG per input under
 --out, mirroring relative paths (digits/7/00012.jpg → OUT/digits/7/00012.png) at the input's
 width and height. Images are resized to the model's size on the way in and back on the way out.
 A model with a noise input (noiseSize > 0) can translate each image into several looks (--draws):
-draw k > 0 of digits/7/00012.jpg goes to OUT/digits/7/00012-draw<k>.png; every draw is reproducible.
-
-Options:
-  --model MODEL_DIR     a model folder written by 'sim2real train' (required)
-  --in DIR              images to translate (required)
-  --out DIR             translated images G(x) (required)
-  --attention-out DIR   also write the attention masks A(x), grey PNGs
-  --initial-out DIR     also write the vanilla generator's output G0(x)
-  --draws N             translations of each image under N noise draws   [default: 1]
-  --batch N             images per forward pass                       [default: 16]
-${ENGINE_USAGE}
-  --backend NAME        tfjs backend: auto | tensorflow-gpu | tensorflow | wasm | cpu (TFJS_BACKEND)
-  --max-pixels N        refuse input images with more pixels than this [default: 16777216]
-
-Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
+draw k > 0 of digits/7/00012.jpg goes to OUT/digits/7/00012-draw<k>.png; every draw is reproducible.`,
+  flags: TRANSLATE_FLAGS,
+  epilogue: `Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
 
 Example:
-  sim2real translate --model models/faces/v1 --in renders/ --out adapted/ --attention-out masks/
-`;
-
-export const translateCommand: CommandSpec = {
-  name: 'translate',
-  usage: USAGE,
-  options: {
-    model: { type: 'string' },
-    in: { type: 'string' },
-    out: { type: 'string' },
-    'attention-out': { type: 'string' },
-    'initial-out': { type: 'string' },
-    draws: { type: 'string' },
-    batch: { type: 'string' },
-    backend: { type: 'string' },
-    'max-pixels': { type: 'string' },
-    ...ENGINE_OPTIONS,
-  },
+  sim2real translate --model models/faces/v1 --in renders/ --out adapted/ --attention-out masks/`,
   run: runTranslate,
-};
+});
 
 interface Outputs {
   readonly out: string;
@@ -62,28 +50,17 @@ interface Outputs {
   readonly draws: number;
 }
 
-async function runTranslate(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
-  const name = translateCommand.name;
-  const modelDir = requireString(options, 'model', name);
-  const inDir = requireString(options, 'in', name);
-  const outputs: Outputs = {
-    out: requireString(options, 'out', name),
-    attentionOut: optionalString(options, 'attention-out'),
-    initialOut: optionalString(options, 'initial-out'),
-    draws: optionalInt(options, 'draws', name, { min: 1, max: 64 }) ?? 1,
-  };
-  const batchSize = optionalInt(options, 'batch', name, { min: 1, max: 1024 }) ?? 16;
-  const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
-  const engineChoice = engineOptions(options, ctx.env, name);
-
-  await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name) });
+async function runTranslate(flags: FlagValues<typeof TRANSLATE_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const { model: modelDir, in: inDir, batch: batchSize, 'max-pixels': maxPixels } = flags;
+  const outputs: Outputs = { out: flags.out, attentionOut: flags['attention-out'], initialOut: flags['initial-out'], draws: flags.draws };
+  await initBackend({ backend: flags.backend });
   const files = await listImageFiles(inDir);
   if (files.length === 0) throw new Error(`--in ${inDir} holds no PNG or JPEG image.`);
-  const engine = await loadEngine(modelDir, engineChoice);
+  const engine = await loadEngine(modelDir, { engine: flags.engine, threads: flags.threads });
   ctx.stderr.write(`${JSON.stringify({ event: 'inference_engine', engine: engine.info.kind, description: engine.info.description, reason: engine.info.reason })}\n`);
   if (outputs.draws > 1 && engine.noiseSize === 0) {
     await engine.dispose();
-    throw new UsageError(`--draws ${outputs.draws} needs a model with a noise input, and ${modelDir} has none (noiseSize 0).`, name);
+    throw new UsageError(`--draws ${outputs.draws} needs a model with a noise input, and ${modelDir} has none (noiseSize 0).`, translateCommand.name);
   }
   const progress = new Progress({ label: 'translate', total: files.length, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });
   const skipped: SkippedFile[] = [];
