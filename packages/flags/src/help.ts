@@ -1,5 +1,8 @@
 import type { FlagSpec, FlagTable } from './table.js';
 
+/** The value's placeholder in a help line when the flag names none. */
+const PLACEHOLDERS = { string: 'VALUE', integer: 'N', number: 'N', 'string-list': 'A,B', 'integer-list': 'N,M' } as const;
+
 /** Width of the `--flag VALUE` column of help lines. */
 const FLAG_COLUMN = 24;
 /** Help lines wrap at this many characters; continuation lines start under the help column. */
@@ -9,7 +12,7 @@ const NO_BREAK = '\u00a0';
 /** The help line of each flag, in table order: `--name VALUE  help [choices] [default: …] [env VAR]`. */
 export function flagHelpLines(table: FlagTable): string[] {
   return Object.entries(table).map(([name, spec]) => {
-    const synopsis = spec.kind === 'boolean' ? `--${name}` : `--${name} ${spec.value ?? (spec.kind === 'string' ? 'VALUE' : 'N')}`;
+    const synopsis = spec.kind === 'boolean' ? `--${name}` : `--${name} ${spec.value ?? PLACEHOLDERS[spec.kind]}`;
     // A note such as `[env VAR]` stays on one line: its spaces are unbreakable until the line is wrapped.
     const notes = flagNotes(spec).map((note) => note.replaceAll(' ', NO_BREAK));
     const text = notes.length > 0 ? `${spec.help} ${notes.join(' ')}` : spec.help;
@@ -33,10 +36,10 @@ function wrap(line: string, indent: string): string {
 
 function flagNotes(spec: FlagSpec): string[] {
   const notes: string[] = [];
-  if (spec.kind === 'string' && spec.choices) notes.push(`(${spec.choices.join(' | ')})`);
+  if ((spec.kind === 'string' || spec.kind === 'string-list') && spec.choices) notes.push(`(${spec.choices.join(' | ')})`);
   if (spec.kind !== 'boolean') {
     if (spec.required && spec.default === undefined) notes.push('(required)');
-    const shown = spec.defaultText ?? (spec.default === undefined ? undefined : String(spec.default));
+    const shown = spec.defaultText ?? (spec.default === undefined ? undefined : Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
     if (shown !== undefined) notes.push(`[default: ${shown}]`);
   }
   if (spec.env !== undefined) notes.push(`[env ${spec.env}]`);

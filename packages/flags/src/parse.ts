@@ -39,21 +39,24 @@ function flagValue(name: string, spec: FlagSpec, given: unknown, env: NodeJS.Pro
   const source = typeof given === 'string' ? `--${name}` : `${spec.env} (for --${name})`;
   if (raw === undefined) {
     if (spec.required && spec.default === undefined) throw new FlagError(`--${name} is required.`, name);
-    return spec.default;
+    return Array.isArray(spec.default) ? [...(spec.default as unknown[])] : spec.default;
   }
   switch (spec.kind) {
     case 'string':
       if (spec.choices && !spec.choices.includes(raw)) throw new FlagError(`${source} must be one of ${spec.choices.join(', ')}, got "${raw}".`, name);
       if (spec.pattern && !spec.pattern.regex.test(raw)) throw new FlagError(`${source} must be ${spec.pattern.description}, got "${raw}".`, name);
       return raw;
-    case 'integer': {
-      const value = Number(raw);
-      const min = spec.min ?? 0;
-      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
-      if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-        throw new FlagError(`${source} must be an integer from ${min} to ${max}, got "${raw}".`, name);
-      }
-      return value;
+    case 'integer':
+      return integer(raw, spec, () => new FlagError(`${source} must be an integer from ${spec.min ?? 0} to ${spec.max ?? Number.MAX_SAFE_INTEGER}, got "${raw}".`, name));
+    case 'integer-list':
+      return listItems(raw, source, name).map((item) =>
+        integer(item, spec, () => new FlagError(`${source} must be integers from ${spec.min ?? 0} to ${spec.max ?? Number.MAX_SAFE_INTEGER} separated by commas, got "${raw}".`, name)),
+      );
+    case 'string-list': {
+      const items = listItems(raw, source, name);
+      const wrong = spec.choices && items.find((item) => !spec.choices!.includes(item));
+      if (wrong !== undefined && spec.choices) throw new FlagError(`${source} takes ${spec.choices.join(', ')} separated by commas, got "${wrong}".`, name);
+      return items;
     }
     case 'number': {
       const value = Number(raw);
@@ -65,4 +68,16 @@ function flagValue(name: string, spec: FlagSpec, given: unknown, env: NodeJS.Pro
       return value;
     }
   }
+}
+
+function integer(raw: string, range: { readonly min?: number; readonly max?: number }, error: () => FlagError): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < (range.min ?? 0) || value > (range.max ?? Number.MAX_SAFE_INTEGER)) throw error();
+  return value;
+}
+
+function listItems(raw: string, source: string, name: string): string[] {
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new FlagError(`${source} must be a comma-separated list without empty items, got "${raw}".`, name);
+  return items;
 }

@@ -40,22 +40,46 @@ export interface NumberFlag extends FlagCommon {
   readonly max?: number;
 }
 
+/** Comma-separated strings, e.g. `--engines onnx,tfjs`. */
+export interface StringListFlag extends FlagCommon {
+  readonly kind: 'string-list';
+  readonly default?: readonly string[];
+  readonly required?: boolean;
+  /** The only items accepted, listed in the help line. */
+  readonly choices?: readonly string[];
+}
+
+/** Comma-separated integers, e.g. `--threads 1,2`. */
+export interface IntegerListFlag extends FlagCommon {
+  readonly kind: 'integer-list';
+  readonly default?: readonly number[];
+  readonly required?: boolean;
+  /** Smallest item accepted. @default 0 */
+  readonly min?: number;
+  /** Largest item accepted. @default Number.MAX_SAFE_INTEGER */
+  readonly max?: number;
+}
+
 /** Present or absent; its environment variable counts as set when it is `1` or `true`. */
 export interface BooleanFlag extends Omit<FlagCommon, 'value' | 'defaultText'> {
   readonly kind: 'boolean';
 }
 
-export type FlagSpec = StringFlag | IntegerFlag | NumberFlag | BooleanFlag;
+export type FlagSpec = StringFlag | IntegerFlag | NumberFlag | StringListFlag | IntegerListFlag | BooleanFlag;
 
 /** A command's flags by long name (without the dashes). */
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
 
-type Defined<F> = F extends { readonly required: true } ? true : F extends { readonly default: string | number } ? true : false;
+type Defined<F> = F extends { readonly required: true } ? true : F extends { readonly default: string | number | readonly unknown[] } ? true : false;
+
+type Choice<F, Fallback> = F extends { readonly choices: readonly (infer C)[] } ? C : Fallback;
 
 /** The type of one flag's value: undefined is possible only where the flag has no default and is not required. */
 export type FlagValue<F extends FlagSpec> = F extends BooleanFlag
   ? boolean
-  : (F extends StringFlag ? (F extends { readonly choices: readonly (infer C)[] } ? C : string) : number) | (Defined<F> extends true ? never : undefined);
+  :
+      | (F extends StringFlag ? Choice<F, string> : F extends StringListFlag ? Choice<F, string>[] : F extends IntegerListFlag ? number[] : number)
+      | (Defined<F> extends true ? never : undefined);
 
 /** The parsed values of a table, one typed property per flag. */
 export type FlagValues<T extends FlagTable> = { -readonly [K in keyof T]: FlagValue<T[K]> };

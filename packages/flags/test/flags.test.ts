@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FlagError, defineFlags, flagHelpLines, parseFlags } from '../src/index.js';
+import { FlagError, defineFlags, flagHelpLines, parseFlags, scriptHelp } from '../src/index.js';
 
 const FLAGS = defineFlags({
   model: { kind: 'string', value: 'DIR', help: 'a model folder', required: true },
@@ -64,4 +64,23 @@ test('long help lines wrap under the help column', () => {
   assert.ok(rows.length > 1 && rows.every((row) => row.length <= 110), line);
   assert.ok(rows.slice(1).every((row) => row.startsWith(`${' '.repeat(26)}word`)));
   assert.equal(rows.join(' ').trim().split(/\s+/).join(' '), `--long ${help} [env A_VARIABLE]`);
+});
+
+test('lists: comma-separated items, typed, each checked', () => {
+  const LISTS = defineFlags({
+    engines: { kind: 'string-list', help: 'engines', choices: ['onnx', 'tfjs'], default: ['onnx', 'tfjs'] },
+    threads: { kind: 'integer-list', help: 'thread counts', min: 1, max: 8 },
+  });
+  const { values } = parseFlags(LISTS, ['--threads', '1,2']);
+  const engines: ('onnx' | 'tfjs')[] = values.engines;
+  assert.deepEqual({ engines, threads: values.threads }, { engines: ['onnx', 'tfjs'], threads: [1, 2] });
+  assert.throws(() => parseFlags(LISTS, ['--engines', 'onnx,gpu']), /^FlagError: --engines takes onnx, tfjs separated by commas, got "gpu"\.$/);
+  assert.throws(() => parseFlags(LISTS, ['--threads', '1,9']), /--threads must be integers from 1 to 8 separated by commas, got "1,9"\./);
+  assert.throws(() => parseFlags(LISTS, ['--threads', '1,,2']), /without empty items/);
+  assert.deepEqual(flagHelpLines(LISTS), ['  --engines A,B           engines (onnx | tfjs) [default: onnx,tfjs]', '  --threads N,M           thread counts']);
+});
+
+test('a script\'s help: usage, description, the flags and --help', () => {
+  const help = scriptHelp({ usage: 'npm run bench:x -- [options]', description: 'Measures x.', flags: defineFlags({ quick: { kind: 'boolean', help: 'a smoke run' } }) });
+  assert.equal(help, 'Usage: npm run bench:x -- [options]\n\nMeasures x.\n\nOptions:\n  --quick                 a smoke run\n  --help                  print this text and exit\n');
 });

@@ -1,15 +1,9 @@
-/**
- * Inference rows of bench:model: translate images/s of one network on each engine (onnxruntime-node, tfjs) next
- * to the PyTorch reference of the same network run in the same process tree (`ref_torch.py --no-train`, 2
- * threads), as ratios. Untrained weights (speed does not depend on them). Run: `npm run bench:model` (root, after
- * the training rows) or `npm run bench -w @sim2real/inference -- [--quick] [--threads N] [--out FILE]
- * [--engines onnx,tfjs] [--cases 64x16,256x1]` (cases: size x batch of the default architecture).
- */
+/** Inference rows of bench:model, images/s per engine next to PyTorch: `npm run bench -w @sim2real/inference -- --help`. */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
 import { exportOnnx } from '@sim2real/onnx-export';
 import { initBackend } from '@sim2real/tensor';
 import type { BackendChoice } from '@sim2real/tensor';
@@ -19,22 +13,24 @@ import { writeUntrainedModel } from '@sim2real/translation/testing';
 import { loadEngine, runTorchReference } from '../src/index.js';
 import type { EngineKind, InferenceEngine } from '../src/index.js';
 
-const { values } = parseArgs({
-  options: {
-    out: { type: 'string', default: './bench-results/model-inference.json' },
-    quick: { type: 'boolean', default: false },
-    threads: { type: 'string', default: String(os.availableParallelism()) },
-    'budget-s': { type: 'string', default: '60' },
-    'torch-script': { type: 'string', default: fileURLToPath(new URL('../../../../shared/bench/ref_torch.py', import.meta.url)) },
-    python: { type: 'string' },
-    engines: { type: 'string', default: 'onnx,tfjs' },
-    cases: { type: 'string' },
-  },
+const { values } = parseScriptFlags({
+  usage: 'npm run bench -w @sim2real/inference -- [options]   (also the last part of npm run bench:model)',
+  description: `Translate images/s of one network on each inference engine (onnxruntime-node, tfjs) next to the PyTorch
+reference of the same network (../shared/bench/ref_torch.py --no-train, 2 threads) run in the same process tree,
+as ratios. Untrained weights: speed does not depend on them. Prints a table and writes JSON.`,
+  flags: defineFlags({
+    out: { kind: 'string', value: 'FILE', help: 'where the JSON goes', default: './bench-results/model-inference.json' },
+    quick: { kind: 'boolean', help: 'one small case (32 px, batch 4, the default preset): a smoke run' },
+    threads: { kind: 'integer', help: 'onnxruntime-node threads', default: os.availableParallelism(), defaultText: 'the cores', min: 1 },
+    'budget-s': { kind: 'number', value: 'S', help: 'seconds of timed calls per engine and case', default: 60, min: 0 },
+    'torch-script': { kind: 'string', value: 'FILE', help: 'the PyTorch reference', default: fileURLToPath(new URL('../../../../shared/bench/ref_torch.py', import.meta.url)), defaultText: '../shared/bench/ref_torch.py' },
+    python: { kind: 'string', value: 'PATH', help: 'a Python that imports torch', defaultText: 'python3, then /usr/bin/python3' },
+    engines: { kind: 'string-list', help: 'engines to measure', choices: ['onnx', 'tfjs'], default: ['onnx', 'tfjs'] },
+    cases: { kind: 'string-list', value: 'SxB,...', help: "size x batch of the paper's architecture, e.g. 64x16,256x1", defaultText: '32x16,64x16,256x1' },
+  }),
 });
-const engines = values.engines.split(',') as EngineKind[];
-const quick = values.quick ?? false;
-const threads = Number(values.threads);
-const budgetMs = Number(values['budget-s']) * 1000;
+const { engines, quick, threads } = values;
+const budgetMs = values['budget-s'] * 1000;
 const pythons = values.python ? [values.python] : ['python3', '/usr/bin/python3'];
 
 interface Case {
@@ -45,7 +41,7 @@ interface Case {
 
 /** Issue 30's goals: the paper's architecture (preset `paper`: ngf 64, 9 blocks, attention) at 64 px batch 16 and 256 px batch 1. */
 const CASES: Case[] = values.cases
-  ? values.cases.split(',').map((c) => {
+  ? values.cases.map((c) => {
       const [size, batch] = c.split('x').map(Number);
       return { what: 'translate (G0 + attention)', options: { preset: 'paper', imageSize: size }, batch: batch ?? 1 };
     })

@@ -4,17 +4,21 @@
 // Conv2DBackpropInput as XNNPACK convs per output phase (registered) against matmul + col2im (the kernel
 // before) and against tfjs-backend-wasm 4.22's own (a scalar loop nest).
 // Run: npx tsx packages/tensor/bench/conv2d-gradients.ts [--threads N]
-import { parseArgs } from 'node:util';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-wasm';
-import { initBackend, tf } from '../src/index.js';
+import { MAX_WASM_THREADS, initBackend, tf } from '../src/index.js';
 import { conv2dBackpropFilterIm2col, conv2dBackpropFilterWasm } from '../src/kernels/conv2d-backprop-filter.js';
 import { conv2dBackpropInputCol2im } from '../src/kernels/conv2d-backprop-input.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: '1' } } });
+const { values } = parseScriptFlags({
+  usage: 'npx tsx packages/tensor/bench/conv2d-gradients.ts [--threads N]',
+  description: 'Milliseconds per call of the forward conv and of each gradient kernel (ours and the backends\' own) on wasm, best of 3.',
+  flags: defineFlags({ threads: { kind: 'integer', help: 'wasm threads', default: 1, min: 1, max: MAX_WASM_THREADS } }),
+});
 // Taken before initBackend swaps in ours.
 const backendInputKernel = tf.getKernel('Conv2DBackpropInput', 'wasm');
-const info = await initBackend({ backend: 'wasm', threads: Number(values.threads) });
+const info = await initBackend({ backend: 'wasm', threads: values.threads });
 console.log(JSON.stringify({ backend: info.name, threads: info.threads }));
 
 function msPerCall(f: () => tf.Tensor, reps: number): number {

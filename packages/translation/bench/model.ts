@@ -1,15 +1,7 @@
-/**
- * Model speed benchmark: translate images/s and training steps/s (G + D) at 32, 64 and 256 px with the
- * paper's architecture, next to DESIGN.md's "Speed references". Run: `npm run bench:model` (root) or
- * `npm run bench -w @sim2real/translation -- [--quick] [--sizes 32,64] [--out FILE] [--budget-s N]`.
- * Every measurement has a time budget: a configuration projected to exceed it is skipped and reported,
- * and out-of-memory failures (the wasm heap stops at 4 GB) are caught and reported.
- * Without --quick, training steps next to PyTorch follow (bench/training-vs-torch.ts, its own JSON file).
- */
+/** Model speed benchmark (`npm run bench:model -- --help`): translate and training steps/s, then training next to PyTorch. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
 import { initBackend as initTfBackend, tf } from '@sim2real/tensor';
 import type { BackendChoice } from '@sim2real/tensor';
 import { resolveTranslationConfig, type StageName, type TranslationConfig } from '../src/index.js';
@@ -22,20 +14,23 @@ import { SeededRandom } from '@sim2real/random';
 import { type Networks, discriminatorVariables, generate, generatorVariables, trainStep } from '../src/train-step.js';
 import { TRAINING_VS_TORCH_FLAGS, benchTrainingVsTorch, formatTrainingVsTorch, trainingVsTorchOptions } from './training-vs-torch.js';
 
-const { values } = parseArgs({
-  options: {
-    out: { type: 'string', default: './bench-results/model.json' },
-    sizes: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    'budget-s': { type: 'string', default: '60' },
-    // training rows next to PyTorch (bench/training-vs-torch.ts): --threads 1,2 --configs ... --iters N --python PATH
+const { values } = parseScriptFlags({
+  usage: 'npm run bench:model -- [options]   (or npm run bench -w @sim2real/translation -- [options])',
+  description: `Model speed: translate images/s and training steps/s (G + D) with the paper's architecture at each size,
+next to DESIGN.md's "Speed references". Every measurement has a time budget: a configuration projected to exceed
+it is skipped and reported, and out-of-memory failures (the wasm heap stops at 4 GB) are caught and reported.
+Without --quick, training steps next to PyTorch follow (bench/training-vs-torch.ts, its own JSON file).`,
+  flags: defineFlags({
+    out: { kind: 'string', value: 'FILE', help: 'where the JSON goes', default: './bench-results/model.json' },
+    sizes: { kind: 'integer-list', help: 'image sizes', min: 16, defaultText: '32,64,256 (32 with --quick)' },
+    quick: { kind: 'boolean', help: '32 px only and no PyTorch rows: a smoke run' },
+    'budget-s': { kind: 'number', value: 'S', help: 'seconds each measurement may take', default: 60, min: 0 },
     ...TRAINING_VS_TORCH_FLAGS,
-    vgg: { type: 'string', default: process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url)) },
-  },
+  }),
 });
-const quick = values.quick ?? false;
-const sizes = (values.sizes ?? (quick ? '32' : '32,64,256')).split(',').map(Number);
-const budgetS = Number(values['budget-s']);
+const { quick } = values;
+const sizes = values.sizes ?? (quick ? [32] : [32, 64, 256]);
+const budgetS = values['budget-s'];
 
 interface Row {
   what: string;
@@ -194,7 +189,7 @@ for (const line of reference) console.log(line);
 
 // Last: it instantiates the wasm backend anew per thread count, which ends every tensor made above.
 if (!quick) {
-  const versusTorch = await benchTrainingVsTorch(trainingVsTorchOptions(values, values.vgg, (line) => void process.stderr.write(`${line}\n`)));
+  const versusTorch = await benchTrainingVsTorch(trainingVsTorchOptions(values, (line) => void process.stderr.write(`${line}\n`)));
   for (const line of formatTrainingVsTorch(versusTorch)) console.log(line);
   const versusOut = resolve(values.out).replace(/(\.json)?$/, '-training-vs-torch.json');
   await mkdir(dirname(versusOut), { recursive: true });

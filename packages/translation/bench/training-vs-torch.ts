@@ -1,18 +1,18 @@
 /**
  * Training steps/s next to PyTorch: the same network and batch in `../shared/bench/ref_torch.py`, run in the
- * same benchmark run (interleaved per configuration, as loads drift), with the ratio, for our wasm backend at
- * each thread count asked for. Each count instantiates the wasm backend anew: tensors made before are gone,
- * so a caller runs this last. `bench/model.ts` calls it; it also runs alone:
- * `npx tsx packages/translation/bench/training-vs-torch.ts [--threads 1,2] [--configs g0-d-64,joint-64,digits]
- * [--iters N] [--out FILE] [--python PATH]`.
+ * same benchmark run, for our wasm backend at each thread count. Each count instantiates the wasm backend anew:
+ * tensors made before are gone, so a caller runs this last. `bench/model.ts` calls it; it also runs alone
+ * (`npx tsx packages/translation/bench/training-vs-torch.ts --help`).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
-import { initBackend, tf } from '@sim2real/tensor';
+import { promisify } from 'node:util';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
+import type { FlagValues } from '@sim2real/flags';
+import { MAX_WASM_THREADS, initBackend, tf } from '@sim2real/tensor';
 import { SeededRandom } from '@sim2real/random';
 import { resolveTranslationConfig, type StageName, type TranslationOptions } from '../src/index.js';
 import { HistoryPool } from '../src/history-pool.js';
@@ -201,34 +201,36 @@ export function formatTrainingVsTorch(rows: readonly TrainingVsTorchRow[]): stri
 }
 
 /** Flags of the standalone run (and of bench/model.ts, which passes its own through). */
-export const TRAINING_VS_TORCH_FLAGS = {
-  threads: { type: 'string', default: '1,2' },
-  configs: { type: 'string', default: TRAINING_CONFIGS.map((c) => c.id).join(',') },
-  iters: { type: 'string', default: '2' },
-  python: { type: 'string', default: '/usr/bin/python3' },
-} as const;
+export const TRAINING_VS_TORCH_FLAGS = defineFlags({
+  threads: { kind: 'integer-list', help: 'thread counts of our wasm backend, each measured', default: [1, 2], min: 1, max: MAX_WASM_THREADS },
+  configs: { kind: 'string-list', help: 'configurations to measure', choices: TRAINING_CONFIGS.map((c) => c.id), default: TRAINING_CONFIGS.map((c) => c.id) },
+  iters: { kind: 'integer', help: 'timed steps after one warm-up step, on both sides', default: 2, min: 1 },
+  python: { kind: 'string', value: 'PATH', help: "a Python with torch (Debian's python3-torch)", default: '/usr/bin/python3' },
+  vgg: {
+    kind: 'string',
+    value: 'DIR',
+    help: 'VGG-19 weights (tfjs layers folder)',
+    env: 'SIM2REAL_VGG_DIR',
+    default: fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url)),
+    defaultText: '../shared/weights/vgg19-block3',
+  },
+});
 
 /** The options from parsed `TRAINING_VS_TORCH_FLAGS` values. */
-export function trainingVsTorchOptions(
-  values: { threads: string; configs: string; iters: string; python: string },
-  vggDir: string,
-  log: (line: string) => void,
-): TrainingVsTorchOptions {
-  const ids = values.configs.split(',');
-  const configs = TRAINING_CONFIGS.filter((c) => ids.includes(c.id));
-  if (configs.length !== ids.length) throw new Error(`--configs takes ${TRAINING_CONFIGS.map((c) => c.id).join(', ')}; got ${values.configs}.`);
-  return { configs, threads: values.threads.split(',').map(Number), torchThreads: 2, iters: Number(values.iters), python: values.python, torchScript: REF_TORCH_SCRIPT, vggDir, log };
+export function trainingVsTorchOptions(values: FlagValues<typeof TRAINING_VS_TORCH_FLAGS>, log: (line: string) => void): TrainingVsTorchOptions {
+  const configs = TRAINING_CONFIGS.filter((c) => values.configs.includes(c.id));
+  return { configs, threads: values.threads, torchThreads: 2, iters: values.iters, python: values.python, torchScript: REF_TORCH_SCRIPT, vggDir: values.vgg, log };
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      ...TRAINING_VS_TORCH_FLAGS,
-      out: { type: 'string', default: './bench-results/training-vs-torch.json' },
-      vgg: { type: 'string', default: process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url)) },
-    },
+  const { values } = parseScriptFlags({
+    usage: 'npx tsx packages/translation/bench/training-vs-torch.ts [options]   (also the last part of npm run bench:model)',
+    description: `Seconds per training step next to PyTorch: the same network and batch in ../shared/bench/ref_torch.py (2 threads),
+run in the same benchmark run (interleaved per configuration, as loads drift), with the ratio, for our wasm
+backend at each thread count. Prints a table and writes JSON.`,
+    flags: defineFlags({ ...TRAINING_VS_TORCH_FLAGS, out: { kind: 'string', value: 'FILE', help: 'where the JSON goes', default: './bench-results/training-vs-torch.json' } }),
   });
-  const rows = await benchTrainingVsTorch(trainingVsTorchOptions(values, values.vgg, (line) => void process.stderr.write(`${line}\n`)));
+  const rows = await benchTrainingVsTorch(trainingVsTorchOptions(values, (line) => void process.stderr.write(`${line}\n`)));
   for (const line of formatTrainingVsTorch(rows)) console.log(line);
   const out = resolve(values.out);
   await mkdir(dirname(out), { recursive: true });

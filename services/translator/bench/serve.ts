@@ -1,21 +1,9 @@
-/*
- * npm run bench:serve [-- --size 64 --seconds 10 --streams 1,4,16 --depth 2 --model DIR --out FILE --no-training
- *                        --engines onnx,tfjs --threads N --python PATH]
- *
- * For each inference engine (onnx = onnxruntime-node, tfjs): images/s and p50/p99 latency of Translate over gRPC
- * for 1, 4 and 16 concurrent TranslateStreams (each keeping `depth` one-image requests in flight), next to the
- * same model called in-process (decode → engine → encode, at batch 1 and at the largest micro-batch), then the
- * same streams while a training job runs in the server. The PyTorch reference of the same network
- * (../shared/bench/ref_torch.py --no-train, 2 threads, batch = the largest micro-batch) runs in the same process
- * tree and every rate is also given as a ratio to it (skipped with a message where no Python imports torch).
- * Default model: the paper's architecture (ngf 64, 9 blocks) at --size, untrained, in a temp folder, exported to ONNX. Prints a
- * table and writes JSON.
- */
+/** Serving throughput and latency over gRPC per engine, next to PyTorch: `npm run bench:serve -- --help`. */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
 import { decodeImage, encodePng, resizeImage } from '@sim2real/imaging';
 import type { RgbImage } from '@sim2real/imaging';
 import { loadEngine, runTorchReference, translateImages } from '@sim2real/inference';
@@ -28,29 +16,31 @@ import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
 import { createTranslatorServer } from '../src/index.js';
 
-const { values: args } = parseArgs({
-  options: {
-    size: { type: 'string', default: '64' },
-    seconds: { type: 'string', default: '10' },
-    streams: { type: 'string', default: '1,4,16' },
-    depth: { type: 'string', default: '2' },
-    'max-batch': { type: 'string', default: '16' },
-    model: { type: 'string' },
-    out: { type: 'string', default: path.join(os.tmpdir(), 'sim2real-bench-serve.json') },
-    'no-training': { type: 'boolean', default: false },
-    engines: { type: 'string', default: 'onnx,tfjs' },
-    threads: { type: 'string', default: String(os.availableParallelism()) },
-    python: { type: 'string' },
-    'torch-script': { type: 'string', default: fileURLToPath(new URL('../../../../shared/bench/ref_torch.py', import.meta.url)) },
-  },
+const { values: args } = parseScriptFlags({
+  usage: 'npm run bench:serve -- [options]',
+  description: `For each inference engine (onnx = onnxruntime-node, tfjs): images/s and p50/p99 latency of Translate over gRPC
+for 1, 4 and 16 concurrent TranslateStreams (each keeping --depth one-image requests in flight), next to the same
+model called in-process (decode, engine, encode; at batch 1 and at the largest micro-batch), then the same streams
+while a training job runs in the server. Every rate is also a ratio to the PyTorch reference of the same network
+(../shared/bench/ref_torch.py --no-train, 2 threads) run in the same process tree. Prints a table and writes JSON.`,
+  flags: defineFlags({
+    size: { kind: 'integer', help: "image size of the default model (the paper's architecture, untrained)", default: 64, min: 16 },
+    seconds: { kind: 'number', value: 'S', help: 'seconds per measured scenario', default: 10, min: 1 },
+    streams: { kind: 'integer-list', help: 'concurrent TranslateStreams per scenario', default: [1, 4, 16], min: 1 },
+    depth: { kind: 'integer', help: 'one-image requests each stream keeps in flight', default: 2, min: 1 },
+    'max-batch': { kind: 'integer', help: "the server's largest micro-batch (and the in-process batch)", default: 16, min: 1 },
+    model: { kind: 'string', value: 'DIR', help: 'a model version folder to serve instead of the untrained default' },
+    out: { kind: 'string', value: 'FILE', help: 'where the JSON goes', default: path.join(os.tmpdir(), 'sim2real-bench-serve.json') },
+    'no-training': { kind: 'boolean', help: 'skip the scenario with a training job running' },
+    engines: { kind: 'string-list', help: 'engines to measure', choices: ['onnx', 'tfjs'], default: ['onnx', 'tfjs'] },
+    threads: { kind: 'integer', help: 'onnxruntime-node threads', default: os.availableParallelism(), defaultText: 'the cores', min: 1 },
+    python: { kind: 'string', value: 'PATH', help: 'a Python that imports torch', defaultText: 'python3, then /usr/bin/python3' },
+    'torch-script': { kind: 'string', value: 'FILE', help: 'the PyTorch reference', default: fileURLToPath(new URL('../../../../shared/bench/ref_torch.py', import.meta.url)), defaultText: '../shared/bench/ref_torch.py' },
+  }),
 });
-const engines = args.engines.split(',') as EngineKind[];
-const threads = Number(args.threads);
-const size = Number(args.size);
-const seconds = Number(args.seconds);
-const streamCounts = args.streams.split(',').map(Number);
-const depth = Number(args.depth);
-const maxBatch = Number(args['max-batch']);
+const { engines, threads, size, seconds, depth } = args;
+const streamCounts = args.streams;
+const maxBatch = args['max-batch'];
 
 function noise(width: number, height: number, seed: number): RgbImage {
   const data = new Uint8Array(width * height * 3);
