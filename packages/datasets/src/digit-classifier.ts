@@ -54,8 +54,7 @@ class SeededDropout extends tf.layers.Layer {
 /**
  * A small CNN: three conv-BN-ReLU-pool stages of 16/32/64 filters, flatten, dropout, dense 128, dropout,
  * dense 10 (≈ 3 M multiply-adds per 32 px image, so a few hundred steps take minutes on one wasm CPU core).
- * Flattening keeps where the strokes are; global average pooling did not (MNIST-M oracle 55 % → 86 % with
- * 2000 training digits and 400 steps).
+ * Flattening keeps where the strokes are; global average pooling loses it (BENCHMARKS.md, "Calibrations").
  */
 function buildNetwork(size: number, seed: number): tf.LayersModel {
   let n = 0;

@@ -1,10 +1,8 @@
 import type { TranslationConfig } from './config.js';
 
 /**
- * The least that the benchmarks saw adapt (BENCHMARKS.md, "Presets"). Images seen = steps × batch: the digits
- * translator adapted at 1200 steps of 8 and nothing at 300 of 8 (2400 images), the faces translator at 1200 of
- * 4 (4800) and not at 400 of 4 (1600), and the paper's setting, 2000 steps of 1, closed 2.8 % of the digits gap.
- * The smallest training sets that adapted are the demo's 600 faces per domain.
+ * The least training the benchmarks saw adapt: images seen (steps × batch) and images per domain. Which runs
+ * adapted and which did not: BENCHMARKS.md, "Presets" (the warning at start).
  */
 export const ADAPTATION_MINIMUMS = { imagesSeen: 4800, domainImages: 600 } as const;
 

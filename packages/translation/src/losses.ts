@@ -96,10 +96,8 @@ export function perceptualLoss(
 }
 
 /**
- * Scale of the degraded pixel loss so that λ means the same as with the perceptual loss: measured on
- * 32 px photos, eq. 4 (paper layers and weights) is 1.0e4 / 3.8e4 / 3.0e5 / 3.1e4 for Gaussian noise of
- * σ 0.05 / 0.1 / 0.3 and a +0.2 brightness shift, where the mean absolute difference in [-1, 1] units is
- * 0.040 / 0.078 / 0.22 / 0.20; the ratio is 1.5e5..1.4e6, so 2e5 keeps λ within the same range.
+ * Scale of the degraded pixel loss (no VGG weights) so that λ means about what it means with the perceptual
+ * loss: the ratio of the two losses on the same perturbations (BENCHMARKS.md, "Calibrations").
  */
 export const PIXEL_L1_SCALE = 2e5;
 

@@ -113,7 +113,7 @@ export function conv2dBackpropFilterIm2col(args: WasmKernelArgs, maxPatchFloats 
 
 /**
  * Below this batch, the one-conv kernel's channels (the batch) are too few for XNNPACK's inner loop (one
- * pointer per batch-sized run) and im2col + matmul is faster (BENCHMARKS.md: 4.5 against 3.7 s at batch 1, 256 px).
+ * pointer per batch-sized run) and im2col + matmul is faster (BENCHMARKS.md, "Threads and XNNPACK").
  */
 const MIN_ONE_CONV_BATCH = 4;
 
