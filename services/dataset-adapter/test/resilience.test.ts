@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startTranslatorProcess } from '@sim2real/client/testing';
 import { decodeLabelledBatch } from '@sim2real/contracts';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/messaging';
-import { startRealTranslator, startTranslatorProcess, type RealTranslator } from './real-translator.js';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 // The batcher's wait for more images (maxBatchDelayMs) gives each batch a translation time the tests can rely on.
@@ -55,7 +56,7 @@ void test('translator killed mid-run and restarted: every batch exactly once', a
 
 void test('translator process SIGKILLed, away longer than max deliveries allow, then SIGSTOPped: every batch exactly once, nothing dead', async () => {
   await pipeline.resetStreams();
-  const proc = await startTranslatorProcess({ registryDir: pipeline.registry.registryDir, env: { MAX_BATCH_DELAY_MS: '30' } });
+  const proc = await startTranslatorProcess({ REGISTRY_DIR: pipeline.registry.registryDir, MAX_BATCH_DELAY_MS: '30' });
   const ids = range('p', 0, 24);
   const { adapter, logs } = await startAdapter({
     natsServers: pipeline.nats.url,
