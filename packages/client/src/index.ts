@@ -5,6 +5,8 @@ export type { CallOptions, TranslateStreamCall, TranslatorClient, TranslatorGrpc
 export { CLIENT_DEFAULTS, resolveClientConfig } from './config.js';
 export type { RetryOptions, TlsOptions, TranslatorClientConfig, TranslatorClientOptions } from './config.js';
 export { ClientConfigError, TranslatorCallError } from './errors.js';
+export { makeCa, makeLeaf } from './pki.js';
+export type { CertFiles } from './pki.js';
 export type {
   FieldViolation,
   ListModelsResponse__Output as ListModelsResponse,

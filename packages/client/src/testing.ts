@@ -52,7 +52,7 @@ const running = (child: ChildProcess): boolean => child.exitCode === null && chi
 /**
  * Starts `services/translator/src/main.ts` (the container entry point) with `env` on top of the variables it
  * needs (REGISTRY_DIR, HOST=127.0.0.1, PORT=0 unless given); resolves once it logs that it is serving. TLS and
- * tokens are its own variables: SIM2REAL_TLS_CERT, SIM2REAL_TLS_KEY, SIM2REAL_AUTH_TOKENS (see `./pki`).
+ * tokens are its own variables: SIM2REAL_TLS_CERT, SIM2REAL_TLS_KEY, SIM2REAL_AUTH_TOKENS (`makeCa` and `makeLeaf` make throwaway certificates).
  */
 export async function startTranslatorProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<TranslatorProcess> {
   let stderr = '';
