@@ -31,9 +31,9 @@ export interface TranslatorAccessSetting {
  * comes from a file, or from SIM2REAL_TOKEN.
  */
 export const TRANSLATOR_ACCESS_SETTINGS: readonly TranslatorAccessSetting[] = [
-  { key: 'caFile', flag: 'translator-ca', env: 'SIM2REAL_TRANSLATOR_CA', help: "PEM CA the translator's certificate chains to: TLS on (default plaintext)" },
-  { key: 'certFile', flag: 'translator-cert', env: 'SIM2REAL_TRANSLATOR_CERT', help: 'PEM client certificate, for a translator with mTLS (with --translator-key)' },
-  { key: 'keyFile', flag: 'translator-key', env: 'SIM2REAL_TRANSLATOR_KEY', help: 'PEM private key of --translator-cert' },
+  { key: 'caFile', flag: 'translator-ca', env: 'SIM2REAL_TRANSLATOR_CA', help: 'PEM CA of the translator: TLS on (default plaintext)' },
+  { key: 'certFile', flag: 'translator-cert', env: 'SIM2REAL_TRANSLATOR_CERT', help: 'PEM client certificate for mTLS (with --translator-key)' },
+  { key: 'keyFile', flag: 'translator-key', env: 'SIM2REAL_TRANSLATOR_KEY', help: 'PEM key of --translator-cert' },
   { key: 'tokenFile', flag: 'token-file', env: 'SIM2REAL_TOKEN_FILE', help: 'file holding the bearer token (else SIM2REAL_TOKEN)' },
 ];
 
@@ -43,7 +43,10 @@ export function translatorAccessFromEnv(env: NodeJS.ProcessEnv): TranslatorAcces
   return env.SIM2REAL_TOKEN ? { ...files, token: env.SIM2REAL_TOKEN } : files;
 }
 
-const flagOf = (key: TranslatorAccessSetting['key']): string => TRANSLATOR_ACCESS_SETTINGS.find((s) => s.key === key)!.flag;
+const settingOf = (key: TranslatorAccessSetting['key']): TranslatorAccessSetting => TRANSLATOR_ACCESS_SETTINGS.find((s) => s.key === key)!;
+const flagOf = (key: TranslatorAccessSetting['key']): string => settingOf(key).flag;
+/** How a sentence names a setting: its flag and its variable, since either may have given it. */
+const named = (key: TranslatorAccessSetting['key']): string => `--${settingOf(key).flag} (${settingOf(key).env})`;
 
 /**
  * Reads the files of the settings into the client's `tls` and `token` options (so a wrong path fails at start with
@@ -61,11 +64,11 @@ export async function readTranslatorAccess(files: TranslatorAccessFiles): Promis
     const file = files[key];
     if (file === undefined) return undefined;
     return readFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw new ClientConfigError(flagOf(key), `--${flagOf(key)} ${file} cannot be read (${error.code ?? error.message}).`, { cause: error });
+      throw new ClientConfigError(flagOf(key), `${named(key)} ${file} cannot be read (${error.code ?? error.message}).`, { cause: error });
     });
   };
   const [ca, cert, key, tokenFile] = await Promise.all([read('caFile'), read('certFile'), read('keyFile'), read('tokenFile')]);
   const token = tokenFile === undefined ? files.token : tokenFile.toString('utf8').trim();
-  if (tokenFile !== undefined && !token) throw new ClientConfigError(flagOf('tokenFile'), `--token-file ${files.tokenFile} is empty.`);
+  if (tokenFile !== undefined && !token) throw new ClientConfigError(flagOf('tokenFile'), `${named('tokenFile')} ${files.tokenFile} is empty.`);
   return { tls: ca ? { ca, cert, key } : undefined, token: token || undefined };
 }

@@ -42,6 +42,6 @@ void test('settings that cannot work are refused with the flag named', async () 
   };
   await refused({ caFile: file('ca.pem'), certFile: file('client.pem') }, 'translator-key', /--translator-cert and --translator-key go together/);
   await refused({ certFile: file('client.pem'), keyFile: file('client.key') }, 'translator-ca', /needs --translator-ca/);
-  await refused({ caFile: file('missing.pem') }, 'translator-ca', /--translator-ca .*missing\.pem cannot be read \(ENOENT\)/);
-  await refused({ tokenFile: file('empty') }, 'token-file', /--token-file .*empty is empty/);
+  await refused({ caFile: file('missing.pem') }, 'translator-ca', /--translator-ca \(SIM2REAL_TRANSLATOR_CA\) .*missing\.pem cannot be read \(ENOENT\)/);
+  await refused({ tokenFile: file('empty') }, 'token-file', /--token-file \(SIM2REAL_TOKEN_FILE\) .*empty is empty/);
 });
