@@ -193,7 +193,8 @@ export function splitImages<T extends { data?: Uint8Array | string }>(images: re
 /**
  * Translator client for the adapter: `streamsPerModel` long-lived TranslateStreams per model (used in turn), requests
  * correlated by request_id, per-request errors read from the response's structured `error`, batches split into
- * requests within the translator's limits and put back together in order, gRPC keepalive on the channel.
+ * requests within the translator's limits and put back together in order, gRPC keepalive on the channel. Its channel,
+ * TLS and token are `@sim2real/client`'s (the one client); the streams are that client's bare `openTranslateStream`.
  */
 export class TranslateStreamClient {
   private readonly client: TranslatorClient;
