@@ -16,11 +16,11 @@ export async function translatorAccess(
   env: NodeJS.ProcessEnv,
   command: string,
 ): Promise<Pick<TranslatorClientOptions, 'tls' | 'token'>> {
-  const files: TranslatorAccessFiles = { ...translatorAccessFromEnv(env) };
-  for (const setting of TRANSLATOR_ACCESS_SETTINGS) {
-    const flag = optionalString(options, setting.flag);
-    if (flag !== undefined) Object.assign(files, { [setting.key]: flag });
-  }
+  const fromFlags = TRANSLATOR_ACCESS_SETTINGS.flatMap((s) => {
+    const file = optionalString(options, s.flag);
+    return file === undefined ? [] : [[s.key, file] as const];
+  });
+  const files: TranslatorAccessFiles = { ...translatorAccessFromEnv(env), ...Object.fromEntries(fromFlags) };
   try {
     return await readTranslatorAccess(files);
   } catch (error) {
