@@ -11,14 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { TranslationOptions } from '@sim2real/translation';
 import { trainTinyModel } from '@sim2real/translation/testing';
 
-/** A temporary registry holding the tiny test model as `<name>/v1` for each of `names`. */
-export async function tinyRegistry(names: readonly string[] = ['tiny']): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sim2real-client-registry-'));
+/**
+ * A temporary registry holding the tiny test model (trained for a few steps on noise; `options` change its
+ * architecture) as `<name>/v1` for each of `names`.
+ */
+export async function tinyRegistry(names: readonly string[] = ['tiny'], options: TranslationOptions = {}): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sim2real-registry-'));
   const [first, ...rest] = names;
   if (first !== undefined) {
-    await trainTinyModel(path.join(dir, first, 'v1'));
+    await trainTinyModel(path.join(dir, first, 'v1'), options);
     for (const name of rest) await cp(path.join(dir, first), path.join(dir, name), { recursive: true });
   }
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };

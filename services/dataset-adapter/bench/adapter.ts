@@ -18,12 +18,11 @@ import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createTranslatorClient } from '@sim2real/client';
-import { startTranslatorProcess, type TranslatorProcess } from '@sim2real/client/testing';
+import { startTranslatorProcess, tinyRegistry, type TranslatorProcess } from '@sim2real/client/testing';
 import type { Image, TranslateResponse__Output } from '@sim2real/contracts';
 import { createAdapter } from '../src/index.js';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publishBatches } from '@sim2real/messaging';
 import { startNatsServer } from '@sim2real/messaging/testing';
-import { trainTinyRegistry } from '../test/real-translator.js';
 import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 
 const { values } = parseArgs({
@@ -55,13 +54,13 @@ async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
 }
 
-let trained: Awaited<ReturnType<typeof trainTinyRegistry>> | undefined;
+let trained: Awaited<ReturnType<typeof tinyRegistry>> | undefined;
 let local: TranslatorProcess | undefined;
 if (!values.translator) {
   let registryDir = values.registry;
   if (!registryDir) {
     const started = performance.now();
-    trained = await trainTinyRegistry(model, {
+    trained = await tinyRegistry([model], {
       imageSize: size,
       generatorWidth: Number(values.ngf),
       residualBlocks: Number(values.blocks),
@@ -69,7 +68,7 @@ if (!values.translator) {
       discriminatorWidth: Number(values.ngf),
       discriminatorDownsamplings: 3,
     });
-    registryDir = trained.registryDir;
+    registryDir = trained.dir;
     console.error(`trained the bench model (${architecture}, 3 steps) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   // The translator's container entry point in a child process (killed when this process exits, even interrupted).

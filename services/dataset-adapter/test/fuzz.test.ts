@@ -19,7 +19,7 @@ const pipeline = usePipeline(1);
 // The translator under fuzz is its own process: its inference does not stall this process's NATS client, and "still serving" means the process.
 let translator: TranslatorProcess | undefined;
 const translatorProcess = async (): Promise<TranslatorProcess> =>
-  (translator ??= await startTranslatorProcess({ REGISTRY_DIR: pipeline.registry.registryDir, MAX_BATCH_DELAY_MS: '1' }));
+  (translator ??= await startTranslatorProcess({ REGISTRY_DIR: pipeline.registry.dir, MAX_BATCH_DELAY_MS: '1' }));
 after(() => translator?.kill());
 const GRPC_CASES = Number(process.env.SIM2REAL_FUZZ_GRPC_CASES ?? 8000);
 const ADAPTER_CASES = Number(process.env.SIM2REAL_FUZZ_ADAPTER_CASES ?? 2000);

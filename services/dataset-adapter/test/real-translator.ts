@@ -1,16 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { TranslationOptions } from '@sim2real/translation';
-import { trainTinyModel } from '@sim2real/translation/testing';
 import { createTranslatorServer, type TranslatorServer, type TranslatorServerOptions } from '@sim2real/translator';
-
-/** A model registry in a temp folder holding `<model>/v1`, trained on noise; `remove()` deletes it. */
-export async function trainTinyRegistry(model: string, options: TranslationOptions = {}): Promise<{ registryDir: string; remove: () => Promise<void> }> {
-  const registryDir = await mkdtemp(path.join(tmpdir(), 'sim2real-adapter-registry-'));
-  await trainTinyModel(path.join(registryDir, model, 'v1'), options);
-  return { registryDir, remove: () => rm(registryDir, { recursive: true, force: true }) };
-}
 
 /** A real translator server (`createTranslatorServer`) on 127.0.0.1 (or `host`) that can be killed and started again on its port. */
 export interface RealTranslator {

@@ -7,7 +7,8 @@ import { makeCa, makeLeaf, readTranslatorAccess, translatorAccessFromEnv } from 
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/messaging';
 import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
 import { tokenSha256 } from '@sim2real/translator';
-import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
+import { tinyRegistry } from '@sim2real/client/testing';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, natsClient, startAdapter, streamCount, waitFor, type Nats } from './helpers.js';
 
 /*
@@ -20,7 +21,7 @@ const ADAPTER_TOKEN = 'adapter-token-1';
 let dir: string;
 let caFile: string;
 let tokenFile: string;
-let registry: { registryDir: string; remove: () => Promise<void> };
+let registry: { dir: string; remove: () => Promise<void> };
 let nats: NatsServerHandle;
 let client: Nats;
 let translator: RealTranslator;
@@ -34,10 +35,10 @@ before(async () => {
   await writeFile(tokenFile, `${ADAPTER_TOKEN}\n`);
   const authTokensFile = path.join(dir, 'tokens.json');
   await writeFile(authTokensFile, JSON.stringify([{ name: 'adapter', token_sha256: tokenSha256(ADAPTER_TOKEN), roles: ['translate'] }]));
-  registry = await trainTinyRegistry('m');
+  registry = await tinyRegistry(['m']);
   nats = await startNatsServer();
   client = await natsClient(nats.url);
-  translator = await startRealTranslator({ registryDir: registry.registryDir, host: '127.0.0.1', maxBatchDelayMs: 20, tlsCertFile: server.cert, tlsKeyFile: server.key, authTokensFile });
+  translator = await startRealTranslator({ registryDir: registry.dir, host: '127.0.0.1', maxBatchDelayMs: 20, tlsCertFile: server.cert, tlsKeyFile: server.key, authTokensFile });
 });
 
 after(async () => {
