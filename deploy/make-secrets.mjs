@@ -1,7 +1,8 @@
 // @ts-check
-// Makes the secrets of compose.secure.yaml in deploy/secrets/ (or the folder given), never committed:
+// Makes the secrets of compose.yaml (and of the Kubernetes Secrets, deploy/README.md) in deploy/secrets/ (or the
+// folder given), never committed:
 //   ca.pem ca.key              a private CA (P-256, 825 days; keep ca.key offline in real use)
-//   translator.pem .key        the translator's TLS identity (SAN translator, localhost, 127.0.0.1)
+//   translator.pem .key        the translator's TLS identity (SAN translator, its in-cluster names, localhost, 127.0.0.1)
 //   tokens.json                the translator's --auth-tokens file: names, SHA-256 of the tokens, roles
 //   <name>.token               one bearer token per caller: adapter (translate), trainer (train), admin (admin)
 //   nats-users.conf            public NKeys of the NATS users (included by nats/accounts.conf)
@@ -30,7 +31,7 @@ const openssl = (/** @type {string[]} */ args) => execFileSync('openssl', args, 
 const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
 openssl(['req', '-x509', ...newKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '825', '-subj', '/CN=sim2real deploy CA']);
-writeFileSync(file('translator.ext'), 'subjectAltName=DNS:translator,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+writeFileSync(file('translator.ext'), 'subjectAltName=DNS:translator,DNS:translator.sim2real.svc,DNS:translator.sim2real.svc.cluster.local,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
 openssl(['req', ...newKey, '-keyout', file('translator.key'), '-out', file('translator.csr'), '-subj', '/CN=translator']);
 chmodSync(file('translator.key'), 0o644);
 openssl(['x509', '-req', '-in', file('translator.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file('translator.pem'), '-days', '825', '-extfile', file('translator.ext')]);

@@ -2,7 +2,7 @@
 // Container health check for gRPC servers: calls grpc.health.v1.Health/Check and exits 0 only on SERVING.
 // Usage: node deploy/docker/grpc-health-probe.mjs [HOST:PORT] [SERVICE] [TIMEOUT_MS] [CA_FILE]
 // (defaults 127.0.0.1:50051, "" = the whole server, 3000, plaintext). With CA_FILE it speaks TLS and trusts that CA
-// (the health service needs no token). Kubernetes does not need it: it has native `grpc:` probes.
+// (the health service needs no token). Kubernetes runs it too: its native `grpc:` probes cannot speak TLS.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import grpc from '@grpc/grpc-js';

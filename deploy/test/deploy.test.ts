@@ -23,6 +23,7 @@ import {
   envNamesInSource,
   envNamesReadBy,
   field,
+  isMadeSecret,
   manifestsOf,
   parseDockerfile,
   parseYamlDocuments,
@@ -133,11 +134,12 @@ void describe('environment variables', () => {
       "export const SERVER_ENV = { registryDir: 'REGISTRY_DIR', backend: 'TFJS_BACKEND' } as const;",
       "const number = (name: string): number | undefined => (env[name] ? Number(env[name]) : undefined);",
       "const b = number('SIM2REAL_B');",
+      "const SETTINGS = [{ key: 'caFile', flag: 'translator-ca', env: 'SIM2REAL_C', help: 'CA' }];",
       "process.once('SIGTERM', stop);",
     ].join('\n');
     assert.deepEqual(
       [...envNamesInSource(source)].sort(),
-      ['HOST', 'PORT', 'REGISTRY_DIR', 'SIM2REAL_A', 'SIM2REAL_B', 'TFJS_BACKEND'],
+      ['HOST', 'PORT', 'REGISTRY_DIR', 'SIM2REAL_A', 'SIM2REAL_B', 'SIM2REAL_C', 'TFJS_BACKEND'],
     );
   });
 
@@ -206,7 +208,8 @@ void describe('ports and addresses', () => {
       const ports = container!.ports as Yaml[];
       assert.deepEqual(ports.filter((p) => p.name === 'grpc').map((p) => p.containerPort), [port], name);
       for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
-        assert.equal(field(container, `${probe}.grpc.port`), port, `${name} ${probe} is a gRPC probe on ${port}`);
+        const command = field(container, `${probe}.exec.command`) as string[];
+        assert.deepEqual(command.slice(0, 3), ['node', 'deploy/docker/grpc-health-probe.mjs', `127.0.0.1:${port}`], `${name} ${probe} is a gRPC health check on ${port}`);
       }
       const service = manifest(tree, 'Service', 'translator');
       assert.equal(field(service, 'spec.clusterIP'), 'None', 'headless, for client-side load balancing');
@@ -293,6 +296,95 @@ void describe('NATS names and durability', () => {
   void it('nats.conf passes nats-server -t', { skip: !recent && `nats-server >= 2.10 is not installed (found ${version?.[0] ?? 'none'}; 2.9 has no sync_interval)` }, () => {
     const result = spawnSync('nats-server', ['-t', '-c', deployPath('nats', 'nats.conf')], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
+  });
+});
+
+void describe('secure by default', () => {
+  /** The file a compose service sees at `/run/secrets/<target>`, as the name of a top-level secret; undefined when it has none there. */
+  const composeSecret = (service: string, file: string | undefined): string | undefined => {
+    const entries = (composeServices[service]?.secrets as (string | { source: string; target?: string })[] | undefined) ?? [];
+    for (const entry of entries) {
+      const { source, target } = typeof entry === 'string' ? { source: entry, target: entry } : { source: entry.source, target: entry.target ?? entry.source };
+      if (file === `/run/secrets/${target}`) return source;
+    }
+    return undefined;
+  };
+  const topSecrets = field(compose, 'secrets') as Record<string, { file: string }>;
+
+  void it('compose: every secret is a file make-secrets.mjs writes into deploy/secrets/', () => {
+    for (const [name, secret] of Object.entries(topSecrets)) {
+      assert.ok(isMadeSecret(path.resolve(DEPLOY_DIR, secret.file)), `secret ${name}: make-secrets.mjs does not write ${secret.file}`);
+    }
+  });
+
+  void it('compose: the translator has tokens and TLS, its health check speaks TLS, the adapter trusts its CA with its own token', () => {
+    const translator = composeEnv('translator');
+    assert.equal(translator.SIM2REAL_INSECURE, undefined);
+    for (const variable of ['SIM2REAL_AUTH_TOKENS', 'SIM2REAL_TLS_CERT', 'SIM2REAL_TLS_KEY']) {
+      assert.ok(composeSecret('translator', translator[variable]), `translator ${variable}=${translator[variable]} is not one of its secrets`);
+    }
+    const health = field(composeServices.translator, 'healthcheck.test') as string[];
+    assert.ok(health.includes('deploy/docker/grpc-health-probe.mjs') && composeSecret('translator', health.at(-1)) === 'ca.pem', `health check ${health.join(' ')}`);
+    const adapter = composeEnv('dataset-adapter');
+    assert.equal(composeSecret('dataset-adapter', adapter.SIM2REAL_TRANSLATOR_CA), 'ca.pem');
+    assert.equal(composeSecret('dataset-adapter', adapter.SIM2REAL_TOKEN_FILE), 'adapter.token');
+  });
+
+  void it('make-secrets.mjs gives the adapter a translate-only token', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sim2real-secrets-roles-'));
+    try {
+      spawnSync(process.execPath, [deployPath('make-secrets.mjs'), path.join(dir, 's')], { stdio: 'ignore' });
+      const tokens = JSON.parse(readText(path.join(dir, 's', 'tokens.json'))) as { name: string; roles: string[] }[];
+      assert.deepEqual(tokens.find((t) => t.name === 'adapter')?.roles, ['translate']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  void it('compose: NATS runs with accounts, every NATS client has its own NKey, every port is on 127.0.0.1', () => {
+    assert.deepEqual(composeServices.nats?.command, ['--config', '/etc/nats/nats.secure.conf']);
+    const nkeys = new Map<string, string>();
+    for (const [name, service] of Object.entries(composeServices)) {
+      const env = composeEnv(name);
+      if (env.NATS_URL !== undefined) {
+        const seed = composeSecret(name, env.SIM2REAL_NATS_NKEY);
+        assert.match(seed ?? '', /\.nk$/, `${name} has no NKey seed among its secrets`);
+        assert.ok(!nkeys.has(seed!), `${name} shares the NKey ${seed!} with ${nkeys.get(seed!)}`);
+        nkeys.set(seed!, name);
+      }
+      for (const port of (service.ports as string[] | undefined) ?? []) assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port}`);
+    }
+    assert.equal(nkeys.size, 3, 'adapter, regressor and publisher');
+  });
+
+  void it('k8s: the translator reads tokens and TLS from mounted Secrets and probes over TLS; the adapter reads the CA and its token', () => {
+    const tree = trees.get('base')!;
+    /** The Secret and key a container sees at `file`, through its volume mounts. */
+    const mountedSecret = (workload: string, file: string | undefined): string | undefined => {
+      const deployment = manifest(tree, 'Deployment', workload);
+      const [container] = containersOf(deployment);
+      const mount = ((container!.volumeMounts as { name: string; mountPath: string }[] | undefined) ?? []).find((m) => file?.startsWith(`${m.mountPath}/`));
+      if (!mount || file === undefined) return undefined;
+      const volume = (field(deployment, 'spec.template.spec.volumes') as Yaml[]).find((v) => v.name === mount.name);
+      const secret = volume?.secret as { secretName: string; items?: { key: string; path: string }[] } | undefined;
+      if (!secret) return undefined;
+      const relative = file.slice(mount.mountPath.length + 1);
+      const key = secret.items ? secret.items.find((i) => i.path === relative)?.key : relative;
+      return key === undefined ? undefined : `${secret.secretName}/${key}`;
+    };
+    const translator = tree.configMaps.get('translator-config')!;
+    assert.equal(translator.get('SIM2REAL_INSECURE'), undefined);
+    assert.equal(mountedSecret('translator', translator.get('SIM2REAL_AUTH_TOKENS')), 'translator-tokens/tokens.json');
+    assert.equal(mountedSecret('translator', translator.get('SIM2REAL_TLS_CERT')), 'translator-tls/tls.crt');
+    assert.equal(mountedSecret('translator', translator.get('SIM2REAL_TLS_KEY')), 'translator-tls/tls.key');
+    const [container] = containersOf(manifest(tree, 'Deployment', 'translator'));
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      assert.equal(mountedSecret('translator', (field(container, `${probe}.exec.command`) as string[]).at(-1)), 'translator-tls/ca.crt', probe);
+    }
+    const adapter = tree.configMaps.get('dataset-adapter-config')!;
+    assert.equal(mountedSecret('dataset-adapter', adapter.get('SIM2REAL_TRANSLATOR_CA')), 'translator-tls/ca.crt');
+    assert.equal(mountedSecret('dataset-adapter', adapter.get('SIM2REAL_TOKEN_FILE')), 'dataset-adapter-token/token');
+    assert.equal(mountedSecret('dataset-adapter', '/run/secrets/sim2real/translator-ca/tls.key'), undefined, 'the adapter does not see the translator key');
   });
 });
 

@@ -1,5 +1,5 @@
 /*
- * The NATS accounts of compose.secure.yaml on a real nats-server (Debian's 2.9.10: nats.conf's sync_interval, a 2.10
+ * The NATS accounts of compose.yaml on a real nats-server (Debian's 2.9.10: nats.conf's sync_interval, a 2.10
  * field, is left out here): secrets from make-secrets.mjs, then each service's NKey may do its own work and no more.
  */
 import assert from 'node:assert/strict';
@@ -66,7 +66,7 @@ void after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-void describe('NATS accounts of compose.secure.yaml', () => {
+void describe('NATS accounts of compose.yaml', () => {
   it('refuses a connection without an NKey', async () => {
     await assert.rejects(connect({ servers: url, reconnect: false }), /Authorization Violation|AUTHORIZATION/i);
   });

@@ -2,7 +2,9 @@
  * Reads the deploy files and the facts of the code they must agree with: the environment variables each
  * service reads (found statically in its src/), its Dockerfile stages, the kustomize trees.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
@@ -12,6 +14,26 @@ export const REPO_DIR = path.resolve(DEPLOY_DIR, '..');
 
 export const deployPath = (...parts: string[]): string => path.join(DEPLOY_DIR, ...parts);
 export const readText = (file: string): string => readFileSync(file, 'utf8');
+
+/** Where `node deploy/make-secrets.mjs` writes the secrets (ignored by git: a clean clone does not have it). */
+export const SECRETS_DIR = deployPath('secrets');
+
+let madeSecrets: Set<string> | undefined;
+/** The names of the files make-secrets.mjs writes, from one run into a temporary folder (needs openssl). */
+export function madeSecretFiles(): Set<string> {
+  if (madeSecrets) return madeSecrets;
+  const dir = mkdtempSync(path.join(tmpdir(), 'sim2real-secrets-'));
+  try {
+    execFileSync(process.execPath, [deployPath('make-secrets.mjs'), path.join(dir, 'secrets')], { stdio: 'ignore' });
+    madeSecrets = new Set(readdirSync(path.join(dir, 'secrets')));
+    return madeSecrets;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether `file` (absolute) is in deploy/secrets/ and make-secrets.mjs writes it. */
+export const isMadeSecret = (file: string): boolean => path.dirname(file) === SECRETS_DIR && madeSecretFiles().has(path.basename(file));
 
 /** A YAML mapping as parsed; manifests are walked with `field()` so that a missing key fails with its path. */
 export type Yaml = Record<string, unknown>;
@@ -61,6 +83,8 @@ const INDEX_READ = new RegExp(`\\benv\\[\\s*(['"])(${ENV_NAME})\\1\\s*\\]`, 'g')
 /** An exported table of variable names: `export const SERVER_ENV = { port: 'PORT', ... }`. */
 const ENV_TABLE = /export const \w*ENV\w*\s*=\s*\{([^}]*)\}/g;
 const TABLE_VALUE = new RegExp(`:\\s*(['"])(${ENV_NAME})\\1`, 'g');
+/** A setting declared in a table with its variable: `{ key: 'caFile', flag: 'translator-ca', env: 'SIM2REAL_TRANSLATOR_CA', ... }`. */
+const SETTING_ENV = new RegExp(`\\benv:\\s*(['"])(${ENV_NAME})\\1`, 'g');
 /** A local helper that reads the variable named by its first parameter: `const num = (name) => env[name] ...`. */
 const ENV_HELPER = /(?:const|function)\s+(\w+)\s*=?\s*\(\s*(\w+)\b[^)]*\)[^\n]*?\benv\[\s*\2\s*\]/g;
 
@@ -76,6 +100,7 @@ export function envNamesInSource(text: string): Set<string> {
   const names = new Set<string>();
   for (const match of text.matchAll(PROPERTY_READ)) names.add(match[1]!);
   for (const match of text.matchAll(INDEX_READ)) names.add(match[2]!);
+  for (const match of text.matchAll(SETTING_ENV)) names.add(match[2]!);
   for (const table of text.matchAll(ENV_TABLE)) {
     for (const match of table[1]!.matchAll(TABLE_VALUE)) names.add(match[2]!);
   }
@@ -86,8 +111,15 @@ export function envNamesInSource(text: string): Set<string> {
   return names;
 }
 
-/** Where telemetryOptionsFromEnv reads the OpenTelemetry variables. */
-const TELEMETRY_ENV_SOURCE = path.join(REPO_DIR, 'packages', 'telemetry', 'src', 'config.ts');
+/** Package helpers that read variables for their caller, and the source declaring which. */
+const ENV_HELPER_SOURCES: Readonly<Record<string, string>> = {
+  // The standard OTEL_* variables.
+  'telemetryOptionsFromEnv(': path.join(REPO_DIR, 'packages', 'telemetry', 'src', 'config.ts'),
+  // SIM2REAL_NATS_* (NATS_AUTH_SETTINGS).
+  'natsAuthFromEnv(': path.join(REPO_DIR, 'packages', 'messaging', 'src', 'connect.ts'),
+  // SIM2REAL_TRANSLATOR_CA / _CERT / _KEY, SIM2REAL_TOKEN_FILE, SIM2REAL_TOKEN (TRANSLATOR_ACCESS_SETTINGS).
+  'translatorAccessFromEnv(': path.join(REPO_DIR, 'packages', 'client', 'src', 'access.ts'),
+};
 
 /** Every environment variable the sources under `srcDir` (relative to the repository) read. */
 export function envNamesReadBy(srcDir: string): Set<string> {
@@ -95,8 +127,9 @@ export function envNamesReadBy(srcDir: string): Set<string> {
   for (const file of sourceFiles(path.join(REPO_DIR, srcDir))) {
     const text = readText(file);
     for (const name of envNamesInSource(text)) names.add(name);
-    // The standard OTEL_* variables, read for the caller by @sim2real/telemetry.
-    if (text.includes('telemetryOptionsFromEnv(')) for (const name of envNamesInSource(readText(TELEMETRY_ENV_SOURCE))) names.add(name);
+    for (const [call, source] of Object.entries(ENV_HELPER_SOURCES)) {
+      if (text.includes(call)) for (const name of envNamesInSource(readText(source))) names.add(name);
+    }
   }
   return names;
 }

@@ -60,6 +60,7 @@ void test('demo --quick runs the pipeline end to end, prints the MSE table and l
     assert.match(run.stderr, new RegExp(`^✓ ${stage} `, 'm'), `stage ${stage} finished`);
   }
   assert.match(run.stderr, /batches adapted 2\/2/);
+  assert.match(run.stderr, /^✓ translator\s+\S+\s+serving 127\.0\.0\.1:\d+ with TLS and tokens /m, 'the translator ran with TLS and tokens, and every client got through');
 
   const resultsFile = /^results: (.+)$/m.exec(run.stdout)?.[1];
   assert.ok(resultsFile);

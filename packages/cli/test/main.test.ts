@@ -43,3 +43,16 @@ test('a missing required flag names the flag', async () => {
   assert.equal(code, 2);
   assert.match(stderr, /--model is required\./);
 });
+
+test('adapt refuses translator access that cannot work, naming the flag or variable, before it connects', async () => {
+  const adapt = ['adapt', '--translator', '127.0.0.1:1', '--route', 'd=m', '--nats', 'nats://127.0.0.1:1'];
+  const halfMtls = await run([...adapt, '--translator-ca', 'ca.pem', '--translator-cert', 'client.pem']);
+  assert.equal(halfMtls.code, 2);
+  assert.match(halfMtls.stderr, /--translator-cert and --translator-key go together\./);
+  const missing = await run([...adapt, '--token-file', '/nonexistent/adapter.token']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--token-file \(SIM2REAL_TOKEN_FILE\) \/nonexistent\/adapter\.token cannot be read \(ENOENT\)\./);
+  const fromEnv = await run(adapt, { SIM2REAL_TRANSLATOR_CA: '/nonexistent/ca.pem' });
+  assert.equal(fromEnv.code, 2);
+  assert.match(fromEnv.stderr, /--translator-ca \(SIM2REAL_TRANSLATOR_CA\) \/nonexistent\/ca\.pem cannot be read \(ENOENT\)\./);
+});

@@ -31,6 +31,9 @@ export interface CallOptions {
   maxAttempts?: number;
 }
 
+/** A bare `TranslateStream` call (see `openTranslateStream`). */
+export type TranslateStreamCall = grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output>;
+
 /** The generated grpc-js client of `sim2real.v1.Translator`. */
 export type TranslatorGrpcClient = InstanceType<typeof sim2realV1.Translator>;
 
@@ -50,6 +53,12 @@ export interface TranslatorClient {
    * TranslatorCallError after the responses already received. Leaving the loop early cancels the call.
    */
   translateStream(requests: AsyncIterable<TranslateRequest> | Iterable<TranslateRequest>, options?: CallOptions): AsyncGenerator<TranslateResponse__Output, void, undefined>;
+  /**
+   * `TranslateStream` as the bare grpc-js call, with the token (and a deadline when `timeoutMs` is given) set: for a
+   * caller that keeps its own long-lived streams and correlates responses itself (the dataset adapter). No flow
+   * control, correlation or error mapping is added; `signal` cancels it.
+   */
+  openTranslateStream(options?: CallOptions): TranslateStreamCall;
   /** `StartTraining`: queues a job. Not retried (it is not idempotent). */
   startTraining(request: StartTrainingRequest, options?: CallOptions): Promise<TrainingJob__Output>;
   /** `WatchTraining`: the job's events from its start until it ends. */
@@ -109,6 +118,7 @@ function channel(config: TranslatorClientConfig): { credentials: grpc.ChannelCre
   const options: grpc.ChannelOptions = {
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
+    ...config.channelOptions,
   };
   if (!config.tls) return { credentials: grpc.credentials.createInsecure(), options };
   const { ca, key, cert, serverName } = config.tls;
@@ -162,12 +172,18 @@ export function createTranslatorClient(target: string, options: TranslatorClient
     }
   };
 
+  const openTranslateStream = (options: CallOptions = {}): TranslateStreamCall => {
+    const call: TranslateStreamCall = raw.translateStream(metadataOf(options), streamDeadline(options));
+    const release = onAbort(options.signal, () => call.cancel());
+    call.once('status', release);
+    return call;
+  };
+
   async function* translateStream(
     requests: AsyncIterable<TranslateRequest> | Iterable<TranslateRequest>,
     options: CallOptions = {},
   ): AsyncGenerator<TranslateResponse__Output, void, undefined> {
-    const call = raw.translateStream(metadataOf(options), streamDeadline(options));
-    const release = onAbort(options.signal, () => call.cancel());
+    const call = openTranslateStream(options);
     let inFlight = 0;
     let ended = false;
     let wakeProducer: (() => void) | undefined;
@@ -207,7 +223,6 @@ export function createTranslatorClient(target: string, options: TranslatorClient
     } finally {
       ended = true;
       wake();
-      release();
       call.cancel();
     }
   }
@@ -249,6 +264,7 @@ export function createTranslatorClient(target: string, options: TranslatorClient
     raw,
     translate: (request, options) => unary('Translate', (r, m, o, cb) => raw.translate(r, m, o, cb), request, options),
     translateStream,
+    openTranslateStream,
     startTraining: async (request, options) =>
       required((await unary<StartTrainingRequest, StartTrainingResponse__Output>('StartTraining', (r, m, o, cb) => raw.startTraining(r, m, o, cb), request, options, false)).job, 'job'),
     watchTraining,

@@ -1,3 +1,4 @@
+import type { ChannelOptions } from '@grpc/grpc-js';
 import { ClientConfigError } from './errors.js';
 
 /** TLS of the channel: the server's CA and, for mutual TLS, the client's certificate and key (PEM). */
@@ -35,6 +36,11 @@ export interface TranslatorClientOptions {
   maxInFlightPerStream?: number;
   /** Largest message received or sent. @default 16_777_216 (16 MiB, the server's default) */
   maxMessageBytes?: number;
+  /**
+   * grpc-js channel options set over the client's own, for what it does not choose: keepalive
+   * (`grpc.keepalive_time_ms`), reconnection backoff, load balancing (`grpc.service_config`), ... @default {}
+   */
+  channelOptions?: ChannelOptions;
 }
 
 /** Options resolved against the defaults and checked. */
@@ -45,6 +51,7 @@ export interface TranslatorClientConfig {
   retry: { maxAttempts: number; initialBackoffMs: number; maxBackoffMs: number };
   maxInFlightPerStream: number;
   maxMessageBytes: number;
+  channelOptions: ChannelOptions;
 }
 
 export const CLIENT_DEFAULTS = {
@@ -84,5 +91,6 @@ export function resolveClientConfig(options: TranslatorClientOptions = {}): Tran
     },
     maxInFlightPerStream: positiveInt('maxInFlightPerStream', options.maxInFlightPerStream ?? CLIENT_DEFAULTS.maxInFlightPerStream),
     maxMessageBytes: positiveInt('maxMessageBytes', options.maxMessageBytes ?? CLIENT_DEFAULTS.maxMessageBytes),
+    channelOptions: { ...options.channelOptions },
   };
 }

@@ -7,8 +7,9 @@ export class ClientConfigError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -1,8 +1,12 @@
+export { TRANSLATOR_ACCESS_SETTINGS, readTranslatorAccess, translatorAccessFromEnv } from './access.js';
+export type { TranslatorAccessFiles, TranslatorAccessSetting } from './access.js';
 export { createTranslatorClient } from './client.js';
-export type { CallOptions, TranslatorClient, TranslatorGrpcClient } from './client.js';
+export type { CallOptions, TranslateStreamCall, TranslatorClient, TranslatorGrpcClient } from './client.js';
 export { CLIENT_DEFAULTS, resolveClientConfig } from './config.js';
 export type { RetryOptions, TlsOptions, TranslatorClientConfig, TranslatorClientOptions } from './config.js';
 export { ClientConfigError, TranslatorCallError } from './errors.js';
+export { makeCa, makeLeaf } from './pki.js';
+export type { CertFiles } from './pki.js';
 export type {
   FieldViolation,
   ListModelsResponse__Output as ListModelsResponse,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { sim2realV1 } from '@sim2real/contracts';
 import { TranslatorCallError, createTranslatorClient } from '../src/index.js';
+import { makeCa, makeLeaf } from '../src/pki.js';
 
 /*
  * TLS and tokens against a real grpc-js server on loopback that serves the Translator contract's ListModels and
@@ -17,19 +17,13 @@ let server: grpc.Server;
 let address: string;
 const pem: Record<string, Buffer> = {};
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
 void before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'sim2real-client-tls-'));
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=sim2real test CA');
-  await writeFile(path.join(dir, 'san.ext'), 'subjectAltName=DNS:translator.test\n');
-  for (const name of ['server', 'client']) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', 'san.ext');
-  }
-  for (const file of ['ca.pem', 'server.pem', 'server.key', 'client.pem', 'client.key']) pem[file] = await readFile(path.join(dir, file));
+  const ca = makeCa(dir, 'ca');
+  const serverFiles = makeLeaf(dir, 'server', ca, 'server');
+  const clientFiles = makeLeaf(dir, 'client', ca, 'client');
+  const files = { 'ca.pem': ca.cert, 'server.pem': serverFiles.cert, 'server.key': serverFiles.key, 'client.pem': clientFiles.cert, 'client.key': clientFiles.key };
+  for (const [name, file] of Object.entries(files)) pem[name] = await readFile(file);
 
   server = new grpc.Server();
   server.addService(sim2realV1.Translator.service, {
@@ -50,7 +44,7 @@ void after(async () => {
 
 void test('mutual TLS with a CA, a client certificate and a server name; the token goes as a Bearer header', async () => {
   const client = createTranslatorClient(address, {
-    tls: { ca: pem['ca.pem'], cert: pem['client.pem'], key: pem['client.key'], serverName: 'translator.test' },
+    tls: { ca: pem['ca.pem'], cert: pem['client.pem'], key: pem['client.key'], serverName: 'localhost' },
     token: 's3cret',
     retry: { maxAttempts: 1 },
   });
@@ -61,7 +55,7 @@ void test('mutual TLS with a CA, a client certificate and a server name; the tok
 
 void test('a server certificate from another CA, or no client certificate, fails the call', async () => {
   const strangerCa = pem['server.pem']!; // not the CA that signed the server's certificate
-  for (const tls of [{ ca: strangerCa, cert: pem['client.pem'], key: pem['client.key'], serverName: 'translator.test' }, { ca: pem['ca.pem'], serverName: 'translator.test' }]) {
+  for (const tls of [{ ca: strangerCa, cert: pem['client.pem'], key: pem['client.key'], serverName: 'localhost' }, { ca: pem['ca.pem'], serverName: 'localhost' }]) {
     const client = createTranslatorClient(address, { tls, retry: { maxAttempts: 1 }, timeoutMs: 5000 });
     const error = await client.listModels().then(
       () => assert.fail('the call succeeded'),

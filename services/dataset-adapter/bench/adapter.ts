@@ -13,18 +13,16 @@
  * process (which otherwise only publishes and polls). Prints a table, the adapter's counters (redeliveries,
  * naks, duplicates) and one JSON line.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
-import { sim2realV1, type Image, type TranslateResponse__Output } from '@sim2real/contracts';
+import { createTranslatorClient } from '@sim2real/client';
+import { startTranslatorProcess, tinyRegistry, type TranslatorProcess } from '@sim2real/client/testing';
+import type { Image, TranslateResponse__Output } from '@sim2real/contracts';
 import { createAdapter } from '../src/index.js';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publishBatches } from '@sim2real/messaging';
-import { freePort, startNatsServer } from '@sim2real/messaging/testing';
-import { trainTinyRegistry } from '../test/real-translator.js';
+import { startNatsServer } from '@sim2real/messaging/testing';
 import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 
 const { values } = parseArgs({
@@ -56,52 +54,13 @@ async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
 }
 
-/** The translator's container entry point in a child process (run by tsx, as this script is); its stderr is kept. */
-async function startTranslatorProcess(registryDir: string): Promise<{ address: string; proc: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
-  const main = path.join(path.dirname(fileURLToPath(import.meta.resolve('@sim2real/translator'))), 'main.ts');
-  const port = await freePort();
-  const proc = spawn(process.execPath, [...process.execArgv, main], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      REGISTRY_DIR: registryDir,
-      MAX_BATCH_SIZE: String(batchSize),
-      MAX_IMAGES_PER_REQUEST: String(Math.max(64, batchSize)),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const address = `127.0.0.1:${port}`;
-  const probe = new sim2realV1.Translator(address, grpc.credentials.createInsecure());
-  try {
-    await new Promise<void>((resolve, reject) => probe.waitForReady(Date.now() + 120_000, (error) => (error ? reject(error) : resolve())));
-  } catch (error) {
-    proc.kill('SIGKILL');
-    throw new Error(`The translator did not start: ${String(error)}\n${stderr}`);
-  } finally {
-    probe.close();
-  }
-  return {
-    address,
-    proc,
-    stderr: () => stderr,
-    stop: async () => {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-let trained: Awaited<ReturnType<typeof trainTinyRegistry>> | undefined;
-let local: Awaited<ReturnType<typeof startTranslatorProcess>> | undefined;
+let trained: Awaited<ReturnType<typeof tinyRegistry>> | undefined;
+let local: TranslatorProcess | undefined;
 if (!values.translator) {
   let registryDir = values.registry;
   if (!registryDir) {
     const started = performance.now();
-    trained = await trainTinyRegistry(model, {
+    trained = await tinyRegistry([model], {
       imageSize: size,
       generatorWidth: Number(values.ngf),
       residualBlocks: Number(values.blocks),
@@ -109,13 +68,14 @@ if (!values.translator) {
       discriminatorWidth: Number(values.ngf),
       discriminatorDownsamplings: 3,
     });
-    registryDir = trained.registryDir;
+    registryDir = trained.dir;
     console.error(`trained the bench model (${architecture}, 3 steps) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  local = await startTranslatorProcess(registryDir);
-  const child = local.proc;
-  // Never leave the translator behind, even when interrupted.
-  process.once('exit', () => child.kill('SIGKILL'));
+  // The translator's container entry point in a child process (killed when this process exits, even interrupted).
+  local = await startTranslatorProcess(
+    { REGISTRY_DIR: registryDir, MAX_BATCH_SIZE: String(batchSize), MAX_IMAGES_PER_REQUEST: String(Math.max(64, batchSize)) },
+    120_000,
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 }
 const translatorAddress = values.translator ?? local!.address;
@@ -123,8 +83,8 @@ const images: Image[] = makeBatch('bench', 'x', batchSize, size).samples!.map((s
 
 /** The translator alone: `batches` requests of `batchSize` images over one TranslateStream, `inFlight` at a time. */
 async function translatorAlone(): Promise<{ seconds: number; cpuMs: number | undefined }> {
-  const client = new sim2realV1.Translator(translatorAddress, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 });
-  const call = client.translateStream();
+  const client = createTranslatorClient(translatorAddress, { channelOptions: { 'grpc.max_receive_message_length': -1 } });
+  const call = client.openTranslateStream();
   const waiting = new Map<string, () => void>();
   call.on('data', (r: TranslateResponse__Output) => waiting.get(r.requestId)?.());
   const one = (): Promise<void> =>
@@ -135,7 +95,7 @@ async function translatorAlone(): Promise<{ seconds: number; cpuMs: number | und
     });
   await one(); // warm-up (model load)
   const started = performance.now();
-  const cpuBefore = await cpuMsOf(local?.proc.pid);
+  const cpuBefore = await cpuMsOf(local?.pid);
   let next = 0;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -143,7 +103,7 @@ async function translatorAlone(): Promise<{ seconds: number; cpuMs: number | und
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = await cpuMsOf(local?.proc.pid);
+  const cpuAfter = await cpuMsOf(local?.pid);
   call.end();
   client.close();
   return { seconds, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
@@ -177,11 +137,11 @@ try {
   const list = Array.from({ length: batches }, (_, i) => makeBatch('bench', `b${i}`, batchSize, size));
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const translatorCpu2 = await cpuMsOf(local?.proc.pid);
+  const translatorCpu2 = await cpuMsOf(local?.pid);
   await publishBatches(list, { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });
   await waitFor('all adapted', async () => (await streamCount(client.jsm, ADAPTED_STREAM)) === batches + 1, 600_000);
   const endToEndS = (performance.now() - started) / 1000;
-  const translatorCpu3 = await cpuMsOf(local?.proc.pid);
+  const translatorCpu3 = await cpuMsOf(local?.pid);
   // CPU time of this process (adapter, publisher, polling) per batch: the adapter path's own cost, whatever else runs.
   const cpu = process.cpuUsage(cpuBefore);
   const adapterCpuMsPerBatch = (cpu.user + cpu.system) / 1000 / batches;

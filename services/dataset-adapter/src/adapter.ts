@@ -75,6 +75,7 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
   await provisionStreams(jsm, config.streams);
   const metrics = new AdapterMetrics();
   const translator = new TranslateStreamClient(config.translatorAddress, {
+    access: config.translatorAccess,
     reconnectBaseDelayMs: config.reconnectBaseDelayMs,
     reconnectMaxDelayMs: config.reconnectMaxDelayMs,
     requestTimeoutMs: config.translateTimeoutMs,

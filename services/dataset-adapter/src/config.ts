@@ -1,3 +1,4 @@
+import type { TranslatorClientOptions } from '@sim2real/client';
 import { DATASET_PATTERN, type NatsAuthOptions, type StreamLimits } from '@sim2real/messaging';
 import { AdapterConfigError } from './errors.js';
 
@@ -7,6 +8,9 @@ export interface Route {
   /** `name` or `name@version` as the translator resolves it. */
   readonly model: string;
 }
+
+/** TLS and token of the translator channel. */
+export type TranslatorAccess = Pick<TranslatorClientOptions, 'tls' | 'token'>;
 
 /** Where a process writes its structured log lines. */
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
@@ -28,6 +32,11 @@ export interface AdapterOptions {
    * Service; calls spread with round_robin) or `ipv4:a:port,b:port`.
    */
   readonly translatorAddress: string;
+  /**
+   * TLS (the translator's CA, and a client certificate for mTLS) and bearer token of the translator channel, as
+   * `readTranslatorAccess` of `@sim2real/client` reads them from `--translator-ca`, `--token-file`, ... @default plaintext, no token
+   */
+  readonly translatorAccess?: TranslatorAccess;
   /** Long-lived TranslateStreams per model; round_robin puts each on the next replica, so match the replica count. @default 1 */
   readonly translatorStreams?: number;
   readonly routes: readonly Route[];
@@ -84,6 +93,7 @@ export interface AdapterConfig {
   readonly natsServers: string[];
   readonly natsAuth: NatsAuthOptions;
   readonly translatorAddress: string;
+  readonly translatorAccess: TranslatorAccess;
   readonly translatorStreams: number;
   readonly routes: readonly Route[];
   readonly maxBatchesInFlight: number;
@@ -157,6 +167,7 @@ export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
     natsServers,
     natsAuth: options.natsAuth ?? {},
     translatorAddress: options.translatorAddress,
+    translatorAccess: options.translatorAccess ?? {},
     translatorStreams: positiveInt(options.translatorStreams ?? 1, 'translatorStreams'),
     routes: options.routes,
     maxBatchesInFlight: positiveInt(options.maxBatchesInFlight ?? 4, 'maxBatchesInFlight'),

@@ -4,7 +4,7 @@ export { adapterReadiness } from './readiness.js';
 export { CircuitBreaker } from './breaker.js';
 export type { CircuitBreakerOptions } from './breaker.js';
 export { jsonLineLogger, parseRoute, resolveAdapterConfig } from './config.js';
-export type { AdapterConfig, AdapterOptions, Logger, OutputEncodingChoice, Route, StreamOptions } from './config.js';
+export type { AdapterConfig, AdapterOptions, Logger, OutputEncodingChoice, Route, StreamOptions, TranslatorAccess } from './config.js';
 export { AdapterConfigError, BadBatchError, TranslationFailedError, TranslationRefusedError, TranslatorUnavailableError } from './errors.js';
 export type { DeadLetterKind } from './errors.js';
 export type { AdapterStats } from './metrics.js';

@@ -1,3 +1,4 @@
+import { readTranslatorAccess, translatorAccessFromEnv } from '@sim2real/client';
 import { natsAuthFromEnv } from '@sim2real/messaging';
 import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { createAdapter, type Adapter } from './adapter.js';
@@ -16,6 +17,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
     natsAuth: natsAuthFromEnv(env),
     translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',
+    // SIM2REAL_TRANSLATOR_CA / _CERT / _KEY, SIM2REAL_TOKEN_FILE or SIM2REAL_TOKEN.
+    translatorAccess: await readTranslatorAccess(translatorAccessFromEnv(env)),
     translatorStreams: number('SIM2REAL_TRANSLATOR_STREAMS'),
     routes: (env.SIM2REAL_ROUTES ?? '').split(/[\s,]+/).filter(Boolean).map(parseRoute),
     maxBatchesInFlight: number('SIM2REAL_MAX_BATCHES_IN_FLIGHT'),

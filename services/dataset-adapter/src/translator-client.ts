@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import { sim2realV1, type Image, type TranslateRequest, type TranslateResponse__Output, type TranslatedImage__Output, type TranslatorClient } from '@sim2real/contracts';
+import { createTranslatorClient, type TranslateStreamCall, type TranslatorClient, type TranslatorClientOptions } from '@sim2real/client';
+import type { Image, TranslateRequest, TranslateResponse__Output, TranslatedImage__Output } from '@sim2real/contracts';
 import { TranslationFailedError, TranslationRefusedError, TranslatorUnavailableError } from './errors.js';
 
 /** Options of the TranslateStream client. */
@@ -25,6 +26,8 @@ export interface TranslateStreamOptions {
   readonly keepaliveTimeoutMs: number;
   readonly reconnectBaseDelayMs: number;
   readonly reconnectMaxDelayMs: number;
+  /** TLS and bearer token of the channel (`@sim2real/client`'s options). @default plaintext, no token */
+  readonly access?: Pick<TranslatorClientOptions, 'tls' | 'token'>;
 }
 
 /** One translation asked of the translator. */
@@ -66,17 +69,27 @@ const UNAVAILABLE_CODES = new Set([
   grpc.status.PERMISSION_DENIED,
 ]);
 
+/** The translator refused the adapter's credentials or role: a deployment matter, said as such. */
+const ACCESS_CODES = new Set([grpc.status.UNAUTHENTICATED, grpc.status.PERMISSION_DENIED]);
+
+/** The sentence of a status that keeps the batch waiting for the translator. */
+function unavailableMessage(code: number, text: string): string {
+  return ACCESS_CODES.has(code)
+    ? `The translator refused the adapter's access (${text}): check its token (--token-file, SIM2REAL_TOKEN_FILE or SIM2REAL_TOKEN) and role; the batch waits.`
+    : `The translator cannot answer now (${text}).`;
+}
+
 /** The error of a failed request (a structured per-request error or a stream status), by what it means for the batch. */
 export function classifyStatus(code: number, message: string, imageIndex = -1, cause?: unknown): Error {
   const text = `${grpc.status[code] ?? code}: ${message}`;
   if (code === Number(grpc.status.INVALID_ARGUMENT)) return new TranslationRefusedError(message, imageIndex, { cause });
-  if (UNAVAILABLE_CODES.has(code)) return new TranslatorUnavailableError(`The translator cannot answer now (${text}).`, code, { cause });
+  if (UNAVAILABLE_CODES.has(code)) return new TranslatorUnavailableError(unavailableMessage(code, text), code, { cause });
   return new TranslationFailedError(`The translator failed on the request (${text}).`, code, { cause });
 }
 
 /** One long-lived TranslateStream of one model, re-opened on the next request after it ends. */
 class ModelStream {
-  private call: grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output> | undefined;
+  private call: TranslateStreamCall | undefined;
   private readonly pending = new Map<string, Pending>();
   /** When the stream last answered a request. */
   private answeredAt = 0;
@@ -121,8 +134,8 @@ class ModelStream {
     this.call = undefined;
   }
 
-  private open(): grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output> {
-    const call = this.client.translateStream();
+  private open(): TranslateStreamCall {
+    const call = this.client.openTranslateStream();
     this.call = call;
     call.on('data', (response: TranslateResponse__Output) => {
       this.answeredAt = performance.now();
@@ -137,13 +150,14 @@ class ModelStream {
   }
 
   /** The stream is over (the translator stopped, the connection dropped): every request on it waits for the translator. */
-  private fail(call: grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output>, error: grpc.ServiceError | undefined): void {
+  private fail(call: TranslateStreamCall, error: grpc.ServiceError | undefined): void {
     if (this.call !== call) return;
     this.call = undefined;
     const reason = error ? `${grpc.status[error.code]}: ${error.details}` : 'the translator ended the stream';
+    const message = error && ACCESS_CODES.has(error.code) ? unavailableMessage(error.code, reason) : `The translator stream failed (${reason}).`;
     for (const [requestId, pending] of [...this.pending]) {
       this.pending.delete(requestId);
-      pending.reject(new TranslatorUnavailableError(`The translator stream failed (${reason}).`, error?.code ?? grpc.status.UNAVAILABLE, { cause: error }));
+      pending.reject(new TranslatorUnavailableError(message, error?.code ?? grpc.status.UNAVAILABLE, { cause: error }));
     }
   }
 
@@ -179,7 +193,8 @@ export function splitImages<T extends { data?: Uint8Array | string }>(images: re
 /**
  * Translator client for the adapter: `streamsPerModel` long-lived TranslateStreams per model (used in turn), requests
  * correlated by request_id, per-request errors read from the response's structured `error`, batches split into
- * requests within the translator's limits and put back together in order, gRPC keepalive on the channel.
+ * requests within the translator's limits and put back together in order, gRPC keepalive on the channel. Its channel,
+ * TLS and token are `@sim2real/client`'s (the one client); the streams are that client's bare `openTranslateStream`.
  */
 export class TranslateStreamClient {
   private readonly client: TranslatorClient;
@@ -189,19 +204,23 @@ export class TranslateStreamClient {
     address: string,
     private readonly options: TranslateStreamOptions,
   ) {
-    this.client = new sim2realV1.Translator(address, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
-      'grpc.max_send_message_length': -1,
-      'grpc.initial_reconnect_backoff_ms': options.reconnectBaseDelayMs,
-      'grpc.max_reconnect_backoff_ms': options.reconnectMaxDelayMs,
-      'grpc.keepalive_time_ms': options.keepaliveTimeMs,
-      'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
-      // A `dns:///` name of a headless Service resolves to every replica; round_robin spreads calls over them.
-      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    this.client = createTranslatorClient(address, {
+      ...options.access,
+      maxMessageBytes: options.maxReceiveMessageBytes,
+      channelOptions: {
+        // Requests are split under the translator's receive limit already; one image over it gets the translator's answer.
+        'grpc.max_send_message_length': -1,
+        'grpc.initial_reconnect_backoff_ms': options.reconnectBaseDelayMs,
+        'grpc.max_reconnect_backoff_ms': options.reconnectMaxDelayMs,
+        'grpc.keepalive_time_ms': options.keepaliveTimeMs,
+        'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
+        // A `dns:///` name of a headless Service resolves to every replica; round_robin spreads calls over them.
+        'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+      },
     });
     // Connect to every replica now: round_robin only picks READY ones, and the first streams would all land on
     // whichever replica happened to connect first.
-    this.client.getChannel().getConnectivityState(true);
+    this.client.raw.getChannel().getConnectivityState(true);
   }
 
   /**
@@ -247,7 +266,7 @@ export class TranslateStreamClient {
 
   /** Whether the channel to the translator is connected now (READY); asks it to connect when idle. */
   connected(): boolean {
-    return this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY;
+    return this.client.raw.getChannel().getConnectivityState(true) === grpc.connectivityState.READY;
   }
 
   close(): void {

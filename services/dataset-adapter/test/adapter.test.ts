@@ -129,7 +129,7 @@ void test('translator absent for longer than max deliveries would allow: nothing
     const held = await pipeline.client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits'));
     assert.equal(held.num_redelivered, 0, 'in-progress acks kept the batches: no redelivery');
     assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
-    late = await startRealTranslator({ registryDir: pipeline.registry.registryDir, port });
+    late = await startRealTranslator({ registryDir: pipeline.registry.dir, port });
     await waitFor('both adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 2, 20_000);
     assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
     assert.equal(adapter.stats().retried, 0);
@@ -169,7 +169,7 @@ void test('two datasets reusing a batch id are both adapted; a batch over the pe
 void test('two translator replicas behind one target: round_robin spreads the streams over both', async () => {
   await pipeline.resetStreams();
   const port = await freePort();
-  const replicas = await Promise.all(['127.0.0.1', '127.0.0.2'].map((host) => startRealTranslator({ registryDir: pipeline.registry.registryDir, host, port })));
+  const replicas = await Promise.all(['127.0.0.1', '127.0.0.2'].map((host) => startRealTranslator({ registryDir: pipeline.registry.dir, host, port })));
   const { adapter } = await startAdapter({
     natsServers: pipeline.nats.url,
     translatorAddress: `ipv4:127.0.0.1:${port},127.0.0.2:${port}`,

@@ -4,7 +4,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { ADAPTED_STREAM, DEAD_STREAM, NatsConnectError, NatsPermissionError, SYNTHETIC_STREAM, publishBatches } from '@sim2real/messaging';
 import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
-import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
+import { tinyRegistry } from '@sim2real/client/testing';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, startAdapter, waitFor } from './helpers.js';
 
 /**
@@ -27,12 +28,12 @@ authorization {
 
 let nats: NatsServerHandle;
 let translator: RealTranslator;
-let registry: { registryDir: string; remove: () => Promise<void> };
+let registry: { dir: string; remove: () => Promise<void> };
 
 before(async () => {
-  registry = await trainTinyRegistry('m');
+  registry = await tinyRegistry(['m']);
   nats = await startNatsServer({ extraConfig: AUTH, probeAuth: { user: 'publisher', pass: 'pub-secret' } });
-  translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs: 20 });
+  translator = await startRealTranslator({ registryDir: registry.dir, maxBatchDelayMs: 20 });
 });
 
 after(async () => {

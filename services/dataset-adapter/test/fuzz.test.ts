@@ -2,10 +2,11 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { decodeLabelledBatch, encodeLabelledBatch, sampleLabelBytes, sim2realV1, type Image, type Label, type LabelledBatch, type TranslateRequest, type TranslateResponse__Output } from '@sim2real/contracts';
+import { createTranslatorClient } from '@sim2real/client';
+import { startTranslatorProcess, type TranslatorProcess } from '@sim2real/client/testing';
+import { decodeLabelledBatch, encodeLabelledBatch, sampleLabelBytes, type Image, type Label, type LabelledBatch, type TranslateRequest, type TranslateResponse__Output } from '@sim2real/contracts';
 import { encodeJpeg, encodePng } from '@sim2real/imaging';
 import { ADAPTED_STREAM, DEAD_STREAM, HEADER_DEAD_REASON, batchMessageId, syntheticSubject } from '@sim2real/messaging';
-import { startTranslatorProcess, type TranslatorProcess } from './real-translator.js';
 import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 /*
@@ -18,7 +19,7 @@ const pipeline = usePipeline(1);
 // The translator under fuzz is its own process: its inference does not stall this process's NATS client, and "still serving" means the process.
 let translator: TranslatorProcess | undefined;
 const translatorProcess = async (): Promise<TranslatorProcess> =>
-  (translator ??= await startTranslatorProcess({ registryDir: pipeline.registry.registryDir, env: { MAX_BATCH_DELAY_MS: '1' } }));
+  (translator ??= await startTranslatorProcess({ REGISTRY_DIR: pipeline.registry.dir, MAX_BATCH_DELAY_MS: '1' }));
 after(() => translator?.kill());
 const GRPC_CASES = Number(process.env.SIM2REAL_FUZZ_GRPC_CASES ?? 8000);
 const ADAPTER_CASES = Number(process.env.SIM2REAL_FUZZ_ADAPTER_CASES ?? 2000);
@@ -79,8 +80,8 @@ const labelArbitrary: fc.Arbitrary<Label> = fc.oneof(
 void test(`fuzzed TranslateStream requests through the real gRPC server: ${GRPC_CASES} cases, every one answered, none INTERNAL`, async () => {
   [validPng, validJpeg] = await Promise.all([encodePng(rgb(6, 5, 1)), encodeJpeg(rgb(6, 5, 2))]);
   const translator = await translatorProcess();
-  const client = new sim2realV1.Translator(translator.address, grpc.credentials.createInsecure());
-  const stream = client.translateStream();
+  const client = createTranslatorClient(translator.address);
+  const stream = client.openTranslateStream();
   const waiting = new Map<string, (r: TranslateResponse__Output) => void>();
   stream.on('data', (r: TranslateResponse__Output) => waiting.get(r.requestId)?.(r));
   const outcomes = new Map<string, number>();
@@ -129,10 +130,8 @@ void test(`fuzzed TranslateStream requests through the real gRPC server: ${GRPC_
   assert.ok((outcomes.get('OK') ?? 0) > 0 && (outcomes.get('INVALID_ARGUMENT') ?? 0) > 0);
   // Still serving, the same process.
   assert.ok(translator.pid !== undefined, 'the translator process is alive');
-  const after = new sim2realV1.Translator(translator.address, grpc.credentials.createInsecure());
-  const ok = await new Promise<TranslateResponse__Output>((resolve, reject) =>
-    after.translate({ requestId: 'after', model: 'm', images: [{ data: Buffer.from(validPng) }] }, (e, r) => (e ? reject(e) : resolve(r!))),
-  );
+  const after = createTranslatorClient(translator.address);
+  const ok = await after.translate({ requestId: 'after', model: 'm', images: [{ data: Buffer.from(validPng) }] });
   after.close();
   assert.equal(ok.results.length, 1);
 });

@@ -5,7 +5,8 @@ import type { LabelledBatch, Label } from '@sim2real/contracts';
 import { createAdapter, type Adapter, type AdapterOptions } from '@sim2real/dataset-adapter';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams } from '@sim2real/messaging';
 import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
-import { startRealTranslator, trainTinyRegistry, type RealTranslator } from './real-translator.js';
+import { tinyRegistry } from '@sim2real/client/testing';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
 
 /** A tiny batch of raw RGB images (16 px, the test model's size), with every label kind in turn. */
 export function makeBatch(dataset: string, batchId: string, count = 3, size = 16): LabelledBatch {
@@ -79,7 +80,7 @@ export async function startAdapter(options: Partial<AdapterOptions> & Pick<Adapt
 export interface Pipeline {
   nats: NatsServerHandle;
   translator: RealTranslator;
-  registry: { registryDir: string; remove: () => Promise<void> };
+  registry: { dir: string; remove: () => Promise<void> };
   client: Nats;
   /** Deletes the three streams and provisions them again, empty. */
   resetStreams(): Promise<void>;
@@ -88,9 +89,9 @@ export interface Pipeline {
 
 /** Starts the pipeline; the translator's batches wait `maxBatchDelayMs` for more images. */
 async function startPipeline(maxBatchDelayMs: number): Promise<Pipeline> {
-  const registry = await trainTinyRegistry('m');
+  const registry = await tinyRegistry(['m']);
   const nats = await startNatsServer();
-  const translator = await startRealTranslator({ registryDir: registry.registryDir, maxBatchDelayMs });
+  const translator = await startRealTranslator({ registryDir: registry.dir, maxBatchDelayMs });
   const client = await natsClient(nats.url);
   return {
     nats,

@@ -2,16 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startTranslatorProcess } from '@sim2real/client/testing';
 import { decodeLabelledBatch } from '@sim2real/contracts';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, publishBatches } from '@sim2real/messaging';
-import { startRealTranslator, startTranslatorProcess, type RealTranslator } from './real-translator.js';
+import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 
 // The batcher's wait for more images (maxBatchDelayMs) gives each batch a translation time the tests can rely on.
 const pipeline = usePipeline(30);
 
 /** A second real translator on the same registry whose batches wait `delayMs` for company: a slow replica. */
-const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTranslator({ registryDir: pipeline.registry.registryDir, maxBatchDelayMs: delayMs });
+const slowTranslator = (delayMs: number): Promise<RealTranslator> => startRealTranslator({ registryDir: pipeline.registry.dir, maxBatchDelayMs: delayMs });
 
 /** Whether the server holds images of a batch waiting for translation. */
 const busy = (t: RealTranslator) => (): boolean => t.server.stats().queuedImages > 0;
@@ -55,7 +56,7 @@ void test('translator killed mid-run and restarted: every batch exactly once', a
 
 void test('translator process SIGKILLed, away longer than max deliveries allow, then SIGSTOPped: every batch exactly once, nothing dead', async () => {
   await pipeline.resetStreams();
-  const proc = await startTranslatorProcess({ registryDir: pipeline.registry.registryDir, env: { MAX_BATCH_DELAY_MS: '30' } });
+  const proc = await startTranslatorProcess({ REGISTRY_DIR: pipeline.registry.dir, MAX_BATCH_DELAY_MS: '30' });
   const ids = range('p', 0, 24);
   const { adapter, logs } = await startAdapter({
     natsServers: pipeline.nats.url,
@@ -178,7 +179,7 @@ void test('stop (SIGTERM): stops pulling, finishes in-flight batches, leaves the
 void test('a translator working through a backlog longer than translateTimeoutMs gives up on no batch: its stream keeps answering', async () => {
   await pipeline.resetStreams();
   // One image per inference run: a batch is `imagesPerBatch` runs, and batches queue behind one another.
-  const serial = await startRealTranslator({ registryDir: pipeline.registry.registryDir, maxBatchSize: 1 });
+  const serial = await startRealTranslator({ registryDir: pipeline.registry.dir, maxBatchSize: 1 });
   const imagesPerBatch = 12;
   const publishIds = (ids: string[]): Promise<unknown> =>
     publishBatches(ids.map((id) => makeBatch('digits', id, imagesPerBatch)), { js: pipeline.client.js, maxPayloadBytes: 1 << 20 });

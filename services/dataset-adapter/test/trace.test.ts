@@ -5,15 +5,16 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { startTelemetry } from '@sim2real/telemetry';
 import { ADAPTED_STREAM, publishBatches } from '@sim2real/messaging';
 import { startNatsServer } from '@sim2real/messaging/testing';
-import { startRealTranslator, trainTinyRegistry } from './real-translator.js';
+import { tinyRegistry } from '@sim2real/client/testing';
+import { startRealTranslator } from './real-translator.js';
 import { makeBatch, natsClient, readStream, startAdapter, streamCount, waitFor } from './helpers.js';
 
 void test('producer → adapter consumer → translator client → translator request → republish share one trace with the right parents', async () => {
   const exporter = new InMemorySpanExporter();
   const telemetry = startTelemetry({ serviceName: 'trace-test', exporter: 'none', spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const registry = await trainTinyRegistry('m');
+  const registry = await tinyRegistry(['m']);
   const nats = await startNatsServer();
-  const translator = await startRealTranslator({ registryDir: registry.registryDir });
+  const translator = await startRealTranslator({ registryDir: registry.dir });
   const client = await natsClient(nats.url);
   const { adapter } = await startAdapter({ natsServers: nats.url, translatorAddress: translator.address });
   try {

@@ -3,12 +3,10 @@ import { copyFile, cp, mkdir, readFile, symlink, truncate, writeFile } from 'nod
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { createTranslatorClient } from '@sim2real/client';
-import type { TranslatorClient } from '@sim2real/client';
+import { createTranslatorClient, makeCa, makeLeaf } from '@sim2real/client';
+import type { CertFiles, TranslatorClient } from '@sim2real/client';
 import { createTranslatorServer, tokenSha256 } from '../src/index.js';
 import type { TrainingEventOut, TranslatorServer } from '../src/index.js';
-import { makeCa, makeLeaf } from './pki.js';
-import type { CertFiles } from './pki.js';
 import { pngOf, statusOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
 
 const TOKENS = { translator: 'tok-translate-1', trainer: 'tok-train-1', trainer2: 'tok-train-2', admin: 'tok-admin-1' } as const;

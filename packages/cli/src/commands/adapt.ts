@@ -4,6 +4,7 @@ import { createLogger, startHttpEndpoint, startTelemetry, telemetryOptionsFromEn
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { NATS_AUTH_HELP, NATS_OPTION, natsAuth, natsUrl, optionalInt, requireString } from '../options.js';
+import { TRANSLATOR_ACCESS_OPTIONS, TRANSLATOR_ACCESS_USAGE, translatorAccess } from '../translator-access.js';
 
 const USAGE = `Usage: sim2real adapt --translator HOST:PORT --route DATASET=MODEL[@VERSION] [--route ...] [options]
 
@@ -15,6 +16,7 @@ sim2real.batches.dead.<DATASET> with a reason header. Runs until SIGINT/SIGTERM,
 
 Options:
   --translator HOST:PORT   translator gRPC address (required)
+${TRANSLATOR_ACCESS_USAGE}
   --route DATASET=MODEL    a dataset and the model that adapts it; repeatable (at least one)
   --max-in-flight N        batches processed at once per route (= MaxAckPending)   [default: 4]
   --max-deliver N          deliveries before a batch is dead-lettered              [default: 10]
@@ -26,6 +28,7 @@ ${NATS_AUTH_HELP}
 
 Example:
   sim2real adapt --translator 127.0.0.1:50051 --route digits=mnist-m --route faces=faces@20250101
+  sim2real adapt --translator translator:50051 --translator-ca ca.pem --token-file adapter.token --route faces=faces
 `;
 
 export const adaptCommand: CommandSpec = {
@@ -38,6 +41,7 @@ export const adaptCommand: CommandSpec = {
     'max-deliver': { type: 'string' },
     'ack-wait-ms': { type: 'string' },
     'http-port': { type: 'string' },
+    ...TRANSLATOR_ACCESS_OPTIONS,
     ...NATS_OPTION,
   },
   run: runAdapt,
@@ -50,6 +54,7 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
   const lines = createLogger({ service: 'dataset-adapter', stream: ctx.stderr });
   const logger: Logger = (event, fields = {}) => lines.info(event, fields);
   const httpPort = optionalInt(options, 'http-port', 'adapt', { min: 0, max: 65535 });
+  const access = await translatorAccess(options, ctx.env, 'adapt');
   const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(ctx.env, 'sim2real-dataset-adapter'), prometheus: true });
   let adapter: Adapter | undefined;
   const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler, ready: () => adapterReadiness(adapter) });
@@ -60,6 +65,7 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
         natsServers: natsUrl(options, ctx.env),
         natsAuth: natsAuth(options, ctx.env, 'adapt'),
         translatorAddress,
+        translatorAccess: access,
         routes: routeTexts.map(parseRoute),
         maxBatchesInFlight: optionalInt(options, 'max-in-flight', 'adapt', { min: 1, max: 10_000 }),
         maxDeliver: optionalInt(options, 'max-deliver', 'adapt', { min: 1, max: 1000 }),

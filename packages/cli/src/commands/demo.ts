@@ -19,6 +19,9 @@ translated renders do better on real-looking faces than one trained on the rende
   regress-sim      sim2real regress on the untranslated batches (baseline)
   publish          sim2real publish faces: sim faces the generator never saw, label = 3DMM coefficients
   samples          sim | translated | attention | real-style render of the same face, as a PNG
+The translator runs with TLS and tokens on: the demo makes a throwaway CA, the translator's certificate
+and two tokens (its own, role train; the adapter's, role translate) in a private temporary folder at
+the start (needs openssl) and removes them at the end.
 Services run as child processes (logs in DATA/runs/<run>/logs), one status line per stage. At the
 end it prints both regressors' MSE on the real-style test faces and writes results.json and
 samples.png in DATA/runs/<run>; everything it started is stopped, also on Ctrl-C or SIGTERM.

@@ -11,6 +11,7 @@ import { demoNats, type DemoNats } from './nats.js';
 import { RegressorLines } from './regressor-lines.js';
 import { openRunStreams, type RunStreams } from './run-streams.js';
 import { writeSampleStrip } from './samples.js';
+import { makeDemoSecrets, type DemoSecrets } from './secrets.js';
 import { Supervision } from './supervision.js';
 
 /** The stages, in the order they are shown. */
@@ -68,6 +69,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   let nats: DemoNats | undefined;
   let client: TranslatorClient | undefined;
   let streams: RunStreams | undefined;
+  let secrets: DemoSecrets | undefined;
 
   const spawn = (stage: StageName, args: string[], onLine: (line: string) => void, mayFinish = false): Child => {
     const child = children.spawn(stage, args, { onLine });
@@ -97,10 +99,20 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     // Translator (starts while the faces render). Its training thread keeps the demo's priority: training is the
     // foreground work here, not a background job competing with serving.
     const listening = lineWaiter((line) => /translator listening on [^ ]*:(\d+) \(backend ([^,)]+)/.exec(line) ?? undefined);
-    // Remote training reads only under the demo's data folder (where the face sets render).
-    spawn('translator', ['serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--training-root', config.dataDir, '--grace-ms', '5000', '--training-nice', '0', ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs], listening.onLine);
+    // Remote training reads only under the demo's data folder (where the face sets render). TLS and tokens are on,
+    // as in a deployment, with a throwaway CA and tokens made for this run.
+    const tls = (secrets = await supervision.race(makeDemoSecrets()));
+    spawn(
+      'translator',
+      [
+        'serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--training-root', config.dataDir, '--grace-ms', '5000', '--training-nice', '0',
+        '--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--auth-tokens', tls.tokensFile,
+        ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs,
+      ],
+      listening.onLine,
+    );
     const translatorReady = listening.found.then(([, port, backend]) => {
-      board.set('translator', `serving 127.0.0.1:${port} (backend ${backend}, registry ${registry})`, 'done');
+      board.set('translator', `serving 127.0.0.1:${port} with TLS and tokens (backend ${backend}, registry ${registry})`, 'done');
       return `127.0.0.1:${port}`;
     });
 
@@ -128,7 +140,8 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     const testDir = dirs.test!;
 
     const translatorAddress = await supervision.race(translatorReady);
-    client = createTranslatorClient(translatorAddress);
+    // The certificate names localhost too: checking that name spares Node's warning about an IP as TLS server name.
+    client = createTranslatorClient(translatorAddress, { tls: { ca: tls.ca, serverName: 'localhost' }, token: tls.demoToken });
 
     // Generator
     if (model === undefined) {
@@ -154,7 +167,11 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     // Consumers first, then the producer.
     const totalBatches = Math.ceil(config.faces / config.batch);
     const adapterStarted = lineWaiter((line) => (jsonLine(line)?.event === 'adapter.started' ? true : undefined));
-    spawn('adapter', ['adapt', '--translator', translatorAddress, '--route', `${dataset}=${model}`, '--nats', natsUrl], adapterStarted.onLine);
+    spawn(
+      'adapter',
+      ['adapt', '--translator', translatorAddress, '--translator-ca', tls.caFile, '--token-file', tls.adapterTokenFile, '--route', `${dataset}=${model}`, '--nats', natsUrl],
+      adapterStarted.onLine,
+    );
 
     const regressors = (['adapted', 'sim'] as const).map((source) => {
       const stage = `regress-${source}` as const;
@@ -256,6 +273,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     if (nats?.local) await nats.local.close();
     else await streams?.forget().catch((error: unknown) => io.stderr.write(`could not delete this run's consumers and batches from NATS: ${String(error)}\n`));
     await streams?.close();
+    await secrets?.remove();
     // Everything stopped: drop the exit hook (on a throw above it stays and SIGKILLs what is left at exit).
     children.dispose();
     const list = Object.entries(pids).map(([stage, pid]) => `${stage} ${pid}`).join(', ');

@@ -1,3 +1,7 @@
+/*
+ * Throwaway certificates for TLS on loopback (tests, and the demo's own CA): Debian's openssl, P-256 keys, valid one
+ * day. Long-lived deployment secrets are deploy/make-secrets.mjs's job.
+ */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
