@@ -39,7 +39,16 @@ interface Answer {
 /** One HTTPS request on a fresh connection (so that a certificate swap is seen), trusting `trust`. */
 function call(
   route: string,
-  options: { principal?: Principal; cookie?: string; method?: string; body?: Buffer | string; headers?: Record<string, string>; trust?: Buffer } = {},
+  options: {
+    principal?: Principal;
+    cookie?: string;
+    method?: string;
+    body?: Buffer | string;
+    headers?: Record<string, string>;
+    trust?: Buffer;
+    port?: number;
+    clientCert?: { cert: Buffer; key: Buffer };
+  } = {},
 ): Promise<Answer> {
   const { principal = 'none', method = 'GET', body } = options;
   const token = principal === 'none' ? undefined : principal === 'unknown' ? 'not-a-token' : TOKENS[principal];
@@ -47,7 +56,8 @@ function call(
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.cookie) headers.cookie = options.cookie;
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: 'localhost', port: httpPort, path: route, method, headers, ca: options.trust ?? ca, agent: false }, (response) => {
+    const tls = { ca: options.trust ?? ca, ...options.clientCert };
+    const req = httpsRequest({ host: 'localhost', port: options.port ?? httpPort, path: route, method, headers, ...tls, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -209,5 +219,29 @@ void describe('dashboard access with tokens (HTTPS)', () => {
     await server.reloadCertificates();
     assert.equal((await call('/healthz', { trust: otherCa })).status, 200, 'the new certificate is served');
     await assert.rejects(call('/healthz'), /self-signed|unable to verify|certificate/i);
+  });
+
+  void test('with a client CA (mTLS) the port asks for a client certificate like gRPC', async () => {
+    const dir = path.join(root, 'mtls');
+    await mkdir(dir);
+    const serverCa = makeCa(dir, 'server-ca');
+    const clientCa = makeCa(dir, 'client-ca');
+    const leaf = makeLeaf(dir, 'server', serverCa, 'server');
+    const good = makeLeaf(dir, 'good-client', clientCa, 'client');
+    const stranger = makeLeaf(dir, 'stranger', makeCa(dir, 'stranger-ca'), 'client');
+    const mtls = createTranslatorServer(
+      { registryDir: path.join(root, 'registry'), host: '127.0.0.1', port: 0, httpPort: 0, tlsCertFile: leaf.cert, tlsKeyFile: leaf.key, tlsClientCaFile: clientCa.cert },
+      { log: () => undefined },
+    );
+    const { httpPort: port } = await mtls.start();
+    try {
+      const trust = await readFile(serverCa.cert);
+      const pair = async (files: CertFiles): Promise<{ cert: Buffer; key: Buffer }> => ({ cert: await readFile(files.cert), key: await readFile(files.key) });
+      assert.equal((await call('/api/models', { port, trust, clientCert: await pair(good) })).status, 200);
+      await assert.rejects(call('/api/models', { port, trust, clientCert: await pair(stranger) }), /certificate|socket hang up|ECONNRESET/i);
+      await assert.rejects(call('/api/models', { port, trust }), /certificate|socket hang up|ECONNRESET/i);
+    } finally {
+      await mtls.shutdown(1000);
+    }
   });
 });
