@@ -41,8 +41,6 @@ export interface HttpEndpointOptions {
 /** A bound HTTP endpoint. */
 export interface HttpEndpoint {
   readonly port: number;
-  /** Whether it serves HTTPS. */
-  readonly secure: boolean;
   /** Swaps the certificate, key and client CA of an HTTPS endpoint (new connections use them); throws on plain HTTP. */
   reloadTls(tls: HttpTls): void;
   /** Stops listening and ends open connections (Server-Sent Event streams included). */
@@ -109,7 +107,6 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
   let closed: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
-    secure: https !== undefined,
     reloadTls(next) {
       if (!https) throw new Error('This endpoint serves plain HTTP; it has no certificate to reload.');
       https.setSecureContext(secureContext(next));
