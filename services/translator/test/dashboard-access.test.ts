@@ -168,6 +168,7 @@ void describe('dashboard access with tokens (HTTPS)', () => {
     const { models } = JSON.parse((await call('/api/models', { principal: 'translator' })).body) as { engine: string; models: { name: string; versions: { version: string; engine: string }[] }[] };
     const tiny = models.find((m) => m.name === 'tiny')!;
     assert.deepEqual(tiny.versions.map((v) => [v.version, v.engine]), [['v1', 'tfjs'], ['v2', 'onnx']]);
+    assert.equal((await call('/api/models/%zz/v1/report', { principal: 'admin' })).status, 400, 'a malformed path part is a bad request, not a crash');
   });
 
   void test('sign-in: a session cookie (HttpOnly, SameSite=Strict, Secure, not the token) that serves the API and SSE until sign-out', async () => {

@@ -126,7 +126,7 @@ export function dashboardRoutes(deps: DashboardDeps): HttpRoutes {
       const caller = admit(deps, request, pathname, ruleOfMethod(route.follows), route.action);
       const handler = route.handlers[request.method as 'GET' | 'POST'];
       if (!handler) sendJson(response, 405, { error: `${request.method} is not served at ${pathname}.` });
-      else await handler(deps, { request, response, url, caller, params: (route.path.exec(pathname) ?? []).slice(1).map(decodeURIComponent) });
+      else await handler(deps, { request, response, url, caller, params: (route.path.exec(pathname) ?? []).slice(1).map(decodePart) });
     } catch (error) {
       if (response.headersSent) response.destroy();
       else if (error instanceof UnauthenticatedError && pathname === '/') sendSignInPage(response);
@@ -137,6 +137,15 @@ export function dashboardRoutes(deps: DashboardDeps): HttpRoutes {
     }
     return true;
   };
+}
+
+/** A captured path part, %-decoded; INVALID_ARGUMENT (400) when its escapes are malformed. */
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new InvalidRequestError(`The path part "${part}" is not validly %-encoded.`);
+  }
 }
 
 /** The guard's verdict, logged when it refuses (the caller's name when known, never a token). */
