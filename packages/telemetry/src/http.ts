@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { MetricsHandler } from './setup.js';
 
@@ -11,6 +12,13 @@ export interface HealthReport {
 
 /** Further routes of an endpoint: resolves true when it answered the request. */
 export type HttpRoutes = (request: IncomingMessage, response: ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+/** PEM identity of an HTTPS endpoint; with `ca`, clients must present a certificate that chains to it (mTLS). */
+export interface HttpTls {
+  cert: Buffer;
+  key: Buffer;
+  ca?: Buffer | undefined;
+}
 
 /** What `startHttpEndpoint` serves. */
 export interface HttpEndpointOptions {
@@ -26,11 +34,15 @@ export interface HttpEndpointOptions {
   ready?: () => HealthReport | Promise<HealthReport>;
   /** Tried before the built-in routes (a dashboard). @default undefined */
   routes?: HttpRoutes;
+  /** Serve HTTPS with this identity instead of plain HTTP. @default undefined (plain HTTP) */
+  tls?: HttpTls;
 }
 
 /** A bound HTTP endpoint. */
 export interface HttpEndpoint {
   readonly port: number;
+  /** Swaps the certificate, key and client CA of an HTTPS endpoint (new connections use them); throws on plain HTTP. */
+  reloadTls(tls: HttpTls): void;
   /** Stops listening and ends open connections (Server-Sent Event streams included). */
   close(): Promise<void>;
 }
@@ -54,12 +66,12 @@ async function sendHealth(response: ServerResponse, check: () => HealthReport | 
 
 /**
  * The operations port of a service: `/metrics` (Prometheus text format), `/healthz`, `/readyz`, and any `routes`
- * given. A failing route answers 500 with its message, never ends the process.
+ * given, over HTTP or (with `tls`) HTTPS. A failing route answers 500 with its message, never ends the process.
  */
 export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<HttpEndpoint> {
   const health = options.health ?? (() => ({ ok: true }));
   const ready = options.ready ?? health;
-  const server = createServer((request, response) => {
+  const handle: RequestListener = (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     void (async () => {
       if (options.routes && (await options.routes(request, response, url))) return;
@@ -79,7 +91,12 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
       if (response.headersSent) response.destroy();
       else sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
     });
-  });
+  };
+  const { tls } = options;
+  // Client certificates are asked for, and required, exactly when a client CA is set.
+  const mtls = tls?.ca !== undefined;
+  const https = tls && createHttpsServer({ ...secureContext(tls), requestCert: mtls, rejectUnauthorized: mtls }, handle);
+  const server = https ?? createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => {
@@ -90,6 +107,10 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
   let closed: Promise<void> | undefined;
   return {
     port: (server.address() as AddressInfo).port,
+    reloadTls(next) {
+      if (!https) throw new Error('This endpoint serves plain HTTP; it has no certificate to reload.');
+      https.setSecureContext(secureContext(next));
+    },
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -98,4 +119,9 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
       return closed;
     },
   };
+}
+
+/** The node:tls secure-context options of an identity. */
+function secureContext({ cert, key, ca }: HttpTls): { cert: Buffer; key: Buffer; ca?: Buffer } {
+  return ca ? { cert, key, ca } : { cert, key };
 }

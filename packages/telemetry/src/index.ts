@@ -2,7 +2,7 @@ export { startTelemetry } from './setup.js';
 export type { MetricsHandler, Telemetry } from './setup.js';
 export { resolveTelemetryConfig, telemetryOptionsFromEnv } from './config.js';
 export { sendJson, startHttpEndpoint } from './http.js';
-export type { HealthReport, HttpEndpoint, HttpEndpointOptions, HttpRoutes } from './http.js';
+export type { HealthReport, HttpEndpoint, HttpEndpointOptions, HttpRoutes, HttpTls } from './http.js';
 export { createLogger, parseLogLevel } from './logger.js';
 export type { LogLevel, Logger, LoggerOptions } from './logger.js';
 export type { TelemetryConfig, TelemetryExporter, TelemetryOptions } from './config.js';

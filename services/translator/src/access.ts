@@ -1,11 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { ANONYMOUS, requireRole, stampCaller } from './auth.js';
-import type { Authenticator, Role } from './auth.js';
+import type { Authenticator, Caller, Role } from './auth.js';
 import { CapacityError, toGrpcStatus } from './errors.js';
 import { RPC_SERVICE } from './telemetry.js';
 
 /** What a method needs: nothing (health probes), any valid token (reflection), or a role. */
-type Rule = 'open' | 'authenticated' | Role;
+export type Rule = 'open' | 'authenticated' | Role;
 
 /** Roles of the Translator's methods; a method not listed needs `admin` (deny by default). */
 const METHOD_ROLES: Readonly<Record<string, Role>> = {
@@ -25,6 +25,11 @@ export function accessRule(path: string): Rule {
   if (service.startsWith('grpc.reflection.')) return 'authenticated';
   if (service === RPC_SERVICE) return METHOD_ROLES[method] ?? 'admin';
   return 'admin';
+}
+
+/** Throws PermissionDeniedError unless `caller` meets `rule` (`open` and `authenticated` ask for no role). */
+export function requireRule(caller: Caller, rule: Rule, action: string): void {
+  if (rule !== 'open' && rule !== 'authenticated') requireRole(caller, rule, action);
 }
 
 export interface AccessOptions {
@@ -77,7 +82,7 @@ export function accessInterceptor(options: AccessOptions, stats: AccessStats): g
         try {
           if (rule !== 'open') {
             if (options.authenticator) caller = options.authenticator.authenticate(metadata.get('authorization')[0]?.toString());
-            if (rule !== 'authenticated') requireRole(caller, rule, `call ${method}`);
+            requireRule(caller, rule, `call ${method}`);
             stampCaller(metadata, caller);
           }
           if (unary) release = admit();

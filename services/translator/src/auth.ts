@@ -80,7 +80,12 @@ export class Authenticator {
   authenticate(authorization: string | undefined): Caller {
     const match = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError();
-    const hash = createHash('sha256').update(match[1]!, 'utf8').digest();
+    return this.identify(match[1]!);
+  }
+
+  /** The caller of a bare token (the dashboard's sign-in form); UnauthenticatedError when it is unknown. */
+  identify(token: string): Caller {
+    const hash = createHash('sha256').update(token, 'utf8').digest();
     let found: Caller | undefined;
     for (const entry of this.#entries) if (timingSafeEqual(entry.hash, hash)) found = entry.caller;
     if (!found) throw new UnauthenticatedError();

@@ -6,8 +6,10 @@ import type { BackendInfo } from '@sim2real/tensor';
 import { HealthImplementation } from 'grpc-health-check';
 import { startHttpEndpoint } from '@sim2real/telemetry';
 import type { HttpEndpoint, MetricsHandler } from '@sim2real/telemetry';
+import { DashboardGuard } from './http/access.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { ServingWindow } from './http/serving.js';
+import { DashboardSessions } from './http/sessions.js';
 import { accessInterceptor } from './access.js';
 import type { AccessStats } from './access.js';
 import { Authenticator, readAuthTokens } from './auth.js';
@@ -171,9 +173,11 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       await registry.init();
       await jobs.init();
       if (config.tlsCertFile && config.tlsKeyFile) {
-        certificates = await ReloadableCertificates.open({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, clientCaFile: config.tlsClientCaFile }, (outcome) =>
-          log(outcome.ok ? { event: 'tls_reloaded' } : { event: 'tls_reload_failed', error: outcome.error, keeping: 'the previous certificates' }),
-        );
+        certificates = await ReloadableCertificates.open({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, clientCaFile: config.tlsClientCaFile }, (outcome) => {
+          log(outcome.ok ? { event: 'tls_reloaded' } : { event: 'tls_reload_failed', error: outcome.error, keeping: 'the previous certificates' });
+          // The dashboard's HTTPS follows the same files.
+          if (outcome.ok && certificates && http) http.reloadTls(certificates.pem());
+        });
       }
       const credentials = certificates?.serverCredentials() ?? grpc.ServerCredentials.createInsecure();
       const port = await new Promise<number>((resolve, reject) => {
@@ -184,6 +188,8 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
           port: config.httpPort,
           host: config.host,
           metrics: hooks.metricsHandler,
+          // HTTPS on the gRPC server's certificate (and its client CA: mTLS there means mTLS here).
+          tls: certificates?.pem(),
           ready: () => (tracker.closing ? { ok: false, checks: { grpc: 'shutting down' } } : { ok: true, checks: { grpc: true } }),
           routes: dashboardRoutes({
             registry,
@@ -193,6 +199,9 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
             stats: () => this.stats(),
             engine: () => ({ engine: config.engine, backend: backend.name }),
             maxUploadBytes: config.maxMessageBytes,
+            guard: new DashboardGuard(authenticator, new DashboardSessions()),
+            secure: certificates !== undefined,
+            log,
           }),
         });
       }

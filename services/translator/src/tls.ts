@@ -72,6 +72,11 @@ export class ReloadableCertificates implements experimental.CertificateProvider 
     return grpc.experimental.createCertificateProviderServerCredentials(this, mtls ? this : null, mtls);
   }
 
+  /** The certificate, key and client CA in use, as PEM (for the HTTPS dashboard on the same identity). */
+  pem(): { cert: Buffer; key: Buffer; ca: Buffer | undefined } {
+    return { cert: this.#current.certificate, key: this.#current.privateKey, ca: this.#current.caCertificate };
+  }
+
   /** Re-reads the files; keeps the current set when the new one does not load. */
   reload(): Promise<void> {
     this.#reloading = this.#reloading.then(async () => {

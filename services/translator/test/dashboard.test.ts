@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startTelemetry } from '@sim2real/telemetry';
 import type { Telemetry } from '@sim2real/telemetry';
+import { exportOnnx } from '@sim2real/onnx-export';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
-import { createTranslatorServer } from '../src/index.js';
+import { createTranslatorServer, tokenSha256 } from '../src/index.js';
 import type { TranslatorServer } from '../src/index.js';
 import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
 
@@ -28,6 +29,14 @@ let base: string;
 let sourceDir: string;
 let targetDir: string;
 
+/** Starts Debian's chromium, or fails saying how to get it. */
+async function launchChromium(): Promise<Browser> {
+  try {
+    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  } catch (error) {
+    throw new Error(`Chromium did not start from ${CHROMIUM} (install it: apt-get install -y chromium, or set CHROMIUM_PATH): ${String(error)}`);
+  }
+}
 
 void before(async () => {
   ({ dir: root, remove } = await tempDir('dashboard'));
@@ -88,12 +97,7 @@ void describe('translator HTTP port', () => {
 
   void test('in Chromium: the model list renders, a running job\'s curve gains points, an upload comes back translated', async (t) => {
     await mkdir(ARTIFACTS, { recursive: true });
-    let browser: Browser;
-    try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-    } catch (error) {
-      throw new Error(`Chromium did not start from ${CHROMIUM} (install it: apt-get install -y chromium, or set CHROMIUM_PATH): ${String(error)}`);
-    }
+    const browser = await launchChromium();
     t.after(() => browser.close());
     const page: Page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const pageErrors: string[] = [];
@@ -124,6 +128,106 @@ void describe('translator HTTP port', () => {
     assert.match(await page.locator('#try-result p').innerText(), /tiny@v1 · 48×48 px/);
     assert.deepEqual(await page.locator('#try-tiles figcaption').allInnerTexts(), ['input', 'G0', 'attention (heat on input)', 'attention mask', 'output']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-try-it.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+const TOKENS = { translator: 'tok-page-translate', trainer: 'tok-page-train', trainer2: 'tok-page-train-2' } as const;
+
+void describe('dashboard with --auth-tokens, in Chromium', () => {
+  let secured: TranslatorServer;
+  let securedBase: string;
+  let trainer: TranslatorClient;
+
+  void before(async () => {
+    // Its own registry: tiny@v1 (tfjs) and the same weights exported to ONNX as tiny@v2.
+    const registryDir = path.join(root, 'registry-tokens');
+    await cp(path.join(root, 'registry', 'tiny', 'v1'), path.join(registryDir, 'tiny', 'v1'), { recursive: true });
+    await cp(path.join(root, 'registry', 'tiny', 'v1'), path.join(registryDir, 'tiny', 'v2'), { recursive: true });
+    await exportOnnx(path.join(registryDir, 'tiny', 'v2'));
+    const tokensFile = path.join(root, 'tokens.json');
+    await writeFile(
+      tokensFile,
+      JSON.stringify([
+        { name: 'translator', token_sha256: tokenSha256(TOKENS.translator), roles: ['translate'] },
+        { name: 'trainer', token_sha256: tokenSha256(TOKENS.trainer), roles: ['train'] },
+        { name: 'trainer2', token_sha256: tokenSha256(TOKENS.trainer2), roles: ['train'] },
+      ]),
+    );
+    secured = createTranslatorServer(
+      { host: '127.0.0.1', port: 0, httpPort: 0, registryDir, trainingRoot: path.join(root, 'data'), authTokensFile: tokensFile },
+      { log: () => undefined, metricsHandler: telemetry.metricsHandler },
+    );
+    const { port, httpPort } = await secured.start();
+    securedBase = `http://127.0.0.1:${httpPort}`;
+    trainer = createTranslatorClient(`127.0.0.1:${port}`, { token: TOKENS.trainer });
+  });
+
+  void after(async () => {
+    trainer.close();
+    await secured.shutdown(2000);
+  });
+
+  /** A fresh browser profile (its own cookies) signed in with `token` through the page's form. */
+  async function signedIn(browser: Browser, token: string, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(securedBase);
+    await page.fill('#sign-in-form input[name="token"]', token);
+    await page.click('#sign-in-form button');
+    await page.locator('#who b').waitFor({ timeout: 15_000 });
+    return { context, page };
+  }
+
+  void test('the page asks to sign in; a translate token sees models and tries one, not the jobs; a train token sees its own job grow, another train token does not', async (t) => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const browser = await launchChromium();
+    t.after(() => browser.close());
+    const pageErrors: string[] = [];
+
+    const anonymous = await browser.newPage({ viewport: { width: 1280, height: 600 } });
+    const first = await anonymous.goto(securedBase);
+    assert.equal(first?.status(), 401);
+    await anonymous.locator('#sign-in-form').waitFor();
+    assert.equal(await anonymous.locator('#models').count(), 0, 'nothing of the dashboard before signing in');
+    await anonymous.fill('#sign-in-form input[name="token"]', 'not-a-token');
+    await anonymous.click('#sign-in-form button');
+    assert.equal(await anonymous.locator('#sign-in-error').innerText(), 'That token is not valid.');
+    assert.ok(!anonymous.url().includes('not-a-token'), 'the token never goes into the URL');
+    await anonymous.screenshot({ path: path.join(ARTIFACTS, 'dashboard-sign-in.png'), fullPage: true });
+
+    const viewer = await signedIn(browser, TOKENS.translator, pageErrors);
+    t.after(() => viewer.context.close());
+    assert.match(await viewer.page.locator('#who').innerText(), /signed in as translator \(translate\)/);
+    await viewer.page.locator('.model-row[data-model="tiny@v2"]').waitFor({ timeout: 15_000 });
+    assert.deepEqual(await viewer.page.locator('.model-row .engine').allInnerTexts(), ['tfjs', 'onnx'], "each version's own engine");
+    await viewer.page.locator('#jobs-denied').waitFor();
+    const jobsStatus = await viewer.page.evaluate("fetch('/api/jobs').then((r) => r.status)");
+    assert.equal(jobsStatus, 403, 'the session cookie alone carries the caller, and translate may not list jobs');
+    await viewer.page.selectOption('#try-model', 'tiny@v2');
+    await viewer.page.setInputFiles('#try-file', { name: 'render.png', mimeType: 'image/png', buffer: Buffer.from(await pngOf(32, 32, 3)) });
+    await viewer.page.click('#try-form button');
+    await viewer.page.locator('#try-tiles img').nth(4).waitFor({ timeout: 30_000 });
+    assert.match(await viewer.page.locator('#try-result p').innerText(), /tiny@v2 · 32×32 px/);
+    await viewer.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-signed-in-translate.png'), fullPage: true });
+
+    const job = await trainer.startTraining({ modelName: 'guarded', sourceUri: 'source', targetUri: 'target', config: tinyConfig(400), sampleEverySteps: 5 });
+    t.after(() => trainer.cancelTraining(job.jobId));
+    const owner = await signedIn(browser, TOKENS.trainer, pageErrors);
+    t.after(() => owner.context.close());
+    const pointsAtLeast = (n: number): string => `Number(document.querySelector('#job-${job.jobId} .charts')?.getAttribute('data-points') ?? 0) >= ${n}`;
+    await owner.page.waitForFunction(pointsAtLeast(2), undefined, { timeout: 60_000 });
+    const before = Number(await owner.page.locator(`#job-${job.jobId} .charts`).getAttribute('data-points'));
+    await owner.page.waitForFunction(pointsAtLeast(before + 1), undefined, { timeout: 60_000 });
+    await owner.page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-signed-in-train.png'), fullPage: true });
+
+    const other = await signedIn(browser, TOKENS.trainer2, pageErrors);
+    t.after(() => other.context.close());
+    await other.page.locator('#jobs p.muted', { hasText: 'No training job' }).waitFor({ timeout: 15_000 });
+    assert.equal(await other.page.locator(`#job-${job.jobId}`).count(), 0, "another caller's job is not listed");
+    const eventsStatus = await other.page.evaluate(`fetch('/api/jobs/${job.jobId}/events').then((r) => r.status)`);
+    assert.equal(eventsStatus, 403, "nor are its events served");
     assert.deepEqual(pageErrors, []);
   });
 });

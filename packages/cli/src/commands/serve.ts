@@ -33,7 +33,8 @@ Options:
   --tls-client-ca FILE      PEM CA of client certificates: mTLS (SIM2REAL_TLS_CLIENT_CA)
   --max-unary-calls N       unary calls in progress (MAX_CONCURRENT_UNARY_CALLS)   [default: 256]
   --http-port N             HTTP port of the web dashboard (/), Prometheus /metrics, /healthz
-                            and /readyz, 0 = any free one (SIM2REAL_HTTP_PORT)   [default: none]
+                            and /readyz, 0 = any free one (SIM2REAL_HTTP_PORT); HTTPS with
+                            --tls-cert, tokens as gRPC's with --auth-tokens      [default: none]
   --registry DIR            model registry folder, created if missing (REGISTRY_DIR)   (required)
   --default-model NAME      model for requests that name none: name, name@version,
                             name@latest (DEFAULT_MODEL)                          [default: none]
@@ -182,7 +183,12 @@ async function runServe(options: ParsedOptions, _positionals: string[], ctx: Com
     const security = securitySummary(server.config);
     ctx.stdout.write(`translator listening on ${server.config.host}:${port} (backend ${backend.name}, ${backend.package}; engine ${server.config.engine}, ${server.config.inferenceThreads} inference threads)\n`);
     ctx.stdout.write(`translator security: TLS ${String(security.tls)}, access ${String(security.auth)}, remote training ${String(security.remoteTraining)}\n`);
-    if (httpPort !== undefined) ctx.stdout.write(`dashboard on http://${server.config.host}:${httpPort}/ (Prometheus metrics at /metrics)\n`);
+    if (httpPort !== undefined) {
+      // The dashboard shares the gRPC server's certificate and tokens (services/translator/src/http/access.ts).
+      const scheme = server.config.tlsCertFile ? 'https' : 'http';
+      const signIn = server.config.authTokensFile ? '; every route but /healthz and /readyz needs a token' : '';
+      ctx.stdout.write(`dashboard on ${scheme}://${server.config.host}:${httpPort}/ (Prometheus metrics at /metrics${signIn})\n`);
+    }
     for (const warning of security.warnings as string[]) ctx.stderr.write(`sim2real serve: warning: ${warning}\n`);
     const reload = (): void => void server.reloadCertificates();
     process.on('SIGHUP', reload);

@@ -20,12 +20,13 @@ const SCRIPT = String.raw`
 const $ = (s) => document.querySelector(s);
 const esc = (t) => String(t).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const num = (n) => (n === undefined || n === null ? '' : Math.abs(n) >= 1e5 || (Math.abs(n) < 1e-3 && n !== 0) ? n.toExponential(2) : String(Number(n.toPrecision(4))));
-async function getJson(url) { const r = await fetch(url); const body = await r.json(); if (!r.ok) throw new Error(body.error || r.statusText); return body; }
+// A 401 means the session ended: reloading shows the sign-in page.
+async function getJson(url) { const r = await fetch(url); if (r.status === 401) location.reload(); const body = await r.json(); if (!r.ok) throw new Error(body.error || r.statusText); return body; }
 
 async function refreshServing() {
   try {
     const s = await getJson('/api/serving');
-    $('#engine').textContent = 'engine ' + (s.engine || '?') + ' · backend ' + (s.backend || '?');
+    $('#engine').textContent = 'engine setting ' + (s.engine || '?') + ' · backend ' + (s.backend || '?');
     $('#serving').innerHTML = [
       ['images/s', num(s.imagesPerSecond)], ['batch fill', Math.round(s.batchFill * 100) + ' %'], ['queue (mean)', num(s.meanQueueMs) + ' ms'],
       ['compute (mean)', num(s.meanComputeMs) + ' ms'], ['calls in flight', s.stats.activeCalls], ['images queued', s.stats.queuedImages], ['batches (total)', s.stats.batches],
@@ -39,10 +40,10 @@ async function refreshModels() {
     const rows = m.models.flatMap((model) => model.versions.map((v) =>
       '<tr class="model-row" data-model="' + esc(model.name + '@' + v.version) + '"><td><b>' + esc(model.name) + '</b></td><td>' + esc(v.version) + '</td>' +
       '<td class="state-' + (v.complete ? 'complete">complete' : 'partial">partial') + ' (' + v.step + ' / ' + v.totalSteps + ')</td>' +
-      '<td>' + esc(v.stage) + '</td><td>' + v.imageSize + ' px</td><td>' + (v.attention ? 'yes' : 'no') + (v.degraded ? ' · <span class="state-partial">degraded</span>' : '') + '</td>' +
+      '<td>' + esc(v.stage) + '</td><td class="engine">' + esc(v.engine) + '</td><td>' + v.imageSize + ' px</td><td>' + (v.attention ? 'yes' : 'no') + (v.degraded ? ' · <span class="state-partial">degraded</span>' : '') + '</td>' +
       '<td>' + Object.entries(v.metrics.finalLosses || {}).map(([k, x]) => esc(k) + ' ' + num(x)).join(', ') + ' · λ ' + num(v.metrics.lambda) + '</td>' +
       '<td>' + esc(v.trainedOn) + '</td><td><a href="' + esc(v.report) + '" target="_blank">report</a></td></tr>'));
-    $('#models').innerHTML = rows.length ? '<table><thead><tr><th>model</th><th>version</th><th>state</th><th>stage</th><th>size</th><th>attention</th><th>final losses</th><th>trained on</th><th></th></tr></thead><tbody>' + rows.join('') + '</tbody></table>'
+    $('#models').innerHTML = rows.length ? '<table><thead><tr><th>model</th><th>version</th><th>state</th><th>stage</th><th>engine</th><th>size</th><th>attention</th><th>final losses</th><th>trained on</th><th></th></tr></thead><tbody>' + rows.join('') + '</tbody></table>'
       : '<p class="muted">The registry holds no model yet.</p>';
     const select = $('#try-model');
     const current = select.value;
@@ -123,17 +124,55 @@ async function tryIt(event) {
   } catch (e) { out.innerHTML = '<span class="error">' + esc(e.message) + '</span>'; }
 }
 
-$('#try-form').addEventListener('submit', tryIt);
-refreshModels(); refreshServing(); refreshJobs();
-setInterval(refreshServing, 2000); setInterval(refreshJobs, 2000); setInterval(refreshModels, 10000);
+async function signOut() {
+  await fetch('/api/session', { method: 'DELETE' });
+  location.reload();
+}
+
+// Who the page signs in as decides what it asks for: jobs need the train role (own jobs) or admin (all).
+async function start() {
+  const me = await getJson('/api/session');
+  if (me.tokens) {
+    $('#who').innerHTML = ' · signed in as <b>' + esc(me.name) + '</b> (' + esc(me.roles.join(', ')) + ') <button type="button" id="sign-out">sign out</button>';
+    $('#sign-out').addEventListener('click', signOut);
+  }
+  $('#try-form').addEventListener('submit', tryIt);
+  refreshModels(); refreshServing();
+  setInterval(refreshServing, 2000); setInterval(refreshModels, 10000);
+  if (me.roles.includes('train')) { refreshJobs(); setInterval(refreshJobs, 2000); }
+  else $('#jobs').innerHTML = '<p class="muted" id="jobs-denied">Training jobs are shown to tokens with the train role (their own jobs) or admin (every job).</p>';
+}
+start();
 `;
+
+/** Headers of the HTML pages: never cached, never framed (a framed "try it" could be clicked through another site). */
+export const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' } as const;
+
+/** The sign-in page of a server with tokens: a form that posts the token (never in the URL) to `/api/session`; `message` is one of our sentences, inserted as is. */
+export function signInPage(message?: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>sim2real translator · sign in</title><style>${CSS}</style></head>
+<body>
+<header><h1>sim2real translator</h1></header>
+<main>
+<section><h2>Sign in</h2>
+<p>This translator needs a token (the same as for its gRPC API): <code>translate</code> shows the models and "try it", <code>train</code> also your training jobs, <code>admin</code> every job.</p>
+<form id="sign-in-form" method="post" action="/api/session"><label>token <input type="password" name="token" autocomplete="current-password" required autofocus></label> <button type="submit">Sign in</button></form>
+${message ? `<p class="error" id="sign-in-error">${message}</p>` : ''}
+</section>
+</main>
+</body>
+</html>
+`;
+}
 
 /** The whole dashboard document. */
 export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>sim2real translator</title><style>${CSS}</style></head>
 <body>
-<header><h1>sim2real translator</h1><div class="meta"><span id="engine"></span> · <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a></div></header>
+<header><h1>sim2real translator</h1><div class="meta"><span id="engine"></span> · <a href="/metrics">/metrics</a> · <a href="/readyz">/readyz</a><span id="who"></span></div></header>
 <main>
 <section><h2>Serving</h2><div class="figures" id="serving"></div></section>
 <section><h2>Models</h2><div id="models"><p class="muted">loading…</p></div></section>
