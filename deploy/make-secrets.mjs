@@ -4,7 +4,7 @@
 //   ca.pem ca.key              a private CA (P-256, 825 days; keep ca.key offline in real use)
 //   translator.pem .key        the translator's TLS identity (SAN translator, its in-cluster names, localhost, 127.0.0.1)
 //   tokens.json                the translator's --auth-tokens file: names, SHA-256 of the tokens, roles
-//   <name>.token               one bearer token per caller: adapter (translate), trainer (train), admin (admin)
+//   <name>.token               one bearer token per caller: adapter and prometheus (translate), trainer (train), admin (admin)
 //   nats-users.conf            public NKeys of the NATS users (included by nats/accounts.conf)
 //   <service>.nk               the NKey seed of each NATS user: publisher, adapter, regressor, ops
 // Usage: node deploy/make-secrets.mjs [DIR]   (needs openssl; refuses to overwrite an existing DIR)
@@ -39,7 +39,7 @@ openssl(['x509', '-req', '-in', file('translator.csr'), '-CA', file('ca.pem'), '
 /** @type {{ name: string; token_sha256: string; roles: string[] }[]} */
 const tokens = [];
 /** @type {[string, string][]} */
-const callers = [['adapter', 'translate'], ['trainer', 'train'], ['admin', 'admin']];
+const callers = [['adapter', 'translate'], ['prometheus', 'translate'], ['trainer', 'train'], ['admin', 'admin']];
 for (const [name, role] of callers) {
   const token = randomBytes(32).toString('base64url');
   secret(`${name}.token`, `${token}\n`);

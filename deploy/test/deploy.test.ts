@@ -330,6 +330,15 @@ void describe('secure by default', () => {
     assert.equal(composeSecret('dataset-adapter', adapter.SIM2REAL_TOKEN_FILE), 'adapter.token');
   });
 
+  void it("compose: Prometheus scrapes the translator over HTTPS with the CA and a token among its secrets", () => {
+    const jobs = field(readYaml(deployPath('prometheus', 'prometheus.yml')), 'scrape_configs') as Yaml[];
+    const translatorJob = jobs.find((job) => (field(job, 'static_configs') as Yaml[]).some((c) => (field(c, 'targets') as string[]).some((t) => t.startsWith('translator:'))));
+    assert.ok(translatorJob, 'a job scrapes the translator');
+    assert.equal(field(translatorJob, 'scheme'), 'https');
+    assert.equal(composeSecret('prometheus', field(translatorJob, 'tls_config.ca_file') as string), 'ca.pem');
+    assert.equal(composeSecret('prometheus', field(translatorJob, 'authorization.credentials_file') as string), 'prometheus.token');
+  });
+
   void it('make-secrets.mjs gives the adapter a translate-only token', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sim2real-secrets-roles-'));
     try {
