@@ -30,3 +30,12 @@ test('a missing required flag names the flag', async () => {
   assert.equal(code, 2);
   assert.match(stderr, /--model is required\./);
 });
+
+test('serve takes NATS and its credentials like the other NATS commands; a half-given credential is refused', async () => {
+  const { code, stdout } = await run(['serve', '--help']);
+  assert.equal(code, 0);
+  for (const flag of ['--nats URL', '--nats-creds FILE', '--training-ack-wait-ms N']) assert.ok(stdout.includes(flag), flag);
+  const half = await run(['serve', '--registry', 'r', '--nats', 'nats://127.0.0.1:1', '--nats-user', 'u']);
+  assert.equal(half.code, 2);
+  assert.match(half.stderr, /--nats-user and --nats-pass go together/);
+});
