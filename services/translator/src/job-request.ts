@@ -27,7 +27,7 @@ export interface ValidJobRequest {
 }
 
 /** Whether `child` (an absolute path) lies under `root`, or is it. */
-function isWithin(root: string, child: string): boolean {
+export function isWithin(root: string, child: string): boolean {
   const relative = path.relative(root, child);
   return !relative.startsWith('..') && !path.isAbsolute(relative);
 }

@@ -52,13 +52,18 @@ export interface TrainingJobsOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-/** A job's process input: staging folder `<registry>/<name>/.training-<job>` (ignored by the registry until published). */
+/** A job's staging folder `<registry>/<name>/.training-<job>` (ignored by the registry until published). */
+export function stagingDir(registryRoot: string, modelName: string, jobId: string): string {
+  return path.join(registryRoot, modelName, `.training-${jobId}`);
+}
+
+/** A job's process input. */
 export function workerInput(options: TrainingJobsOptions, jobId: string, request: ValidJobRequest, root: string): WorkerInput {
   return {
     sourceDir: request.sourceDir,
     targetDir: request.targetDir,
     trainingRoot: root,
-    modelDir: path.join(options.registry.root, request.modelName, `.training-${jobId}`),
+    modelDir: stagingDir(options.registry.root, request.modelName, jobId),
     options: request.options,
     vggDir: options.vggDir,
     backend: options.backend,

@@ -19,11 +19,12 @@ import {
 } from '@sim2real/messaging';
 import type { NatsAuthOptions, TrainingQueueSettings } from '@sim2real/messaging';
 import type { Caller } from './auth.js';
+import { MODEL_NAME_PATTERN } from './config.js';
 import { CapacityError, JobNotFoundError } from './errors.js';
 import { JobProcess, MAX_EVENTS, TERMINAL, nextEvent, settleJob } from './job-runner.js';
 import type { EventKind } from './job-runner.js';
-import { resolveTrainingRoot, validateJobRequest } from './job-request.js';
-import { checkOwner, deferred, newJobId, workerInput } from './jobs.js';
+import { isWithin, resolveTrainingRoot, validateJobRequest } from './job-request.js';
+import { checkOwner, deferred, newJobId, stagingDir, workerInput } from './jobs.js';
 import type { TrainingJobs, TrainingJobsOptions } from './jobs.js';
 import type { JobStateName, StartTrainingRequest, TrainingEventMessage, TrainingJobMessage } from './proto.js';
 import type { WorkerInput, WorkerMessage } from './worker-protocol.js';
@@ -161,8 +162,15 @@ export class NatsTrainingJobs implements TrainingJobs {
       cancelRequested: false,
     };
     this.#remember(record, await this.#bucket().create(id, encode(record)));
-    await this.#publishEvent(id, nextEvent(undefined, id, record.state, { message: 'queued' }), 'other');
-    await this.#jetstream().publish(TRAINING_QUEUE_SUBJECT, id, { msgID: id });
+    try {
+      await this.#publishEvent(id, nextEvent(undefined, id, record.state, { message: 'queued' }), 'other');
+      await this.#jetstream().publish(TRAINING_QUEUE_SUBJECT, id, { msgID: id });
+    } catch (error) {
+      // Not in the queue: no replica would ever take it.
+      const reason = `The job could not be queued: ${error instanceof Error ? error.message : String(error)}`;
+      await this.#update(id, (r) => ({ ...r, state: 'JOB_STATE_FAILED', error: reason })).catch(() => undefined);
+      throw error;
+    }
     this.#options.log?.({ event: 'training_queued', job: id, caller: caller.name, model: valid.modelName, source: valid.sourceDir, target: valid.targetDir });
     return this.snapshot(id);
   }
@@ -345,7 +353,9 @@ export class NatsTrainingJobs implements TrainingJobs {
       return;
     }
     const record = entry.json<JobRecord>();
-    if (record.state === 'JOB_STATE_RUNNING') await this.#failAbandoned(record);
+    const refusal = this.#refusal(record);
+    if (refusal !== undefined && !TERMINAL.has(record.state)) await this.#fail(record, refusal, record.state);
+    else if (record.state === 'JOB_STATE_RUNNING') await this.#failAbandoned(record);
     else if (record.state === 'JOB_STATE_QUEUED') {
       const claimed = await this.#update(jobId, (r) => (r.state === 'JOB_STATE_QUEUED' ? { ...r, state: 'JOB_STATE_RUNNING', runner: this.#options.replica } : undefined));
       if (claimed) {
@@ -356,13 +366,34 @@ export class NatsTrainingJobs implements TrainingJobs {
     await msg.ackAck();
   }
 
+  /**
+   * Why this replica will not run a record it read from the bucket, if it will not: its folders must be the ones
+   * this replica would have given it (the bucket is trusted no further than that).
+   */
+  #refusal(record: JobRecord): string | undefined {
+    const { input } = record;
+    const root = this.#root!;
+    if (input.trainingRoot !== root) return `This replica reads training data under ${root}, the job under ${input.trainingRoot}: give every replica the same training root.`;
+    const staging = MODEL_NAME_PATTERN.test(record.modelName) && input.modelDir === stagingDir(this.#options.registry.root, record.modelName, record.id);
+    if (!isWithin(root, input.sourceDir) || !isWithin(root, input.targetDir) || !staging) return 'The job record names folders outside this replica\'s training root or registry; it was not run.';
+    return undefined;
+  }
+
   /** The job's runner stopped heartbeating: FAILED with the reason, its staging folder removed. */
   async #failAbandoned(record: JobRecord): Promise<void> {
     const { ackWaitMs } = this.#options.queue;
-    const error = `The replica ${record.runner} running this job stopped without finishing it (no heartbeat within the AckWait of ${ackWaitMs} ms: killed or cut off); the job was not retried, start it again.`;
-    const failed = await this.#update(record.id, (r) => (r.state === 'JOB_STATE_RUNNING' && r.runner === record.runner ? { ...r, state: 'JOB_STATE_FAILED', error } : undefined));
+    await this.#fail(
+      record,
+      `The replica ${record.runner} running this job stopped without finishing it (no heartbeat within the AckWait of ${ackWaitMs} ms: killed or cut off); the job was not retried, start it again.`,
+      'JOB_STATE_RUNNING',
+    );
+  }
+
+  /** Marks a job that is still in `state` (and with the same runner) FAILED, removes its staging folder and publishes the final event. */
+  async #fail(record: JobRecord, error: string, state: JobStateName): Promise<void> {
+    const failed = await this.#update(record.id, (r) => (r.state === state && r.runner === record.runner ? { ...r, state: 'JOB_STATE_FAILED', error } : undefined));
     if (!failed) return;
-    await rm(record.input.modelDir, { recursive: true, force: true });
+    if (this.#refusal(record) === undefined) await rm(record.input.modelDir, { recursive: true, force: true });
     const last = await this.#lastStep(record.id);
     await this.#publishEvent(record.id, nextEvent(last, record.id, failed.state, { message: error }), 'other');
     this.#options.log?.({ event: 'training_ended', job: record.id, caller: record.owner, state: failed.state, model: record.modelName, error });

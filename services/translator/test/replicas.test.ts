@@ -13,6 +13,10 @@ import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
 import { startTranslatorProcess } from '@sim2real/client/testing';
 import type { TranslatorProcess } from '@sim2real/client/testing';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
+import { TRAINING_JOBS_BUCKET, TRAINING_QUEUE_SUBJECT } from '@sim2real/messaging';
 import { startNatsServer } from '@sim2real/messaging/testing';
 import type { NatsServerHandle } from '@sim2real/messaging/testing';
 import { tokenSha256 } from '../src/index.js';
@@ -142,6 +146,26 @@ void describe('training jobs shared by two replicas through NATS', () => {
     for (const job of jobs) {
       assert.equal([...a.logs, ...b.logs].filter((l) => l.event === 'training_started' && l.job === job.jobId).length, 1, `${job.jobId} ran once`);
     }
+  });
+
+  void test('a record forged in the bucket that points outside the training root is failed, not run', async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      const js = jetstream(nc);
+      const kv = await new Kvm(js).open(TRAINING_JOBS_BUCKET);
+      const id = 'job-forged';
+      const modelDir = path.join(root, 'registry', 'forged', `.training-${id}`);
+      const input = { sourceDir: '/etc', targetDir: path.join(root, 'data', 'target'), trainingRoot: path.join(root, 'data'), modelDir, options: {}, backend: 'auto', nice: 10 };
+      const record = { id, owner: 'trainer', modelName: 'forged', state: 'JOB_STATE_QUEUED', createdAt: new Date().toISOString(), input, modelVersion: '', error: '', runner: '', cancelRequested: false };
+      await kv.create(id, JSON.stringify(record));
+      await js.publish(TRAINING_QUEUE_SUBJECT, id);
+    } finally {
+      await nc.close();
+    }
+    const end = (await watchAll(a, 'job-forged')).at(-1)!;
+    assert.equal(end.state, 'JOB_STATE_FAILED');
+    assert.match(end.message, /names folders outside this replica's training root/);
+    assert.ok(![...a.logs, ...b.logs].some((l) => l.event === 'training_started' && l.job === 'job-forged'), 'no process was started');
   });
 
   void test('when the replica running a job is SIGKILLed, the other marks it FAILED with the reason', async () => {
