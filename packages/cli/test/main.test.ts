@@ -56,3 +56,12 @@ test('adapt refuses translator access that cannot work, naming the flag or varia
   assert.equal(fromEnv.code, 2);
   assert.match(fromEnv.stderr, /--translator-ca \(SIM2REAL_TRANSLATOR_CA\) \/nonexistent\/ca\.pem cannot be read \(ENOENT\)\./);
 });
+
+test('serve takes NATS and its credentials like the other NATS commands; a half-given credential is refused', async () => {
+  const { code, stdout } = await run(['serve', '--help']);
+  assert.equal(code, 0);
+  for (const flag of ['--nats URL', '--nats-creds FILE', '--training-ack-wait-ms N']) assert.ok(stdout.includes(flag), flag);
+  const half = await run(['serve', '--registry', 'r', '--nats', 'nats://127.0.0.1:1', '--nats-user', 'u']);
+  assert.equal(half.code, 2);
+  assert.match(half.stderr, /--nats-user and --nats-pass go together/);
+});

@@ -9,8 +9,8 @@ export {
 } from './dead-letter.js';
 export type { DeadLetter, DeadLetterFilter, DeadLetterRecord, MaxDeliveriesAdvisory, ReplayedBatch } from './dead-letter.js';
 export { NatsConnectError, NatsOptionsError, NatsPermissionError, NatsServerError, NatsServerNotFoundError, PayloadTooLargeError } from './errors.js';
-export { DEFAULT_STREAM_LIMITS, provisionConsumer, provisionStreams } from './provision.js';
-export type { ConsumerSettings, StreamLimits } from './provision.js';
+export { DEFAULT_STREAM_LIMITS, DEFAULT_TRAINING_QUEUE, provisionConsumer, provisionStreams, provisionTraining } from './provision.js';
+export type { ConsumerSettings, StreamLimits, TrainingQueueSettings } from './provision.js';
 export { deterministicBatchId, publishBatches, splitToFit } from './publish.js';
 export type { PublishBatchesOptions, PublishSummary, PublishedBatch } from './publish.js';
 export {
@@ -29,6 +29,13 @@ export {
   HEADER_SOURCE_SEQUENCE,
   SYNTHETIC_STREAM,
   SYNTHETIC_SUBJECT_PREFIX,
+  TRAINING_CANCEL_SUBJECT_PREFIX,
+  TRAINING_CONSUMER,
+  TRAINING_EVENTS_STREAM,
+  TRAINING_EVENTS_SUBJECT_PREFIX,
+  TRAINING_JOBS_BUCKET,
+  TRAINING_QUEUE_STREAM,
+  TRAINING_QUEUE_SUBJECT,
   adaptedSubject,
   batchMessageId,
   consumerName,
@@ -36,6 +43,8 @@ export {
   deadSubject,
   maxDeliveriesAdvisory,
   syntheticSubject,
+  trainingCancelSubject,
+  trainingEventSubject,
 } from './subjects.js';
 export { parseServerVersion, serverFeatures, terminate, versionAtLeast } from './version.js';
 export type { ServerFeatures, ServerVersion } from './version.js';

@@ -7,9 +7,11 @@ import {
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
+  type JetStreamClient,
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
+import { Kvm, type KV } from '@nats-io/kv';
 import {
   ADAPTED_STREAM,
   ADAPTED_SUBJECT_PREFIX,
@@ -17,6 +19,12 @@ import {
   DEAD_SUBJECT_PREFIX,
   SYNTHETIC_STREAM,
   SYNTHETIC_SUBJECT_PREFIX,
+  TRAINING_CONSUMER,
+  TRAINING_EVENTS_STREAM,
+  TRAINING_EVENTS_SUBJECT_PREFIX,
+  TRAINING_JOBS_BUCKET,
+  TRAINING_QUEUE_STREAM,
+  TRAINING_QUEUE_SUBJECT,
   consumerName,
   syntheticSubject,
 } from './subjects.js';
@@ -133,4 +141,57 @@ export async function provisionConsumer(jsm: JetStreamManager, dataset: string, 
 
 function isNotFound(error: unknown, code: number): boolean {
   return error instanceof JetStreamApiError && error.code === code;
+}
+
+/** Settings of the training-job bucket, queue and event stream (translator replicas sharing jobs). */
+export interface TrainingQueueSettings {
+  /**
+   * AckWait of the queue consumer: the replica running a job sends an in-progress ack every third of it; a job
+   * whose replica stopped doing so (killed, partitioned) is redelivered to another after it. @default 30000
+   */
+  readonly ackWaitMs: number;
+  /** Events kept per job and kind (`step`, `other`); sample grids go to rolled-up slots, one each. @default 256 */
+  readonly eventsPerSubject: number;
+  /** Age after which job records and their events are dropped. @default 604800000 (7 days) */
+  readonly retentionMs: number;
+  /** Replicas of the bucket and streams (1 on a single server). @default 1 */
+  readonly replicas: number;
+}
+
+export const DEFAULT_TRAINING_QUEUE: TrainingQueueSettings = { ackWaitMs: 30_000, eventsPerSubject: 256, retentionMs: 7 * 24 * 3600_000, replicas: 1 };
+
+/**
+ * Creates (or updates) the training queue (work-queue stream and its shared durable pull consumer), the event
+ * stream and the job bucket; returns the bucket. Safe to call from every replica at start-up.
+ */
+export async function provisionTraining(js: JetStreamClient, jsm: JetStreamManager, settings: TrainingQueueSettings = DEFAULT_TRAINING_QUEUE): Promise<KV> {
+  const base = { storage: StorageType.File, discard: DiscardPolicy.Old, num_replicas: settings.replicas };
+  await ensureStream(jsm, { ...base, name: TRAINING_QUEUE_STREAM, subjects: [TRAINING_QUEUE_SUBJECT], retention: RetentionPolicy.Workqueue }, true);
+  await ensureStream(
+    jsm,
+    {
+      ...base,
+      name: TRAINING_EVENTS_STREAM,
+      subjects: [`${TRAINING_EVENTS_SUBJECT_PREFIX}.>`],
+      retention: RetentionPolicy.Limits,
+      max_age: nanos(settings.retentionMs),
+      max_msgs_per_subject: settings.eventsPerSubject,
+      allow_rollup_hdrs: true,
+    },
+    true,
+  );
+  const editable = { ack_wait: nanos(settings.ackWaitMs), max_ack_pending: -1 };
+  try {
+    await jsm.consumers.info(TRAINING_QUEUE_STREAM, TRAINING_CONSUMER);
+    await jsm.consumers.update(TRAINING_QUEUE_STREAM, TRAINING_CONSUMER, editable);
+  } catch (error) {
+    if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    await jsm.consumers
+      .add(TRAINING_QUEUE_STREAM, { ...editable, durable_name: TRAINING_CONSUMER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All })
+      .catch((addError: unknown) => {
+        // Another replica created it between our info and add.
+        if (!(addError instanceof JetStreamApiError)) throw addError;
+      });
+  }
+  return new Kvm(js).create(TRAINING_JOBS_BUCKET, { history: 1, ttl: settings.retentionMs, replicas: settings.replicas });
 }

@@ -55,3 +55,22 @@ export const HEADER_DEAD_KIND = 'Sim2real-Dead-Kind';
 export const HEADER_DEAD_AT = 'Sim2real-Dead-At';
 /** On synthetic batches replayed from the dead stream: the dead stream sequence they came from. */
 export const HEADER_REPLAYED_FROM = 'Sim2real-Replayed-From';
+
+/**
+ * Training jobs shared by translator replicas. Job records live in a KV bucket (key = job id); the queue is a
+ * work-queue stream holding one message per queued job (its id), taken by one replica's pull; each job's events go
+ * to `sim2real.training.events.<job>.<kind>` in a limits stream, so any replica can replay and follow them; a
+ * cancel request is a core NATS message on `sim2real.training.cancel.<job>` that the replica running the job acts on.
+ */
+export const TRAINING_JOBS_BUCKET = 'SIM2REAL_TRAINING_JOBS';
+export const TRAINING_QUEUE_STREAM = 'SIM2REAL_TRAINING_QUEUE';
+export const TRAINING_QUEUE_SUBJECT = 'sim2real.training.queue';
+/** Durable pull consumer of the training queue, shared by every replica (each message goes to one of them). */
+export const TRAINING_CONSUMER = 'sim2real-translator-training';
+export const TRAINING_EVENTS_STREAM = 'SIM2REAL_TRAINING_EVENTS';
+export const TRAINING_EVENTS_SUBJECT_PREFIX = 'sim2real.training.events';
+export const TRAINING_CANCEL_SUBJECT_PREFIX = 'sim2real.training.cancel';
+
+/** Subject of one job's events of one kind (`step`, `other`, or a sample slot `sample.<n>`); `>` for all of them. */
+export const trainingEventSubject = (jobId: string, kind: string): string => `${TRAINING_EVENTS_SUBJECT_PREFIX}.${jobId}.${kind}`;
+export const trainingCancelSubject = (jobId: string): string => `${TRAINING_CANCEL_SUBJECT_PREFIX}.${jobId}`;

@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ENGINE_CHOICES, ENGINE_ENV } from '@sim2real/inference';
 import type { EngineChoice } from '@sim2real/inference';
+import { DEFAULT_TRAINING_QUEUE, natsAuthFromEnv } from '@sim2real/messaging';
+import type { NatsAuthOptions } from '@sim2real/messaging';
 import type { BackendChoice } from '@sim2real/tensor';
 import { ConfigError } from './errors.js';
 
@@ -97,6 +99,18 @@ export interface TranslatorServerOptions {
   engine?: EngineChoice;
   /** Intra-op threads of each onnxruntime-node session. @default os.availableParallelism() */
   inferenceThreads?: number;
+  /**
+   * NATS server URL(s), comma-separated: training jobs then live in JetStream (records in a KV bucket, a work-queue
+   * stream, per-job event subjects) shared by every replica on it. @default undefined (jobs in this process's memory)
+   */
+  natsUrl?: string;
+  /** NATS credentials and TLS (env: the `SIM2REAL_NATS_*` variables of NATS_AUTH_SETTINGS). @default none */
+  natsAuth?: NatsAuthOptions;
+  /**
+   * With natsUrl: the training queue's AckWait. The replica running a job heartbeats every third of it; a job whose
+   * replica stopped (killed) is marked FAILED this long after its last heartbeat. @default 30000
+   */
+  trainingAckWaitMs?: number;
 }
 
 /** A validated, complete server configuration. */
@@ -143,6 +157,9 @@ export interface TranslatorServerConfig {
   maxConnectionIdleMs: number;
   maxConnectionAgeMs: number;
   maxConnectionAgeGraceMs: number;
+  natsUrl: string | undefined;
+  natsAuth: NatsAuthOptions;
+  trainingAckWaitMs: number;
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/;
@@ -256,10 +273,13 @@ export function resolveServerConfig(options: TranslatorServerOptions): Translato
     maxConnectionIdleMs: int('maxConnectionIdleMs', options.maxConnectionIdleMs ?? 300_000, 1000),
     maxConnectionAgeMs: int('maxConnectionAgeMs', options.maxConnectionAgeMs ?? 1_800_000, 1000),
     maxConnectionAgeGraceMs: int('maxConnectionAgeGraceMs', options.maxConnectionAgeGraceMs ?? 60_000, 0),
+    natsUrl: options.natsUrl || undefined,
+    natsAuth: options.natsAuth ?? {},
+    trainingAckWaitMs: int('trainingAckWaitMs', options.trainingAckWaitMs ?? DEFAULT_TRAINING_QUEUE.ackWaitMs, 300),
   };
 }
 
-/** Environment variable of each option (read by main.ts and `sim2real serve`; documented in README.md). */
+/** Environment variable of each option (read by main.ts and `sim2real serve`; documented in README.md); natsAuth has several, NATS_AUTH_SETTINGS'. */
 export const SERVER_ENV = {
   port: 'PORT',
   host: 'HOST',
@@ -303,7 +323,9 @@ export const SERVER_ENV = {
   maxConnectionIdleMs: 'MAX_CONNECTION_IDLE_MS',
   maxConnectionAgeMs: 'MAX_CONNECTION_AGE_MS',
   maxConnectionAgeGraceMs: 'MAX_CONNECTION_AGE_GRACE_MS',
-} as const satisfies Record<keyof TranslatorServerOptions, string>;
+  natsUrl: 'SIM2REAL_NATS_URL',
+  trainingAckWaitMs: 'TRAINING_ACK_WAIT_MS',
+} as const satisfies Record<Exclude<keyof TranslatorServerOptions, 'natsAuth'>, string>;
 
 const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>([
   'host',
@@ -317,6 +339,7 @@ const STRING_OPTIONS = new Set<keyof TranslatorServerOptions>([
   'tlsCertFile',
   'tlsKeyFile',
   'tlsClientCaFile',
+  'natsUrl',
 ]);
 const BOOLEAN_OPTIONS = new Set<keyof TranslatorServerOptions>(['insecure', 'reflection']);
 
@@ -342,5 +365,6 @@ export function serverOptionsFromEnv(env: Readonly<Record<string, string | undef
     if (!Number.isInteger(value)) throw new ConfigError(key, `${name} must be an integer, got "${raw}".`);
     options[key] = value;
   }
-  return options;
+  const natsAuth = natsAuthFromEnv(env);
+  return Object.keys(natsAuth).length > 0 ? { ...options, natsAuth } : options;
 }

@@ -1,20 +1,42 @@
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
-import { fromStruct, toTimestamp } from '@sim2real/contracts';
+import { toTimestamp } from '@sim2real/contracts';
 import type { BackendChoice } from '@sim2real/tensor';
-import { resolveTranslationConfig } from '@sim2real/translation';
-import type { StageName, TrainingEvent, TranslationOptions } from '@sim2real/translation';
 import type { Caller } from './auth.js';
-import { MODEL_NAME_PATTERN } from './config.js';
-import { CapacityError, ConfigError, InvalidRequestError, JobNotFoundError, PermissionDeniedError, PreconditionError } from './errors.js';
-import type { JobStateName, StartTrainingRequest, TrainingConfigMessage, TrainingEventMessage, TrainingJobMessage, TrainingStageName } from './proto.js';
+import { CapacityError, JobNotFoundError, PermissionDeniedError } from './errors.js';
+import { JobProcess, MAX_EVENTS, TERMINAL, nextEvent, settleJob } from './job-runner.js';
+import type { EventKind } from './job-runner.js';
+import { resolveTrainingRoot, validateJobRequest } from './job-request.js';
+import type { JobLimits, ValidJobRequest } from './job-request.js';
+import type { JobStateName, StartTrainingRequest, TrainingEventMessage, TrainingJobMessage } from './proto.js';
 import type { ModelRegistry } from './registry.js';
-import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
+import type { WorkerInput, WorkerMessage } from './worker-protocol.js';
+
+/**
+ * The training jobs of a server, whichever queue holds them: in this process (LocalTrainingJobs) or shared by the
+ * replicas through NATS (NatsTrainingJobs). The gRPC handlers and the dashboard see only this.
+ */
+export interface TrainingJobs {
+  /** Resolves the training root (and connects, where there is something to connect to). */
+  init(): Promise<void>;
+  /** Validates and queues a job for `caller`. */
+  start(request: StartTrainingRequest, caller: Caller): Promise<TrainingJobMessage>;
+  /** PERMISSION_DENIED unless `caller` owns the job or is an admin; NOT_FOUND for an unknown job. */
+  authorize(jobId: string, caller: Caller): Promise<void>;
+  /** The job as this server last saw it (NOT_FOUND when it has not seen it). */
+  snapshot(jobId: string): TrainingJobMessage;
+  /** Past events of the job (replayed), then live ones until it ends; stops early when `signal` aborts. */
+  watch(jobId: string, signal: AbortSignal): AsyncGenerator<TrainingEventMessage>;
+  /** Cancels a queued job at once, or asks the running one to stop after writing its checkpoint. */
+  cancel(jobId: string): Promise<TrainingJobMessage>;
+  /** Takes no more jobs and stops the ones this process runs (their checkpoints kept); resolves when they have ended. */
+  close(): Promise<void>;
+  /** Ids of the jobs running in this process. */
+  readonly running: string[];
+  /** Every job remembered, oldest first. */
+  list(): TrainingJobMessage[];
+}
 
 export interface TrainingJobsOptions {
   registry: ModelRegistry;
@@ -22,15 +44,7 @@ export interface TrainingJobsOptions {
   maxFinishedJobs: number;
   /** Remote training reads only under this folder; undefined turns StartTraining off. */
   trainingRoot: string | undefined;
-  /** Per-job limits (config names, so that errors can name them). */
-  limits: {
-    trainingMaxSteps: number;
-    trainingMaxImageSize: number;
-    trainingMaxBatchSize: number;
-    trainingMaxWallTimeMs: number;
-    maxRunningJobs: number;
-    trainingMemoryMb: number;
-  };
+  limits: JobLimits;
   vggDir: string | undefined;
   backend: BackendChoice;
   /** Nice value of a job's process. */
@@ -38,14 +52,32 @@ export interface TrainingJobsOptions {
   log?: (entry: Record<string, unknown>) => void;
 }
 
-/** Events kept for replay per job, by kind; the oldest of a kind is dropped first (sample grids are the big ones). */
-const MAX_EVENTS = { step: 256, sample: 8, other: 256 } as const;
-type EventKind = keyof typeof MAX_EVENTS;
-/** How long a job asked to stop (cancel, wall time, shutdown) gets to write its checkpoint before it is killed. */
-const STOP_GRACE_MS = 30_000;
-/** Bytes of a job process's stderr kept to explain a crash. */
-const STDERR_TAIL_BYTES = 4096;
-const TERMINAL: ReadonlySet<JobStateName> = new Set(['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED']);
+/** A job's staging folder `<registry>/<name>/.training-<job>` (ignored by the registry until published). */
+export function stagingDir(registryRoot: string, modelName: string, jobId: string): string {
+  return path.join(registryRoot, modelName, `.training-${jobId}`);
+}
+
+/** A job's process input. */
+export function workerInput(options: TrainingJobsOptions, jobId: string, request: ValidJobRequest, root: string): WorkerInput {
+  return {
+    sourceDir: request.sourceDir,
+    targetDir: request.targetDir,
+    trainingRoot: root,
+    modelDir: stagingDir(options.registry.root, request.modelName, jobId),
+    options: request.options,
+    vggDir: options.vggDir,
+    backend: options.backend,
+    nice: options.trainingNice,
+  };
+}
+
+/** A new job id (one subject token and one KV key: letters, digits, `-`). */
+export const newJobId = (): string => `job-${randomUUID()}`;
+
+/** PERMISSION_DENIED unless `caller` is the job's owner or an admin. */
+export function checkOwner(owner: string, caller: Caller): void {
+  if (owner !== caller.name && !caller.roles.has('admin')) throw new PermissionDeniedError("watch or cancel another caller's job");
+}
 
 interface StoredEvent {
   seq: number;
@@ -67,94 +99,31 @@ interface Job {
   nextSeq: number;
   /** Resolved and replaced on every new event (watchers wait on it). */
   changed: { promise: Promise<void>; resolve: () => void };
-  process: ChildProcess | undefined;
-  cancelRequested: boolean;
-  /** The limit that stopped it, when one did. */
-  stoppedBy: string | undefined;
+  process: JobProcess | undefined;
   /** Resolves once the job is terminal. */
   ended: Promise<void>;
   markEnded: () => void;
 }
 
-function deferred(): { promise: Promise<void>; resolve: () => void } {
+/** A promise with its resolve function (Promise.withResolvers is Node 22+). */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
 
-const WORKER_PATH = fileURLToPath(new URL('./worker.ts', import.meta.url));
-
 /**
- * Starts worker.ts as a child process (through tsx) with its memory capped: the V8 heap by `--max-old-space-size`,
- * each wasm memory by `--wasm-max-mem-pages` (64 KiB pages); stdout is dropped, stderr kept to explain a crash.
+ * Training jobs of one process: up to `maxRunningJobs` run at once, each in its own child process (heap and wasm
+ * memory capped, lower priority), so that a job that crashes, runs out of memory or is killed ends FAILED and
+ * serving goes on; others wait in a FIFO queue. Jobs read only under the training root (checked after symlinks,
+ * here and for each file in the job's process). A job trains into a hidden staging folder
+ * `<registry>/<name>/.training-<job>` that the registry ignores; when it ends with a checkpoint it is renamed to
+ * `<registry>/<name>/<version>` (version = UTC timestamp `YYYYMMDDTHHMMSSZ`, sortable, reserved exclusively). Only a
+ * finished job's version is complete (served as `name`); a cancelled or stopped job's checkpoint is a partial
+ * version, served only as `name@version`. A failed job's staging folder is removed. Jobs live in memory: a restart
+ * forgets them (published versions stay on disk); NatsTrainingJobs is the queue that survives replicas.
  */
-function startJobProcess(memoryMb: number): ChildProcess {
-  return fork(WORKER_PATH, [], {
-    execArgv: ['--import', import.meta.resolve('tsx'), `--max-old-space-size=${memoryMb}`, `--wasm-max-mem-pages=${memoryMb * 16}`],
-    serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-}
-
-/** Why a job's process ended without a result, from its exit and the tail of its stderr. */
-function exitReason(code: number | null, signal: NodeJS.Signals | null, stderr: string, memoryMb: number): string {
-  if (/heap out of memory|Reached heap limit|Cannot enlarge memory|Out of memory/i.test(stderr)) {
-    return `The training process ran out of memory (limit trainingMemoryMb = ${memoryMb}).`;
-  }
-  if (signal) return `The training process was killed by ${signal}.`;
-  const last = stderr.trim().split('\n').at(-1)?.trim();
-  return `The training process exited with code ${String(code)} without a result${last ? ` (${last.slice(0, 300)})` : ''}.`;
-}
-
-/** Whether `child` (an absolute path) lies under `root`, or is it. */
-function isWithin(root: string, child: string): boolean {
-  const relative = path.relative(root, child);
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
-}
-
-/** The proto's TrainingStage of a trainer stage. */
-export function trainingStage(stage: StageName | undefined): TrainingStageName {
-  return stage === undefined ? 'TRAINING_STAGE_UNSPECIFIED' : `TRAINING_STAGE_${stage.toUpperCase() as Uppercase<StageName>}`;
-}
-
-/** Translation options from the proto's TrainingConfig: zero means default; `overrides` are translation options by name; the preset's values stand under both. */
-export function trainingOptions(config: TrainingConfigMessage | null, sampleEverySteps: number): TranslationOptions {
-  const options: Record<string, unknown> = {};
-  if (config) {
-    if (config.imageSize) options.imageSize = config.imageSize;
-    if (config.steps) options.steps = config.steps;
-    if (config.batchSize) options.batchSize = config.batchSize;
-    if (config.noAttention) options.attention = false;
-    if (config.seed && config.seed !== '0') options.seed = Number(config.seed);
-    if (config.generatorWidth) options.generatorWidth = config.generatorWidth;
-    if (config.residualBlocks) options.residualBlocks = config.residualBlocks;
-    if (config.learningRate) options.learningRate = config.learningRate;
-    if (config.preset) options.preset = config.preset;
-    const known = new Set(Object.keys(resolveTranslationConfig()));
-    for (const [key, value] of Object.entries(fromStruct(config.overrides))) {
-      if (!known.has(key)) {
-        throw new InvalidRequestError(`Training override "${key}" is not a translation option (known: ${[...known].join(', ')}).`, undefined, {
-          field: `config.overrides.${key}`,
-        });
-      }
-      options[key] = value;
-    }
-  }
-  if (sampleEverySteps) options.sampleEverySteps = sampleEverySteps;
-  return options;
-}
-
-/**
- * Training jobs: up to `maxRunningJobs` run at once, each in its own child process (heap and wasm memory capped,
- * lower priority), so that a job that crashes, runs out of memory or is killed ends FAILED and serving goes on;
- * others wait in a FIFO queue. Jobs read only under the training root (checked after symlinks, here and for each
- * file in the job's process). A job trains into a hidden staging folder `<registry>/<name>/.training-<job>` that
- * the registry ignores; when it ends with a checkpoint it is renamed to `<registry>/<name>/<version>` (version =
- * UTC timestamp `YYYYMMDDTHHMMSSZ`, sortable). Only a finished job's version is complete (served as `name`); a
- * cancelled or stopped job's checkpoint is a partial version, served only as `name@version`. A failed job's
- * staging folder is removed. Jobs live in memory: a restart forgets them (published versions stay on disk).
- */
-export class TrainingJobs {
+export class LocalTrainingJobs implements TrainingJobs {
   readonly #options: TrainingJobsOptions;
   readonly #jobs = new Map<string, Job>();
   readonly #queue: Job[] = [];
@@ -166,29 +135,14 @@ export class TrainingJobs {
     this.#options = options;
   }
 
-  /** Resolves the training root (after symlinks); ConfigError when it is set but not a folder. */
   async init(): Promise<void> {
-    const root = this.#options.trainingRoot;
-    if (root === undefined) return;
-    const real = await realpath(root).catch(() => undefined);
-    if (!real || !(await stat(real)).isDirectory()) throw new ConfigError('trainingRoot', `The training root ${root} is not a folder.`);
-    this.#root = real;
+    this.#root = await resolveTrainingRoot(this.#options.trainingRoot);
   }
 
   /** Validates and queues a job for `caller`; it starts at once when a running slot is free. */
   async start(request: StartTrainingRequest, caller: Caller): Promise<TrainingJobMessage> {
     const root = this.#root;
-    if (root === undefined) throw new PreconditionError('Remote training is disabled on this server (it was started without --training-root).');
-    const { modelName } = request;
-    if (!MODEL_NAME_PATTERN.test(modelName)) {
-      throw new InvalidRequestError(`model_name "${modelName}" is not a valid model name (letters, digits, ".", "_", "-"; at most 128).`, undefined, {
-        field: 'model_name',
-      });
-    }
-    const options = trainingOptions(request.config, request.sampleEverySteps);
-    this.#checkLimits(resolveTranslationConfig(options));
-    const sourceDir = await this.#folder('source_uri', request.sourceUri, root);
-    const targetDir = await this.#folder('target_uri', request.targetUri, root);
+    const valid = await validateJobRequest(request, root, this.#options.limits);
     const { maxQueuedJobs } = this.#options;
     const { maxRunningJobs } = this.#options.limits;
     if (this.#running.size >= maxRunningJobs && this.#queue.length >= maxQueuedJobs) {
@@ -198,51 +152,37 @@ export class TrainingJobs {
         `${this.#running.size} training jobs run (limit maxRunningJobs = ${maxRunningJobs}) and ${this.#queue.length} wait (limit maxQueuedJobs = ${maxQueuedJobs}); retry later.`,
       );
     }
-    const id = `job-${randomUUID()}`;
-    const modelDir = path.join(this.#options.registry.root, modelName, `.training-${id}`);
+    const id = newJobId();
     const { promise: ended, resolve: markEnded } = deferred();
     const job: Job = {
       id,
       owner: caller.name,
-      modelName,
+      modelName: valid.modelName,
       state: 'JOB_STATE_QUEUED',
       createdAt: new Date(),
-      input: {
-        sourceDir,
-        targetDir,
-        trainingRoot: root,
-        modelDir,
-        options,
-        vggDir: this.#options.vggDir,
-        backend: this.#options.backend,
-        nice: this.#options.trainingNice,
-      },
+      input: workerInput(this.#options, id, valid, root!),
       modelVersion: '',
       error: '',
       events: [],
       nextSeq: 0,
       changed: deferred(),
       process: undefined,
-      cancelRequested: false,
-      stoppedBy: undefined,
       ended,
       markEnded,
     };
     this.#jobs.set(id, job);
     this.#queue.push(job);
     this.#emit(job, { message: 'queued' });
-    this.#options.log?.({ event: 'training_queued', job: id, caller: caller.name, model: modelName, source: sourceDir, target: targetDir });
+    this.#options.log?.({ event: 'training_queued', job: id, caller: caller.name, model: valid.modelName, source: valid.sourceDir, target: valid.targetDir });
     this.#next();
     return this.snapshot(id);
   }
 
-  /** The job, when `caller` may see it: its owner, or an admin. */
-  authorize(jobId: string, caller: Caller): void {
-    const job = this.#get(jobId);
-    if (job.owner !== caller.name && !caller.roles.has('admin')) throw new PermissionDeniedError("watch or cancel another caller's job");
+  authorize(jobId: string, caller: Caller): Promise<void> {
+    checkOwner(this.#get(jobId).owner, caller);
+    return Promise.resolve();
   }
 
-  /** The job as the TrainingJob message. */
   snapshot(jobId: string): TrainingJobMessage {
     const job = this.#get(jobId);
     const position = this.#queue.indexOf(job);
@@ -257,7 +197,6 @@ export class TrainingJobs {
     };
   }
 
-  /** Past events of the job (replayed), then live ones until it ends; stops early when `signal` aborts. */
   async *watch(jobId: string, signal: AbortSignal): AsyncGenerator<TrainingEventMessage> {
     const job = this.#get(jobId);
     let next = 0;
@@ -281,36 +220,31 @@ export class TrainingJobs {
     }
   }
 
-  /** Cancels a queued job at once, or asks the running one to stop after writing its checkpoint. */
-  cancel(jobId: string): TrainingJobMessage {
+  cancel(jobId: string): Promise<TrainingJobMessage> {
     const job = this.#get(jobId);
-    if (TERMINAL.has(job.state)) return this.snapshot(jobId);
-    job.cancelRequested = true;
-    const queued = this.#queue.indexOf(job);
-    if (queued >= 0) {
-      this.#queue.splice(queued, 1);
-      this.#finish(job, 'JOB_STATE_CANCELLED', { message: 'cancelled before it started' });
-    } else {
-      this.#stop(job);
+    if (!TERMINAL.has(job.state)) {
+      const queued = this.#queue.indexOf(job);
+      if (queued >= 0) {
+        this.#queue.splice(queued, 1);
+        this.#finish(job, 'JOB_STATE_CANCELLED', { message: 'cancelled before it started' });
+      } else {
+        job.process?.stop();
+      }
     }
-    return this.snapshot(jobId);
+    return Promise.resolve(this.snapshot(jobId));
   }
 
-  /** Takes no more jobs, cancels the queued ones and the running ones; resolves when those have ended. */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const job of [...this.#queue]) this.cancel(job.id);
     const running = [...this.#running];
-    for (const job of running) this.cancel(job.id);
+    await Promise.all([...this.#queue, ...running].map((job) => this.cancel(job.id)));
     await Promise.all(running.map((job) => job.ended));
   }
 
-  /** Ids of the running jobs. */
   get running(): string[] {
     return [...this.#running].map((job) => job.id);
   }
 
-  /** Every job remembered (queued, running, finished), oldest first. */
   list(): TrainingJobMessage[] {
     return [...this.#jobs.keys()].map((id) => this.snapshot(id));
   }
@@ -319,52 +253,6 @@ export class TrainingJobs {
     const job = this.#jobs.get(jobId);
     if (!job) throw new JobNotFoundError(jobId);
     return job;
-  }
-
-  /**
-   * A training folder: relative to the root or absolute, it must be a folder under the root after symlinks. Every
-   * refusal has the same sentence, so that an answer never tells whether a path outside the root exists.
-   */
-  async #folder(field: string, uri: string, root: string): Promise<string> {
-    if (uri === '') throw new InvalidRequestError(`${field} is required: a folder under the server's training root (or a file:// URI).`);
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://')) {
-      throw new InvalidRequestError(`${field} "${uri}" uses a scheme this server cannot read; give a folder path or a file:// URI.`);
-    }
-    const refused = new InvalidRequestError(`${field} "${uri}" is not a folder under the server's training root.`, undefined, { field });
-    let dir: string;
-    try {
-      dir = path.resolve(root, uri.startsWith('file://') ? fileURLToPath(uri) : uri);
-    } catch {
-      throw refused;
-    }
-    if (!isWithin(root, dir)) throw refused;
-    const real = await realpath(dir).catch(() => undefined);
-    if (real === undefined || !isWithin(root, real)) throw refused;
-    if (!(await stat(real).catch(() => undefined))?.isDirectory()) throw refused;
-    return real;
-  }
-
-  /** INVALID_ARGUMENT naming the limit when the resolved config asks for more than a job may have. */
-  #checkLimits(config: { steps: number; imageSize: number; batchSize: number }): void {
-    const { limits } = this.#options;
-    const checks: [string, number, keyof typeof limits][] = [
-      ['steps', config.steps, 'trainingMaxSteps'],
-      ['image size', config.imageSize, 'trainingMaxImageSize'],
-      ['batch size', config.batchSize, 'trainingMaxBatchSize'],
-    ];
-    for (const [what, value, limit] of checks) {
-      if (value > limits[limit]) throw new InvalidRequestError(`A ${what} of ${value} is over this server's limit of ${limits[limit]} (${limit}).`);
-    }
-  }
-
-  /** Asks a running job to stop at a checkpoint; kills its process when it has not ended after STOP_GRACE_MS. */
-  #stop(job: Job): void {
-    const child = job.process;
-    if (!child) return;
-    if (child.connected) child.send({ type: 'cancel' } satisfies WorkerCommand);
-    setTimeout(() => {
-      if (job.process === child) child.kill('SIGKILL');
-    }, STOP_GRACE_MS).unref();
   }
 
   #next(): void {
@@ -376,82 +264,27 @@ export class TrainingJobs {
   }
 
   #run(job: Job): void {
-    const { trainingMemoryMb, trainingMaxWallTimeMs } = this.#options.limits;
     this.#running.add(job);
     job.state = 'JOB_STATE_RUNNING';
     this.#emit(job, { message: 'started' });
-    let child: ChildProcess;
-    try {
-      child = startJobProcess(trainingMemoryMb);
-    } catch (error) {
-      void this.#end(job, { type: 'failed', message: `The training process could not start: ${String(error)}` });
-      return;
-    }
-    this.#options.log?.({ event: 'training_started', job: job.id, caller: job.owner, model: job.modelName, pid: child.pid });
-    job.process = child;
-    const wallTimer = setTimeout(() => {
-      job.stoppedBy = `The job ran past the wall-time limit of ${trainingMaxWallTimeMs} ms (trainingMaxWallTimeMs)`;
-      this.#stop(job);
-    }, trainingMaxWallTimeMs).unref();
-    let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
-    });
-    let outcome: WorkerMessage | undefined;
-    child.on('message', (message: WorkerMessage) => {
-      if (message.type === 'event') this.#emit(job, eventFields(message.event), message.event.kind === 'step' ? 'step' : message.event.samplePng ? 'sample' : 'other');
-      else if (message.type === 'log') this.#emit(job, { message: message.message });
-      else outcome = message;
-    });
-    child.on('error', (error) => {
-      outcome ??= { type: 'failed', message: `The training process failed: ${error.message}` };
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(wallTimer);
-      job.process = undefined;
-      void this.#end(job, outcome ?? { type: 'failed', message: exitReason(code, signal, stderr, trainingMemoryMb) });
-    });
-    child.send({ type: 'start', input: job.input } satisfies WorkerCommand);
+    const process = new JobProcess(job.input, this.#options.limits, (fields, kind) => this.#emit(job, fields, kind));
+    job.process = process;
+    if (process.pid !== undefined) this.#options.log?.({ event: 'training_started', job: job.id, caller: job.owner, model: job.modelName, pid: process.pid });
+    void process.outcome.then((outcome) => this.#end(job, outcome));
   }
 
   async #end(job: Job, outcome: WorkerMessage): Promise<void> {
+    const process = job.process;
+    job.process = undefined;
     try {
-      if (outcome.type === 'done' || (outcome.type === 'cancelled' && (await this.#hasCheckpoint(job)))) {
-        job.modelVersion = await this.#publish(job);
-      } else {
-        await rm(job.input.modelDir, { recursive: true, force: true });
-      }
-      const kept = job.modelVersion ? `; its checkpoint is published as the partial version ${job.modelVersion}` : '; no checkpoint had been written';
-      if (outcome.type === 'done') this.#finish(job, 'JOB_STATE_SUCCEEDED', { message: `trained ${outcome.steps} steps${outcome.degraded ? ' (degraded mode: no VGG-19 weights)' : ''}` });
-      else if (outcome.type === 'cancelled' && job.stoppedBy) {
-        job.error = `${job.stoppedBy}; stopped at step ${outcome.step}${kept}.`;
-        this.#finish(job, 'JOB_STATE_FAILED', { step: outcome.step, message: job.error });
-      } else if (outcome.type === 'cancelled') {
-        this.#finish(job, 'JOB_STATE_CANCELLED', { step: outcome.step, message: `cancelled at step ${outcome.step}${kept}` });
-      } else {
-        job.error = outcome.type === 'failed' ? (job.stoppedBy && !job.modelVersion ? `${job.stoppedBy}: ${outcome.message}` : outcome.message) : 'The training process ended unexpectedly.';
-        this.#finish(job, 'JOB_STATE_FAILED', { message: job.error });
-      }
-    } catch (error) {
-      job.error = `Publishing the trained model failed: ${error instanceof Error ? error.message : String(error)}`;
-      this.#finish(job, 'JOB_STATE_FAILED', { message: job.error });
+      const settled = await settleJob(outcome, { id: job.id, modelName: job.modelName, modelDir: job.input.modelDir, stoppedBy: process?.stoppedBy }, this.#options.registry, this.#options.log);
+      job.modelVersion = settled.modelVersion;
+      job.error = settled.error;
+      this.#finish(job, settled.state, settled.fields);
     } finally {
       this.#running.delete(job);
       this.#next();
     }
-  }
-
-  async #hasCheckpoint(job: Job): Promise<boolean> {
-    return (await stat(path.join(job.input.modelDir, 'sim2real-model.json')).catch(() => undefined))?.isFile() ?? false;
-  }
-
-  async #publish(job: Job): Promise<string> {
-    const { registry } = this.#options;
-    const version = await registry.nextVersion(job.modelName);
-    await rename(job.input.modelDir, path.join(registry.root, job.modelName, version));
-    registry.invalidate(job.modelName);
-    this.#options.log?.({ event: 'model_published', job: job.id, model: `${job.modelName}@${version}` });
-    return `${job.modelName}@${version}`;
   }
 
   #finish(job: Job, state: JobStateName, fields: Partial<TrainingEventMessage>): void {
@@ -463,16 +296,7 @@ export class TrainingJobs {
   }
 
   #emit(job: Job, fields: Partial<TrainingEventMessage>, kind: EventKind = 'other'): void {
-    const last = job.events.at(-1)?.message;
-    const message: TrainingEventMessage = {
-      trainingStage: last?.trainingStage ?? 'TRAINING_STAGE_UNSPECIFIED',
-      step: last?.step ?? 0,
-      totalSteps: last?.totalSteps ?? 0,
-      ...fields,
-      jobId: job.id,
-      state: job.state,
-      eventTime: toTimestamp(new Date()),
-    };
+    const message = nextEvent(job.events.at(-1)?.message, job.id, job.state, fields);
     job.events.push({ seq: job.nextSeq++, kind, message });
     const same = job.events.filter((e) => e.kind === kind);
     if (same.length > MAX_EVENTS[kind]) job.events.splice(job.events.indexOf(same[0]!), 1);
@@ -485,17 +309,4 @@ export class TrainingJobs {
     const finished = [...this.#jobs.values()].filter((j) => TERMINAL.has(j.state));
     for (const job of finished.slice(0, Math.max(0, finished.length - this.#options.maxFinishedJobs))) this.#jobs.delete(job.id);
   }
-}
-
-/** The proto fields of a trainer event. */
-function eventFields(event: TrainingEvent): Partial<TrainingEventMessage> {
-  return {
-    trainingStage: trainingStage(event.stage),
-    step: event.step,
-    totalSteps: event.totalSteps,
-    losses: event.losses,
-    selfRegularizationWeight: event.lambda,
-    sampleGrid: event.samplePng ? { data: event.samplePng, encoding: 'ENCODING_PNG' } : undefined,
-    message: event.kind === 'step' ? undefined : (event.message ?? event.kind),
-  };
 }

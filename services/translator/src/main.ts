@@ -2,6 +2,7 @@
  * Container entry point and the only place that reads the environment (variables: README.md, SERVER_ENV).
  * SIGTERM/SIGINT start a graceful shutdown; a second signal exits at once. SIGHUP re-reads the TLS certificates.
  */
+import { NatsConnectError, NatsOptionsError } from '@sim2real/messaging';
 import { createLogger, parseLogLevel, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { serverOptionsFromEnv } from './config.js';
 import { ConfigError } from './errors.js';
@@ -53,4 +54,10 @@ process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 process.on('SIGHUP', () => void server.reloadCertificates());
 
-await server.start();
+try {
+  await server.start();
+} catch (error) {
+  // NATS (SIM2REAL_NATS_URL) unreachable, refusing the credentials, or a credentials file that cannot be read.
+  if (error instanceof NatsConnectError || error instanceof NatsOptionsError) fail(error.message);
+  throw error;
+}

@@ -2,7 +2,7 @@ import { toDuration, toStruct, toTimestamp } from '@sim2real/contracts';
 import { unaryHandler } from './calls.js';
 import type { CallKit } from './calls.js';
 import { InvalidRequestError, ModelNotFoundError } from './errors.js';
-import { trainingStage } from './jobs.js';
+import { trainingStage } from './job-runner.js';
 import type {
   AliasModelRequest,
   DeleteModelRequest,

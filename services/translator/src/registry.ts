@@ -103,6 +103,11 @@ export function timestampVersion(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
+/** `20261125T063000Z` → its time in ms since the epoch. */
+function versionTime(version: string): number {
+  return Date.parse(version.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+}
+
 async function isVersionDir(dir: string): Promise<boolean> {
   try {
     return (await stat(path.join(dir, MANIFEST_FILE))).isFile();
@@ -372,6 +377,26 @@ export class ModelRegistry {
     let time = now.getTime();
     while (newest !== undefined && timestampVersion(new Date(time)) <= newest) time += 1000;
     return timestampVersion(new Date(time));
+  }
+
+  /**
+   * Reserves a new version of `name` for a publisher: its folder is created exclusively (mkdir fails with EEXIST
+   * when another process, or another replica on a shared registry, took that name first; then the next second is
+   * tried), so concurrent publishers never get the same version. The folder stays empty, hence not a version,
+   * until the caller renames its staging folder onto it (rename replaces an empty folder atomically).
+   */
+  async reserveVersion(name: string, now = new Date()): Promise<string> {
+    await mkdir(path.join(this.root, name), { recursive: true });
+    let version = await this.nextVersion(name, now);
+    for (;;) {
+      try {
+        await mkdir(path.join(this.root, name, version));
+        return version;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        version = timestampVersion(new Date(versionTime(version) + 1000));
+      }
+    }
   }
 
   /** The engine kind of a loaded version (`name@version`); undefined while it is not loaded. */

@@ -1,6 +1,8 @@
+import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { sim2realPackageDefinition, sim2realV1 } from '@sim2real/contracts';
+import { DEFAULT_TRAINING_QUEUE } from '@sim2real/messaging';
 import { initBackend } from '@sim2real/tensor';
 import type { BackendInfo } from '@sim2real/tensor';
 import { HealthImplementation } from 'grpc-health-check';
@@ -20,8 +22,10 @@ import { isLoopback, resolveServerConfig } from './config.js';
 import type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
 import { runInferenceBatch } from './inference.js';
 import type { InferenceItem, InferenceOutput } from './inference.js';
-import { TrainingJobs } from './jobs.js';
+import { LocalTrainingJobs } from './jobs.js';
+import type { TrainingJobs, TrainingJobsOptions } from './jobs.js';
 import { aliasModelHandler, deleteModelHandler, getModelHandler, listModelsHandler, promoteModelHandler } from './model-handlers.js';
+import { NatsTrainingJobs } from './nats-jobs.js';
 import { ModelRegistry } from './registry.js';
 import { ServerTelemetry } from './telemetry.js';
 import { RPC_SERVICE } from './telemetry.js';
@@ -104,7 +108,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       hooks.onBatch?.(report);
     },
   );
-  const jobs = new TrainingJobs({
+  const jobOptions: TrainingJobsOptions = {
     registry,
     maxQueuedJobs: config.maxQueuedJobs,
     maxFinishedJobs: config.maxFinishedJobs,
@@ -114,7 +118,18 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     backend: config.backend,
     trainingNice: config.trainingNice,
     log,
-  });
+  };
+  // With NATS, jobs are shared by every replica on it; alone, they live in this process.
+  const jobs: TrainingJobs =
+    config.natsUrl === undefined
+      ? new LocalTrainingJobs(jobOptions)
+      : new NatsTrainingJobs({
+          ...jobOptions,
+          servers: config.natsUrl,
+          auth: config.natsAuth,
+          queue: { ...DEFAULT_TRAINING_QUEUE, ackWaitMs: config.trainingAckWaitMs },
+          replica: `${os.hostname()}:${process.pid}`,
+        });
   const authenticator = config.authTokensFile === undefined ? undefined : new Authenticator(readAuthTokens(config.authTokensFile));
   const access: AccessStats = { unaryCalls: 0 };
   const tracker = new CallTracker();
@@ -269,6 +284,7 @@ export function securitySummary(config: TranslatorServerConfig): Record<string, 
     auth: config.authTokensFile ? 'tokens' : config.insecure ? 'insecure' : 'loopback-only',
     reflection: config.reflection,
     remoteTraining: config.trainingRoot ? `under ${config.trainingRoot}` : 'disabled',
+    trainingQueue: config.natsUrl === undefined ? 'in-process' : 'nats',
     warnings,
   };
 }

@@ -31,9 +31,9 @@ export function startTrainingHandler(deps: TrainingHandlerDeps): ReturnType<type
 
 /** `CancelTraining`: stops a job (the caller's own, unless an admin), keeping its last checkpoint as a partial version. */
 export function cancelTrainingHandler(deps: TrainingHandlerDeps): ReturnType<typeof unaryHandler<CancelTrainingRequest, CancelTrainingResponse>> {
-  return unaryHandler<CancelTrainingRequest, CancelTrainingResponse>(deps, 'CancelTraining', ({ jobId }, _signal, _span, metadata) => {
-    deps.jobs.authorize(jobId, callerOf(metadata));
-    return Promise.resolve({ job: deps.jobs.cancel(jobId) });
+  return unaryHandler<CancelTrainingRequest, CancelTrainingResponse>(deps, 'CancelTraining', async ({ jobId }, _signal, _span, metadata) => {
+    await deps.jobs.authorize(jobId, callerOf(metadata));
+    return { job: await deps.jobs.cancel(jobId) };
   });
 }
 
@@ -60,7 +60,7 @@ export function watchTrainingHandler(deps: TrainingHandlerDeps): (call: ServerWr
     }
     const signal = AbortSignal.any([callSignal(call), stopped.signal]);
     const run = async (): Promise<void> => {
-      deps.jobs.authorize(call.request.jobId, callerOf(call.metadata));
+      await deps.jobs.authorize(call.request.jobId, callerOf(call.metadata));
       for await (const event of deps.jobs.watch(call.request.jobId, signal)) {
         if (!call.write({ event })) await once(call, 'drain', { signal });
       }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -47,6 +47,15 @@ void describe('server config', () => {
     const options = serverOptionsFromEnv({ PORT: '7000', REGISTRY_DIR: '/models', DEFAULT_MODEL: 'faces@latest', MAX_BATCH_DELAY_MS: '3', TFJS_BACKEND: 'wasm', UNRELATED: 'x' });
     assert.deepEqual(options, { port: 7000, registryDir: '/models', defaultModel: 'faces@latest', maxBatchDelayMs: 3, backend: 'wasm' });
     assert.throws(() => serverOptionsFromEnv({ MAX_BATCH_SIZE: 'lots' }), /MAX_BATCH_SIZE must be an integer/);
+  });
+
+  void test('takes NATS (shared training jobs) with the credentials variables the other services read', () => {
+    const options = serverOptionsFromEnv({ SIM2REAL_NATS_URL: 'nats://a:4222,nats://b:4222', SIM2REAL_NATS_CREDS: '/secrets/t.creds', TRAINING_ACK_WAIT_MS: '5000' });
+    assert.deepEqual(options, { natsUrl: 'nats://a:4222,nats://b:4222', natsAuth: { credsFile: '/secrets/t.creds' }, trainingAckWaitMs: 5000 });
+    const config = resolveServerConfig({ registryDir: 'models', ...options });
+    assert.equal(config.natsUrl, 'nats://a:4222,nats://b:4222');
+    assert.equal(resolveServerConfig({ registryDir: 'models' }).natsUrl, undefined, 'without a URL, jobs stay in the process');
+    assert.throws(() => resolveServerConfig({ registryDir: 'models', trainingAckWaitMs: 10 }), /trainingAckWaitMs must be an integer at least 300/);
   });
 });
 
@@ -156,5 +165,17 @@ void describe('model registry', () => {
     const next = await registry.nextVersion('gen', now);
     assert.equal(next, '20261125T063001Z');
     assert.ok(compareVersions(next, '20261125T063000Z') > 0);
+  });
+
+  void test('concurrent publishers on one registry folder reserve distinct versions', async () => {
+    // One registry object per publisher, as separate processes or replicas would have: only the folder is shared.
+    const now = new Date('2026-11-25T07:00:00Z');
+    const publishers = Array.from({ length: 8 }, () => new ModelRegistry({ root, defaultModel: undefined, rescanMs: 0, maxLoaded: 1 }));
+    const versions = await Promise.all(publishers.map((registry) => registry.reserveVersion('race', now)));
+    assert.equal(new Set(versions).size, versions.length, versions.join(' '));
+    for (const version of versions) assert.match(version, /^20261125T0700\d\dZ$/);
+    // A reserved folder is empty, hence no version until its publisher renames a model onto it.
+    assert.deepEqual(await publishers[0]!.versions('race', true), []);
+    assert.equal((await readdir(path.join(root, 'race'))).length, versions.length);
   });
 });

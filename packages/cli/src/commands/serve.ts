@@ -3,7 +3,7 @@ import type { TranslatorServerOptions } from '@sim2real/translator';
 import { createLogger, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
-import { optionalInt, optionalString, vggDir } from '../options.js';
+import { NATS_AUTH_HELP, NATS_OPTION, natsAuth, optionalInt, optionalString, vggDir } from '../options.js';
 import { ENGINE_OPTIONS, backendChoice, engineOptions } from './shared.js';
 
 const USAGE = `Usage: sim2real serve --port N --registry DIR [--default-model NAME] [options]
@@ -66,6 +66,15 @@ Options:
                             (SIM2REAL_INFERENCE_THREADS)                         [default: the cores available]
   --grace-ms N              graceful shutdown limit (SHUTDOWN_GRACE_MS)           [default: 25000]
 
+Replicas: with --nats, training jobs live in NATS JetStream and every replica on the same NATS
+and registry folder shares them: any replica answers WatchTraining / CancelTraining, one runs
+each job, and a job whose replica dies is marked FAILED after the ack wait.
+  --nats URL                NATS server(s), comma-separated (SIM2REAL_NATS_URL)
+                                                  [default: none: jobs live in this process]
+  --training-ack-wait-ms N  a job whose replica stopped heartbeating is marked FAILED after
+                            this (TRAINING_ACK_WAIT_MS)                          [default: 30000]
+${NATS_AUTH_HELP}
+
 Examples:
   sim2real serve --port 50051 --registry models/ --default-model faces@latest
   sim2real serve --registry models/ --auth-tokens tokens.json --tls-cert server.pem \\
@@ -108,6 +117,8 @@ export const serveCommand: CommandSpec = {
     vgg: { type: 'string' },
     backend: { type: 'string' },
     'grace-ms': { type: 'string' },
+    'training-ack-wait-ms': { type: 'string' },
+    ...NATS_OPTION,
     ...ENGINE_OPTIONS,
   },
   run: runServe,
@@ -148,6 +159,9 @@ function serverOptions(options: ParsedOptions, env: NodeJS.ProcessEnv): Translat
     tlsClientCaFile: optionalString(options, 'tls-client-ca'),
     maxConcurrentUnaryCalls: int('max-unary-calls', 1),
     vggDir: vggDir(options, env),
+    natsUrl: optionalString(options, 'nats'),
+    natsAuth: natsAuth(options, env, name),
+    trainingAckWaitMs: int('training-ack-wait-ms', 300),
     backend: backendChoice(optionalString(options, 'backend') ?? env.TFJS_BACKEND, name),
     // Flags only here: serverOptionsFromEnv reads SIM2REAL_ENGINE and SIM2REAL_INFERENCE_THREADS.
     ...renameThreads(engineOptions(options, {}, name)),
