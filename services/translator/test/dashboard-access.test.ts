@@ -11,8 +11,8 @@ import { startTelemetry } from '@sim2real/telemetry';
 import type { Telemetry } from '@sim2real/telemetry';
 import { createTranslatorServer, tokenSha256 } from '../src/index.js';
 import type { TranslatorServer } from '../src/index.js';
-import { makeCa, makeLeaf } from './pki.js';
-import type { CertFiles } from './pki.js';
+import { makeCa, makeLeaf } from '@sim2real/client';
+import type { CertFiles } from '@sim2real/client';
 import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
 
 const TOKENS = { translator: 'tok-dash-translate', trainer: 'tok-dash-train', trainer2: 'tok-dash-train-2', admin: 'tok-dash-admin' } as const;
