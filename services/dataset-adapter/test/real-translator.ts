@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { freePort } from '@sim2real/messaging/testing';
 import type { TranslationOptions } from '@sim2real/translation';
 import { trainTinyModel } from '@sim2real/translation/testing';
 import { createTranslatorServer, type TranslatorServer, type TranslatorServerOptions } from '@sim2real/translator';
+import { startServiceProcess, type ServiceProcess } from './service-process.js';
 
 /** A model registry in a temp folder holding `<model>/v1`, trained on noise; `remove()` deletes it. */
 export async function trainTinyRegistry(model: string, options: TranslationOptions = {}): Promise<{ registryDir: string; remove: () => Promise<void> }> {
@@ -63,17 +63,9 @@ export async function startRealTranslator(options: TranslatorServerOptions): Pro
 }
 
 /** A translator as its own process (`services/translator/src/main.ts`), for kills that no in-process shutdown can fake. */
-export interface TranslatorProcess {
+export interface TranslatorProcess extends ServiceProcess {
   /** `127.0.0.1:PORT`, the same across restarts. */
   readonly address: string;
-  /** Process id while it runs. */
-  readonly pid: number | undefined;
-  /** Sends a signal (SIGKILL: gone without closing anything; SIGSTOP/SIGCONT: frozen and thawed). */
-  signal(signal: NodeJS.Signals): void;
-  /** SIGKILL and wait for the exit. */
-  kill(): Promise<void>;
-  /** Starts it again on the same port; resolves once it serves. */
-  restart(): Promise<void>;
 }
 
 const TRANSLATOR_MAIN = fileURLToPath(new URL('../../translator/src/main.ts', import.meta.url));
@@ -81,44 +73,10 @@ const TRANSLATOR_MAIN = fileURLToPath(new URL('../../translator/src/main.ts', im
 /** Starts `services/translator/src/main.ts` on a free port of 127.0.0.1 serving `registryDir`; resolves once it logs `serving`. */
 export async function startTranslatorProcess(options: { registryDir: string; port?: number; env?: Record<string, string> }): Promise<TranslatorProcess> {
   const port = options.port ?? (await freePort());
-  let child: ChildProcess | undefined;
-  const start = async (): Promise<void> => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', TRANSLATOR_MAIN], {
-      env: { ...process.env, REGISTRY_DIR: options.registryDir, HOST: '127.0.0.1', PORT: String(port), ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    let output = '';
-    const serving = new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer): void => {
-        output = (output + chunk.toString()).slice(-4000);
-        if (output.includes('"event":"serving"')) resolve();
-      };
-      proc.stdout.on('data', onData);
-      proc.stderr.on('data', onData);
-      proc.once('exit', (code, signal) => reject(new Error(`translator exited (${code ?? signal}) before serving: ${output}`)));
-    });
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
-    try {
-      await serving;
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  await start();
-  return {
-    address: `127.0.0.1:${port}`,
-    get pid() {
-      return child?.exitCode === null && child.signalCode === null ? child.pid : undefined;
-    },
-    signal: (signal) => child?.kill(signal),
-    kill: async () => {
-      const proc = child;
-      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGKILL');
-      await exited;
-    },
-    restart: start,
-  };
+  const service = await startServiceProcess({
+    main: TRANSLATOR_MAIN,
+    env: { REGISTRY_DIR: options.registryDir, HOST: '127.0.0.1', PORT: String(port), ...options.env },
+    readyEvent: 'serving',
+  });
+  return Object.assign(service, { address: `127.0.0.1:${port}` });
 }
