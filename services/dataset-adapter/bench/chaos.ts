@@ -62,6 +62,8 @@ const settings = {
   log: (event: string, fields: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ event, ...fields })}\n`),
 };
 
+// Ctrl-C: exit, so the children's exit hooks kill them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 const registry = await trainTinyRegistry(CHAOS_MODEL);
 let baseline: ChaosRunResult | undefined;
 let chaos: ChaosRunResult;

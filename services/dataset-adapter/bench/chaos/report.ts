@@ -30,7 +30,7 @@ export function formatReport(runs: { baseline?: ChaosRunResult; chaos: ChaosRunR
     '| fault | planned | survived |',
     '| --- | --- | --- |',
     ...faultCounts(chaos).map((r) => `| ${r.fault} | ${r.planned} | ${r.survived} |`),
-    `unplanned restarts: ${JSON.stringify(chaos.unplannedRestarts)}`,
+    `unplanned restarts: ${JSON.stringify(chaos.unplannedRestarts)}; the last fault ended ${chaos.faultsOverrunSeconds.toFixed(0)} s after publishing`,
     '',
     '| run | published | poison | adapted once | lost | duplicated | label mismatches | dead (poison) | dead wrongly | seconds | drain s | batches/s |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -48,6 +48,8 @@ export interface ChaosRunResult {
   readonly publishRetries: number;
   /** From the first publish until every batch was settled (adapted or dead). */
   readonly seconds: number;
+  /** How long the last faults ran past the end of publishing (late after slow restarts). */
+  readonly faultsOverrunSeconds: number;
   /** From the end of publishing until every batch was settled. */
   readonly drainSeconds: number;
   /** Whether every batch was settled before drainTimeoutMs ran out. */
@@ -69,6 +71,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   const schedule = chaosSchedule(runMs, options.seed);
   const log = options.log;
   const nats = await startNatsServer();
+  // Interrupted (Ctrl-C ends the bench with process.exit), the server must not outlive it.
+  const killNats = (): void => {
+    if (nats.pid !== undefined) process.kill(nats.pid, 'SIGKILL');
+  };
+  process.once('exit', killNats);
   const stopping = new AbortController();
   const cleanup: (() => Promise<unknown>)[] = [() => nats.close()];
   try {
@@ -112,10 +119,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       },
       published,
     );
-    const faulting = options.faults ? supervisor.run(schedule.faults, runMs, stopping.signal) : Promise.resolve();
+    const faulting = options.faults ? supervisor.run(schedule.faults, stopping.signal) : Promise.resolve();
     await publishing;
     const publishedAtMs = supervisor.now();
     await faulting;
+    const faultsEndedAtMs = supervisor.now();
     await supervisor.restoreAll();
     log('drain', { published: published.length, faults: supervisor.applied.length });
     const drained = await waitUntilSettled(client.jsm, published.length, settled, publishedAtMs + options.drainTimeoutMs, supervisor);
@@ -135,6 +143,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
       unplannedRestarts: supervisor.unplannedRestarts,
       publishRetries: published.reduce((sum, p) => sum + p.failedAttempts, 0),
       seconds,
+      faultsOverrunSeconds: Math.max(0, faultsEndedAtMs - publishedAtMs) / 1000,
       drainSeconds: (settledAtMs - publishedAtMs) / 1000,
       drained,
       batchesPerS: check.adaptedOnce / seconds,
@@ -143,6 +152,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   } finally {
     stopping.abort();
     for (const step of cleanup) await step().catch(() => undefined);
+    process.removeListener('exit', killNats);
   }
 }
 
