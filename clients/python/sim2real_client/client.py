@@ -94,10 +94,7 @@ class Translator:
         request = translator_pb2.TranslateRequest(
             model=model or "", images=[_image_message(i) for i in images],
             include_attention=include_attention, output_encoding=_RAW)
-        response = self._unary("Translate", request)
-        if response.HasField("error"):
-            raise from_request_error(response.error, "Translate", 0)
-        return _outputs(response, include_attention)
+        return _outputs(self._unary("Translate", request), include_attention)
 
     def translate_stream(self, images: Iterable, model: Optional[str] = None, include_attention: bool = False,
                          batch_size: int = 8, max_in_flight: int = 4, return_exceptions: bool = False) -> Iterator:
