@@ -9,7 +9,7 @@ import grpc
 import numpy as np
 
 from ._proto.sim2real.v1 import image_pb2, translator_pb2, translator_pb2_grpc
-from .errors import TranslatorError, UnavailableError, from_rpc_error
+from .errors import TranslatorError, UnavailableError, from_request_error, from_rpc_error
 
 _RAW = image_pb2.ENCODING_RAW_RGB8
 _CONFIG_FIELDS = {f.name for f in translator_pb2.TrainingConfig.DESCRIPTOR.fields} - {"overrides"}
@@ -89,6 +89,7 @@ class Translator:
         """Translates H×W×3 uint8 arrays; returns arrays of the same shapes, in order.
 
         With ``include_attention`` each item is a ``(translated, attention)`` pair, the attention an H×W uint8 mask.
+        A bad image raises InvalidArgumentError whose ``image_index`` is its position in ``images``.
         """
         request = translator_pb2.TranslateRequest(
             model=model or "", images=[_image_message(i) for i in images],
@@ -96,21 +97,33 @@ class Translator:
         return _outputs(self._unary("Translate", request), include_attention)
 
     def translate_stream(self, images: Iterable, model: Optional[str] = None, include_attention: bool = False,
-                         batch_size: int = 8, max_in_flight: int = 4) -> Iterator:
+                         batch_size: int = 8, max_in_flight: int = 4, return_exceptions: bool = False) -> Iterator:
         """Translates a stream of images on one TranslateStream call; yields the outputs in input order.
 
         Images go out in requests of ``batch_size``; at most ``max_in_flight`` requests are unanswered at once,
         so the input iterable is read only as fast as results are consumed. Closing the generator cancels the call.
+
+        A request the server refuses (a bad image, an unknown model) fails alone; the call goes on for the others.
+        By default its TranslatorError (by status code, e.g. InvalidArgumentError, with ``image_index`` counted
+        from the stream's first image) is raised at the request's position, after every output before it, which
+        ends the generator. With ``return_exceptions=True`` (as in ``asyncio.gather``) the error is yielded in
+        place of each image of the failed request instead, so outputs stay aligned with inputs and the stream
+        goes on. A failure of the call itself (the server gone) always raises.
         """
         slots = threading.Semaphore(max_in_flight)
         finished = threading.Event()
+        # Position of each request's first image in the stream, and its image count.
+        spans: Dict[int, tuple] = {}
 
         def requests():
             iterator = iter(images)
+            first = 0
             for index in itertools.count():
                 batch = list(itertools.islice(iterator, batch_size))
                 if not batch:
                     return
+                spans[index] = (first, len(batch))
+                first += len(batch)
                 while not slots.acquire(timeout=0.1):
                     if finished.is_set():
                         return
@@ -126,9 +139,18 @@ class Translator:
         try:
             for response in responses:
                 slots.release()
-                pending[int(response.request_id)] = _outputs(response, include_attention)
+                index = int(response.request_id)
+                if response.HasField("error"):
+                    first, count = spans[index]
+                    failure = from_request_error(response.error, "TranslateStream", first)
+                    pending[index] = [failure] * count
+                else:
+                    pending[index] = _outputs(response, include_attention)
                 while next_index in pending:
-                    yield from pending.pop(next_index)
+                    for output in pending.pop(next_index):
+                        if isinstance(output, TranslatorError) and not return_exceptions:
+                            raise output
+                        yield output
                     next_index += 1
         except grpc.RpcError as error:
             raise from_rpc_error(error, "TranslateStream") from None

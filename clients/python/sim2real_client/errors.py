@@ -1,4 +1,5 @@
-"""Exceptions of sim2real_client: a failed call raises TranslatorError (or a subclass by status code)."""
+"""Exceptions of sim2real_client: a failed call or request raises TranslatorError (or a subclass by status code)."""
+import re
 from typing import List, NamedTuple, Optional
 
 import grpc
@@ -6,6 +7,8 @@ import grpc
 from ._proto.google.rpc import error_details_pb2, status_pb2
 
 _STATUS_DETAILS_KEY = "grpc-status-details-bin"
+_IMAGE_FIELD = re.compile(r"^images\[(\d+)\]$")
+_STATUS_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
 
 
 class FieldViolation(NamedTuple):
@@ -19,18 +22,21 @@ class TranslatorError(Exception):
     """A call to the translator failed.
 
     ``str(error)`` is the server's sentence; ``code`` the grpc.StatusCode; ``field_violations`` the
-    google.rpc.BadRequest details; ``resource`` the (type, name) of the model or job a NOT_FOUND is about.
+    google.rpc.BadRequest details; ``resource`` the (type, name) of the model or job a NOT_FOUND is about;
+    ``image_index`` the position of the image at fault among the images passed to the call (``translate``) or
+    the whole stream (``translate_stream``), None when no single image is.
     """
 
     def __init__(self, code: grpc.StatusCode, message: str, method: str,
                  field_violations: Optional[List[FieldViolation]] = None,
-                 resource: Optional[tuple] = None):
+                 resource: Optional[tuple] = None, image_index: Optional[int] = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.method = method
         self.field_violations = field_violations or []
         self.resource = resource
+        self.image_index = image_index
 
 
 class InvalidArgumentError(TranslatorError, ValueError):
@@ -74,4 +80,13 @@ def from_rpc_error(error: grpc.RpcError, method: str) -> TranslatorError:
             elif detail.type_url.endswith("/google.rpc.ResourceInfo"):
                 info = error_details_pb2.ResourceInfo.FromString(detail.value)
                 resource = (info.resource_type, info.resource_name)
-    return _BY_CODE.get(code, TranslatorError)(code, message, method, violations, resource)
+    image_index = next((int(m.group(1)) for m in (_IMAGE_FIELD.match(v.field) for v in violations) if m), None)
+    return _BY_CODE.get(code, TranslatorError)(code, message, method, violations, resource, image_index)
+
+
+def from_request_error(error, method: str, first_image: int) -> TranslatorError:
+    """The TranslatorError of one failed request of a stream (``TranslateResponse.error``: code, message, index of
+    the image at fault in the request or -1), its image index counted from the stream's first image."""
+    code = _STATUS_BY_NUMBER.get(error.code, grpc.StatusCode.UNKNOWN)
+    image_index = first_image + error.image_index if error.image_index >= 0 else None
+    return _BY_CODE.get(code, TranslatorError)(code, error.message, method, image_index=image_index)

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import unittest
 
+import grpc
 import numpy as np
 
 from sim2real_client import InvalidArgumentError, NotFoundError, Translator
@@ -59,6 +60,40 @@ class AgainstServer(unittest.TestCase):
         self.assertEqual([o.shape for o in out], [i.shape for i in images])
         single = self.translator.translate(images[4:5])[0]
         np.testing.assert_array_equal(out[4], single)
+
+    def test_stream_bad_image_fails_only_its_request(self):
+        images = random_images(7, seed=4)
+        images[3] = np.zeros((0, 12, 3), dtype=np.uint8)  # no pixels: the server refuses it
+        out = list(self.translator.translate_stream(iter(images), batch_size=2, max_in_flight=2, return_exceptions=True))
+        self.assertEqual(len(out), len(images))
+        # Request 1 (images 2 and 3) failed alone: both positions hold its error, the others their translations.
+        for i in (2, 3):
+            self.assertIsInstance(out[i], InvalidArgumentError)
+            self.assertEqual(out[i].code, grpc.StatusCode.INVALID_ARGUMENT)
+            self.assertEqual(out[i].image_index, 3)
+            self.assertIn("image 1 of request", str(out[i]))  # the server's sentence counts within the request
+        self.assertIs(out[2], out[3])
+        for i in (0, 1, 4, 5, 6):
+            self.assertEqual(out[i].shape, images[i].shape)
+        np.testing.assert_array_equal(out[5], self.translator.translate(images[5:6])[0])
+
+        # By default the error is raised at its position, after the outputs before it.
+        stream = self.translator.translate_stream(iter(images), batch_size=2)
+        self.assertEqual([next(stream).shape for _ in range(2)], [images[0].shape, images[1].shape])
+        with self.assertRaises(InvalidArgumentError) as caught:
+            next(stream)
+        self.assertEqual(caught.exception.image_index, 3)
+
+        # translate: the same error, its index counted among the call's images.
+        with self.assertRaises(InvalidArgumentError) as caught:
+            self.translator.translate(images[2:5])
+        self.assertEqual(caught.exception.image_index, 1)
+
+        # An error of the whole request (an unknown model) names no image.
+        errors = list(self.translator.translate_stream(iter(images[:3]), model="nope@v9", batch_size=2,
+                                                       return_exceptions=True))
+        self.assertEqual(len(errors), 3)
+        self.assertTrue(all(isinstance(e, NotFoundError) and e.image_index is None for e in errors), errors)
 
     def test_models(self):
         names = [m.name for m in self.translator.list_models(page_size=1)]

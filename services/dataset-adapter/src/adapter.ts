@@ -103,7 +103,7 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
   for (const route of config.routes) {
     const name = await provisionConsumer(jsm, route.dataset, {
       ackWaitMs: config.ackWaitMs,
-      maxDeliver: config.maxDeliver,
+      maxDeliver: noVerdictMaxDeliver(config.maxDeliver),
       maxAckPending: config.maxBatchesInFlight,
     });
     consumers.set(route.dataset, name);
@@ -229,6 +229,20 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
     },
   };
 }
+
+/**
+ * Deliveries without a verdict, per allowed translator failure, before the server gives up on a batch
+ * (MAX_DELIVERIES advisory → dead). Every delivery counts on the server, also one that ended because the adapter
+ * was killed or frozen past AckWait: a batch held through a long translator outage while adapters restart is
+ * redelivered at each restart without having failed once (`npm run bench:chaos` dead-lettered such batches when
+ * the two limits were the same).
+ * Translator failures still dead-letter at `maxDeliver` (handleBatch); this bound only stops a batch that crashes
+ * every adapter it reaches.
+ */
+const NO_VERDICT_DELIVERIES_FACTOR = 10;
+
+/** The consumer's MaxDeliver: NO_VERDICT_DELIVERIES_FACTOR × maxDeliver (100 by default). */
+const noVerdictMaxDeliver = (maxDeliver: number): number => NO_VERDICT_DELIVERIES_FACTOR * maxDeliver;
 
 /** Backstop for batches whose last delivery ended without a verdict (AckWait ran out, the adapter died). */
 async function moveMaxDelivered(jsm: JetStreamManager, data: Uint8Array, config: AdapterConfig, metrics: AdapterMetrics): Promise<void> {

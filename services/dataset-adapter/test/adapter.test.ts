@@ -128,6 +128,7 @@ void test('translator absent for longer than max deliveries would allow: nothing
     assert.ok(pauses.every((p) => p <= 400 * 1.3 + 1), `pauses capped: ${pauses.join(', ')}`);
     const held = await pipeline.client.jsm.consumers.info(SYNTHETIC_STREAM, consumerName('digits'));
     assert.equal(held.num_redelivered, 0, 'in-progress acks kept the batches: no redelivery');
+    assert.equal(held.config.max_deliver, 20, "the server's MaxDeliver leaves room for deliveries cut short by adapter restarts");
     assert.equal(await streamCount(pipeline.client.jsm, DEAD_STREAM), 0);
     late = await startRealTranslator({ registryDir: pipeline.registry.dir, port });
     await waitFor('both adapted', async () => (await streamCount(pipeline.client.jsm, ADAPTED_STREAM)) === 2, 20_000);
