@@ -1,23 +1,11 @@
-/**
- * End-to-end throughput of the adapter next to the translator's own TranslateStream throughput, on the same
- * images and the same model, in the deployment shape: the translator in its own process, the adapter with its
- * production defaults.
- *
- *   npm run bench:adapter -- [--batches N] [--batch-size N] [--size PX] [--in-flight N]
- *                            [--ngf N] [--blocks N] [--registry DIR --model NAME] [--translator HOST:PORT]
- *
- * Starts a nats-server (JetStream, temp store) and, unless --translator is given, the translator's container
- * entry point (services/translator/src/main.ts) as a child process serving either --model from --registry or a
- * model of the default architecture (ngf 64, 9 residual blocks; --ngf/--blocks change it) trained here for 3
- * steps on noise at --size (untrained weights cost the same to run as trained ones). The adapter runs in this
- * process (which otherwise only publishes and polls). Prints a table, the adapter's counters (redeliveries,
- * naks, duplicates) and one JSON line.
- */
+/** End-to-end throughput of the adapter next to the translator's own: `npm run bench:adapter -- --help`. */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { createTranslatorClient } from '@sim2real/client';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
+import { exportOnnx } from '@sim2real/onnx-export';
 import { startTranslatorProcess, tinyRegistry, type TranslatorProcess } from '@sim2real/client/testing';
 import type { Image, TranslateResponse__Output } from '@sim2real/contracts';
 import { createAdapter } from '../src/index.js';
@@ -25,24 +13,29 @@ import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publis
 import { startNatsServer } from '@sim2real/messaging/testing';
 import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 
-const { values } = parseArgs({
-  options: {
-    batches: { type: 'string', default: '40' },
-    'batch-size': { type: 'string', default: '32' },
-    size: { type: 'string', default: '64' },
-    'in-flight': { type: 'string', default: '4' },
-    ngf: { type: 'string', default: '64' },
-    blocks: { type: 'string', default: '9' },
-    registry: { type: 'string' },
-    model: { type: 'string', default: 'bench' },
-    translator: { type: 'string' },
-  },
+const { values } = parseScriptFlags({
+  usage: 'npm run bench:adapter -- [options]',
+  description: `End-to-end throughput of the adapter next to the translator's own TranslateStream throughput, on the same
+images and the same model, in the deployment shape: the translator in its own process (its container entry point,
+services/translator/src/main.ts), the adapter with its production defaults in this process, a nats-server with
+JetStream on a temp store. Without --registry or --translator, the model is the paper's architecture (--ngf, --blocks)
+trained here for 3 steps on noise (untrained weights cost the same to run) and exported to ONNX, so the translator
+runs its default engine. Prints a table, the adapter's counters and one JSON line.`,
+  flags: defineFlags({
+    batches: { kind: 'integer', help: 'batches published', default: 40, min: 1 },
+    'batch-size': { kind: 'integer', help: 'images per batch', default: 32, min: 1 },
+    size: { kind: 'integer', help: 'image side in pixels (raw RGB)', default: 64, min: 16 },
+    'in-flight': { kind: 'integer', help: "the translator-alone run's requests in flight", default: 4, min: 1 },
+    ngf: { kind: 'integer', help: 'width of the bench model', default: 64, min: 1 },
+    blocks: { kind: 'integer', help: 'residual blocks of the bench model', default: 9, min: 1 },
+    registry: { kind: 'string', value: 'DIR', help: 'serve --model from this registry instead of the bench model' },
+    model: { kind: 'string', value: 'NAME', help: 'the model translated', default: 'bench' },
+    translator: { kind: 'string', value: 'HOST:PORT', help: 'a running translator to use instead of starting one' },
+  }),
 });
-const batches = Number(values.batches);
-const batchSize = Number(values['batch-size']);
-const size = Number(values.size);
-const inFlight = Number(values['in-flight']);
-const model = values.model;
+const { batches, size, model } = values;
+const batchSize = values['batch-size'];
+const inFlight = values['in-flight'];
 const architecture = values.registry ? `model ${model} from ${values.registry}` : `ngf ${values.ngf}, ${values.blocks} residual blocks, ${size} px`;
 
 const CLOCK_TICKS_PER_S = process.platform === 'linux' ? Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) : 0;
@@ -62,13 +55,14 @@ if (!values.translator) {
     const started = performance.now();
     trained = await tinyRegistry([model], {
       imageSize: size,
-      generatorWidth: Number(values.ngf),
-      residualBlocks: Number(values.blocks),
-      attentionWidth: Number(values.ngf),
-      discriminatorWidth: Number(values.ngf),
+      generatorWidth: values.ngf,
+      residualBlocks: values.blocks,
+      attentionWidth: values.ngf,
+      discriminatorWidth: values.ngf,
       discriminatorDownsamplings: 3,
     });
     registryDir = trained.dir;
+    await exportOnnx(path.join(registryDir, model, 'v1'));
     console.error(`trained the bench model (${architecture}, 3 steps) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   // The translator's container entry point in a child process (killed when this process exits, even interrupted).
