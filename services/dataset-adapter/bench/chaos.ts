@@ -1,60 +1,31 @@
-/**
- * Chaos soak of the adapter path: real nats-server, translator and adapter processes, SIGKILLed, restarted and
- * frozen on a seeded schedule while batches are published at a fixed rate; then every batch is checked.
- *
- *   npm run bench:chaos -- --minutes N --seed S [--rate R] [--batch-size N] [--out FILE] [--no-baseline]
- *
- * Runs a fault-free run of the same length and seed first (the throughput reference), then the run with faults.
- * Prints progress lines (JSON, stderr), a table and one JSON line; --out writes the JSON to a file. Exits 1 when a
- * batch was lost, duplicated, mislabelled or wrongly dead-lettered.
- */
+/** Chaos soak of the adapter path: `npm run bench:chaos -- --help`. */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { defineFlags, parseScriptFlags } from '@sim2real/flags';
 import { tinyRegistry } from '@sim2real/client/testing';
 import { formatReport, faultCounts, passed } from './chaos/report.js';
 import { CHAOS_MODEL, runChaos, type ChaosRunOptions, type ChaosRunResult } from './chaos/run.js';
 
-const USAGE = `Usage: npm run bench:chaos -- --minutes N --seed S [--rate R] [--batch-size N] [--out FILE] [--no-baseline]
-
-Options:
-  --minutes N       length of each run (publishing time; the drain comes on top)      [default: 10]
-  --seed S          seeds the fault schedule and the poison batches' positions        [default: 1]
-  --rate R          batches published per second                                      [default: 4]
-  --batch-size N    samples (16 px raw RGB) per batch                                 [default: 4]
-  --out FILE        also write the JSON result there
-  --no-baseline     skip the fault-free run (no throughput ratio)
-  --help            this text
-`;
-
-const { values } = parseArgs({
-  options: {
-    minutes: { type: 'string', default: '10' },
-    seed: { type: 'string', default: '1' },
-    rate: { type: 'string', default: '4' },
-    'batch-size': { type: 'string', default: '4' },
-    out: { type: 'string' },
-    'no-baseline': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
+const { values } = parseScriptFlags({
+  usage: 'npm run bench:chaos -- --minutes N --seed S [options]',
+  description: `Chaos soak of the adapter path: real nats-server, translator and adapter processes, SIGKILLed, restarted and
+frozen on a seeded schedule while batches are published at a fixed rate; then every batch is checked. A fault-free
+run of the same length and seed comes first (the throughput reference). Prints progress lines (JSON, stderr), a
+table and one JSON line. Exits 1 when a batch was lost, duplicated, mislabelled or wrongly dead-lettered.`,
+  flags: defineFlags({
+    minutes: { kind: 'number', help: 'length of each run (publishing time; the drain comes on top)', default: 10, min: 0.5 },
+    seed: { kind: 'integer', help: "seeds the fault schedule and the poison batches' positions", default: 1 },
+    rate: { kind: 'number', value: 'R', help: 'batches published per second', default: 4, min: 0.1 },
+    'batch-size': { kind: 'integer', help: 'samples (16 px raw RGB) per batch', default: 4, min: 1 },
+    out: { kind: 'string', value: 'FILE', help: 'also write the JSON result there' },
+    'no-baseline': { kind: 'boolean', help: 'skip the fault-free run (no throughput ratio)' },
+  }),
 });
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
-const number = (name: 'minutes' | 'seed' | 'rate' | 'batch-size', min: number): number => {
-  const value = Number(values[name]);
-  if (!Number.isFinite(value) || value < min) {
-    process.stderr.write(`--${name} must be a number ≥ ${min}, got "${values[name]}".\n`);
-    process.exit(2);
-  }
-  return value;
-};
-const minutes = number('minutes', 0.5);
+const { minutes } = values;
 const settings = {
   minutes,
-  seed: Math.floor(number('seed', 0)),
-  ratePerS: number('rate', 0.1),
-  samplesPerBatch: Math.floor(number('batch-size', 1)),
+  seed: values.seed,
+  ratePerS: values.rate,
+  samplesPerBatch: values['batch-size'],
   // The backlog of the translator's outage has to be worked off after it.
   drainTimeoutMs: Math.max(120_000, minutes * 60_000),
   progressIntervalMs: 10_000,
