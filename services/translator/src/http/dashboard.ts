@@ -169,17 +169,20 @@ function serving(deps: DashboardDeps, { response }: RouteCall): void {
 }
 
 /** The jobs the caller may watch: its own, or all for an admin (jobs.authorize, as WatchTraining). */
-function jobList(deps: DashboardDeps, { response, caller }: RouteCall): void {
-  const visible = deps.jobs.list().filter((job) => {
-    try {
-      deps.jobs.authorize(job.jobId!, caller);
-      return true;
-    } catch (error) {
-      if (error instanceof PermissionDeniedError) return false;
-      throw error;
-    }
-  });
-  sendJson(response, 200, { jobs: visible });
+async function jobList(deps: DashboardDeps, { response, caller }: RouteCall): Promise<void> {
+  const jobs = deps.jobs.list();
+  const allowed = await Promise.all(
+    jobs.map(async (job) => {
+      try {
+        await deps.jobs.authorize(job.jobId!, caller);
+        return true;
+      } catch (error) {
+        if (error instanceof PermissionDeniedError) return false;
+        throw error;
+      }
+    }),
+  );
+  sendJson(response, 200, { jobs: jobs.filter((_, i) => allowed[i]) });
 }
 
 async function models(deps: DashboardDeps): Promise<object> {
@@ -228,7 +231,7 @@ async function report(deps: DashboardDeps, { response, params: [name, versionNam
 
 /** Server-Sent Events of one job the caller may watch: every event so far, then live ones until it ends or the page leaves. */
 async function jobEvents(deps: DashboardDeps, { request, response, caller, params: [jobId] }: RouteCall): Promise<void> {
-  deps.jobs.authorize(jobId!, caller);
+  await deps.jobs.authorize(jobId!, caller);
   const controller = new AbortController();
   request.on('close', () => controller.abort(new DOMException('The page went away.', 'AbortError')));
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
