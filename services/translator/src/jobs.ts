@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { fromStruct, toTimestamp } from '@sim2real/contracts';
+import { LabelledFolderError, readFolderLabels } from '@sim2real/datasets';
 import type { BackendChoice } from '@sim2real/tensor';
 import { resolveTranslationConfig } from '@sim2real/translation';
 import type { StageName, TrainingEvent, TranslationOptions } from '@sim2real/translation';
@@ -130,6 +131,7 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     if (config.residualBlocks) options.residualBlocks = config.residualBlocks;
     if (config.learningRate) options.learningRate = config.learningRate;
     if (config.preset) options.preset = config.preset;
+    if (config.sourceLabels) options.labelConsistent = true;
     const known = new Set(Object.keys(resolveTranslationConfig()));
     for (const [key, value] of Object.entries(fromStruct(config.overrides))) {
       if (!known.has(key)) {
@@ -188,6 +190,13 @@ export class TrainingJobs {
     const options = trainingOptions(request.config, request.sampleEverySteps);
     this.#checkLimits(resolveTranslationConfig(options));
     const sourceDir = await this.#folder('source_uri', request.sourceUri, root);
+    if (options.labelConsistent) {
+      // The sentence names the folder as the caller gave it, not where it lies on the server.
+      await readFolderLabels(sourceDir).catch((error: unknown) => {
+        if (!(error instanceof LabelledFolderError)) throw error;
+        throw new InvalidRequestError(`source_labels: ${error.message.replaceAll(sourceDir, request.sourceUri)}`, undefined, { field: 'config.source_labels' });
+      });
+    }
     const targetDir = await this.#folder('target_uri', request.targetUri, root);
     const { maxQueuedJobs } = this.#options;
     const { maxRunningJobs } = this.#options.limits;
