@@ -293,9 +293,10 @@ async function runSeed(config: BenchConfig, seed: number, outDir: string, timer:
     const translateOptions = { model, in: dirs.source, out, draws: String(config.draws), backend, ...translateFlags };
     await timer.time('translate_s', () => runSubcommand(translateCommand, translateOptions, ctx));
   };
-  await trainAndTranslate(dirs.model, {}, dirs.translated, { 'initial-out': dirs.initial, 'attention-out': dirs.attention });
-  // The source folders are labelled by class (writeDigits): --source-labels reads them.
+  // The source folders are labelled by class (writeDigits): --source-labels reads them. It trains first, so that a
+  // run stopped early has gone furthest with the row it was asked for.
   if (config.labelConsistent) await trainAndTranslate(dirs.labelModel, { 'source-labels': true }, dirs.labelTranslated, {});
+  await trainAndTranslate(dirs.model, {}, dirs.translated, { 'initial-out': dirs.initial, 'attention-out': dirs.attention });
   const manifest = await readModelManifest(dirs.model);
   const drawFiles = Array.from({ length: config.draws }, (_, draw) => data.sourceFiles.map((file) => translatedFileName(file, draw))).flat();
   const translated = await readImages(dirs.translated, drawFiles);
