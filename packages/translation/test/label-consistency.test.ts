@@ -6,7 +6,7 @@ import { type SourceLabels, trainDigitClassifier } from '@sim2real/datasets';
 import { type ImageSet, type RgbImage, fromModelOutput, imageSetFromImages } from '@sim2real/imaging';
 import { SeededRandom } from '@sim2real/random';
 import { tf } from '@sim2real/tensor';
-import { ConfigError, type TrainingEvent, loadTranslator, readModelManifest, train } from '../src/index.js';
+import { ConfigError, type TrainingEvent, TrainingCancelledError, loadTranslator, readModelManifest, train } from '../src/index.js';
 import { setupBackend, tempDir, testImages, tinyConfig } from './helpers.js';
 
 before(setupBackend);
@@ -115,6 +115,26 @@ void test('a translator trained label-consistent keeps the labels that one train
   } finally {
     classifier.dispose();
   }
+});
+
+void test('a label-consistent run resumes with its task network, and only with the labels it was trained on', async () => {
+  const { source, target, labels } = await colourClasses(8);
+  const modelDir = await tempDir();
+  const config = tinyConfig({ steps: 6, batchSize: 2, attention: false, labelConsistent: true, checkpointEverySteps: 100 });
+  const controller = new AbortController();
+  const cancel = (event: TrainingEvent): void => {
+    if (event.kind === 'step' && event.step === 3) controller.abort();
+  };
+  await assert.rejects(train({ source, target, modelDir, config, sourceLabels: labels, signal: controller.signal, onEvent: cancel }), TrainingCancelledError);
+  const cancelled = await readModelManifest(modelDir);
+  assert.ok((await readdir(join(modelDir, cancelled.checkpoint, 'trainer'))).includes('optimizer-task.json'), "the task network's Adam state is kept");
+  const flipped = { ...labels, indices: labels.indices.map((c) => 1 - c) };
+  await assert.rejects(train({ source, target, modelDir, config, sourceLabels: flipped, resume: true }), (error: unknown) => error instanceof ConfigError && /differ from those the model was trained on/.test(error.message));
+  const steps: number[] = [];
+  const result = await train({ source, target, modelDir, config, sourceLabels: labels, resume: true, onEvent: (e) => e.kind === 'step' && steps.push(e.step) });
+  assert.deepEqual(steps, [4, 5, 6]);
+  assert.equal(result.steps, 6);
+  assert.deepEqual((await readModelManifest(modelDir)).labelConsistency, cancelled.labelConsistency);
 });
 
 void test('labels are refused with one sentence when they do not fit the run', async () => {
