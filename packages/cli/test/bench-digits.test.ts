@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImage } from '@sim2real/imaging';
-import { PRESETS } from '@sim2real/translation';
+import { PRESETS, type ModelManifest } from '@sim2real/translation';
 import { TEST_BACKEND, VGG_DIR, runMain } from './cli.js';
 
 const run = (argv: string[]) => runMain(argv, { TFJS_BACKEND: TEST_BACKEND });
@@ -66,20 +66,31 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   assert.deepEqual(translatedDigits.sort(), sourceDigits.flatMap((file) => [file, file.replace('.png', '-draw1.png')]).sort());
 });
 
-test('bench digits --dataset fashion --preset paper: Fashion-MNIST over photos, the translator of the paper preset', async () => {
+test('bench digits --dataset fashion --preset paper --label-consistent: Fashion-MNIST over photos, the paper preset, a label-consistent row', async () => {
   const out = path.join(root, 'fashion');
   const small = path.join(root, 'small-translator.json');
   await writeFile(small, JSON.stringify({ generatorWidth: 4, residualBlocks: 1, attentionWidth: 4, discriminatorWidth: 4 }));
   const { code, stdout, stderr } = await run([
     'bench', 'digits', '--dataset', 'fashion', '--preset', 'paper', '--translator-config', small, '--out', out, '--seeds', '0', '--source', '30',
-    '--target-train', '30', '--target-test', '20', '--size', '16', '--steps', '2', '--translator-steps', '3', '--vgg', VGG_DIR,
+    '--target-train', '30', '--target-test', '20', '--size', '16', '--steps', '2', '--translator-steps', '3', '--vgg', VGG_DIR, '--label-consistent',
   ]);
   assert.equal(code, 0, stderr);
   assert.match(stdout, /^Fashion-MNIST → Fashion-MNIST-M benchmark, preset paper: accuracy \(%\) on 20 Fashion-MNIST-M test clothing images/m);
   assert.match(stdout, /^source_only +Fashion-MNIST \(source only\)/m);
+  // Every translated row reports the labels it keeps; the label-consistent translator has its own.
+  for (const row of ['initial', 'final', 'label_consistent']) assert.match(stdout, new RegExp(`^${row} .* \\d+\\.\\d +\\d+\\.\\d +\\d+\\.\\d$`, 'm'), row);
+  assert.match(stdout, /^source_only .* —/m);
   const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as Record<string, unknown>;
   assert.match(results.benchmark as string, /^fashion: /);
   assert.ok('final_closes_60_percent_of_the_gap' in (results.goals as object));
+  for (const key of ['label_consistent', 'label_preservation_label_consistent', 'label_preservation_initial', 'label_preservation']) {
+    const value = results[key];
+    assert.ok(typeof value === 'number' && value >= 0 && value <= 1, `${key} = ${String(value)} is not a fraction`);
+  }
+  assert.deepEqual(Object.keys(results.gap_closed as object), ['initial', 'final', 'label_consistent']);
+  const labelled = JSON.parse(await readFile(path.join(out, 'seed-0', 'translator-label-consistent', 'sim2real-model.json'), 'utf8')) as ModelManifest;
+  assert.equal(labelled.config.labelConsistent, true);
+  assert.deepEqual(labelled.labelConsistency?.kind === 'class' && labelled.labelConsistency.classNames, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   const { config } = JSON.parse(await readFile(path.join(out, 'seed-0', 'translator', 'sim2real-model.json'), 'utf8')) as { config: Record<string, unknown> };
   // The paper preset (no noise: one draw of each image by default), under --translator-config's widths.
   assert.deepEqual([config.noiseSize, config.batchSize, config.selfRegularisationPolarity, config.steps], [0, 1, 'same', 3]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImage } from '@sim2real/imaging';
-import { resolveTranslationConfig } from '@sim2real/translation';
+import { resolveTranslationConfig, type ModelManifest } from '@sim2real/translation';
 import { FACE_TRANSLATOR_OPTIONS } from '../src/commands/face-translation.js';
 import { VGG_DIR, runBin } from './cli.js';
 
@@ -65,6 +65,23 @@ test('bench faces end to end at 16 px: table, results.json with the three rows, 
   const testFiles = await readdir(path.join(out, 'test'));
   assert.equal(testFiles.filter((f) => f.endsWith('.png')).length, 6);
   assert.ok(testFiles.includes('labels.jsonl'));
+});
+
+test('bench faces --label-consistent adds the row of a translator trained on the first K coefficients', async () => {
+  const out = path.join(root, 'labels');
+  const { code, stdout, stderr } = await runBin([
+    'bench', 'faces', '--out', out, '--size', '16', '--train', '12', '--test', '6', '--steps', '2',
+    '--translator-steps', '3', '--eval-coefficients', '4', '--seed', '3', '--vgg', VGG_DIR, '--label-consistent',
+  ]);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /label_consistent\s+translated sim renders \(ours, label-consistent\)\s+\d+\.\d{4}/);
+  assert.match(stdout, /gap closed by ours, label-consistent = -?\d+ % \(goal ≥ 85 %\)/);
+  const results = JSON.parse(await readFile(path.join(out, 'results.json'), 'utf8')) as Record<string, unknown> & { rows: { name: string; mse: number }[] };
+  assert.deepEqual(results.rows.map((r) => r.name), ['baseline', 'adapted', 'label_consistent', 'oracle']);
+  assert.equal(results.rows[2]!.mse, results.label_consistent_mse);
+  assert.ok(Number.isFinite(results.gap_closed_label_consistent));
+  const manifest = JSON.parse(await readFile(path.join(out, 'translator-label-consistent', 'sim2real-model.json'), 'utf8')) as ModelManifest;
+  assert.deepEqual([manifest.config.labelConsistent, manifest.labelConsistency?.kind === 'vector' && manifest.labelConsistency.dimensions], [true, 4]);
 });
 
 test('bench faces: a size that is not a multiple of 16 exits 2 with a sentence', async () => {

@@ -1,6 +1,8 @@
 export { DatasetOptionError, LabelledFolderError } from './errors.js';
 export { readLabelledFolder } from './labelled-folder.js';
 export type { LabelledSample, ReadLabelledFolderOptions, SampleLabel } from './labelled-folder.js';
+export { readFolderLabels, sourceLabelsOf } from './source-labels.js';
+export type { FolderLabels, SourceLabels } from './source-labels.js';
 export { MNIST_DATASETS, MNIST_SIDE, digitSplits, loadMnistDigits, mnistDigitCount } from './mnist.js';
 export type { DigitRange, DigitSample, DigitSplitCounts, LoadMnistOptions, MnistDataset } from './mnist.js';
 export { makeMnistM } from './mnist-m.js';

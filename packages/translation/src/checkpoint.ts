@@ -4,6 +4,7 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { StageName, TranslationConfig } from './config.js';
 import { ModelLoadError } from './errors.js';
+import type { LabelSetRecord } from './label-consistency.js';
 import { writeFileDurable } from './layers-io.js';
 
 export const MANIFEST_FILE = 'sim2real-model.json';
@@ -12,7 +13,7 @@ export const MODEL_FORMAT_VERSION = 1;
 const CHECKPOINT_PREFIX = 'ckpt-';
 const TEMP_PREFIX = '.tmp-';
 /** Config fields added after format version 1 was fixed, with the values models written before them used. */
-const FIELDS_OF_EARLIER_MODELS: Partial<TranslationConfig> = { upsampling: 'transposed', refinementDiscriminatorRateScale: 1, noiseSize: 0, attentionInitialMask: 0.5, diversityWeight: 0, diversityCap: 1, discriminatorAugment: [], discriminatorBatchStddev: false, selfRegularisationPolarity: 'same' };
+const FIELDS_OF_EARLIER_MODELS: Partial<TranslationConfig> = { upsampling: 'transposed', refinementDiscriminatorRateScale: 1, noiseSize: 0, attentionInitialMask: 0.5, diversityWeight: 0, diversityCap: 1, discriminatorAugment: [], discriminatorBatchStddev: false, selfRegularisationPolarity: 'same', labelConsistent: false, labelConsistencyWeight: 1, taskNetworkWidth: 16, taskLearningRate: 1e-3 };
 
 /** Summary numbers of a training run, as stored in the manifest. */
 export interface ModelMetrics {
@@ -54,6 +55,11 @@ export interface ModelManifest {
   /** Sub-folder holding this checkpoint's networks (g0/, attention/, discriminator/, trainer/). */
   checkpoint: string;
   metrics: ModelMetrics;
+  /**
+   * Present when the model was trained label-consistent (config.labelConsistent): the label set of its source
+   * images. Serving needs no labels; this says what the translations were trained to keep.
+   */
+  labelConsistency?: LabelSetRecord;
   /** The ONNX export of this checkpoint (`sim2real export`, or `train` when it finishes); absent on older models. */
   onnx?: OnnxExportRecord;
   /**

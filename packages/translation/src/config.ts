@@ -182,6 +182,23 @@ export interface TranslationOptions {
   samplesPerRun?: number;
   /** Steps between lines of train-log.jsonl. @default 10 */
   logEverySteps?: number;
+  /**
+   * Train label-consistent (semantic consistency, as PixelDA and CyCADA; not in the paper): the source images
+   * come with labels (TrainRequest.sourceLabels), a task network learns them from x and from G(x), and G's
+   * loss gains labelConsistencyWeight × the task loss of G(x) against x's label, in every stage. false = the
+   * unsupervised translator, trained bit for bit as before. @default false
+   */
+  labelConsistent?: boolean;
+  /**
+   * Weight μ of the task loss of G(x) in G's loss (cross-entropy for class labels, mean squared error for vectors),
+   * on the same footing as λ: G minimises g_adv + λ·g_reg + μ·g_task. 1 puts a class's cross-entropy (ln 10 ≈
+   * 2.3 for an untrained 10-class net) on a par with the adversarial loss, as CyCADA's weight 1 does. @default 1
+   */
+  labelConsistencyWeight?: number;
+  /** Base width of the task network (its convs have 1, 2 and 4 times it). @default 16 */
+  taskNetworkWidth?: number;
+  /** Adam learning rate of the task network (constant; the digits benchmark's classifier recipe). @default 0.001 */
+  taskLearningRate?: number;
   /** Source images per sample grid. @default 4 */
   sampleImages?: number;
 }
@@ -330,6 +347,10 @@ export interface TranslationConfig {
   sampleEverySteps: number;
   logEverySteps: number;
   sampleImages: number;
+  labelConsistent: boolean;
+  labelConsistencyWeight: number;
+  taskNetworkWidth: number;
+  taskLearningRate: number;
 }
 
 function int(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -466,8 +487,12 @@ export function resolveTranslationConfig(given: TranslationOptions = {}): Transl
     sampleEverySteps: int('sampleEverySteps', options.sampleEverySteps ?? perRun('samplesPerRun', options.samplesPerRun, 1), 1),
     logEverySteps: int('logEverySteps', options.logEverySteps ?? 10, 1),
     sampleImages: int('sampleImages', options.sampleImages ?? 4, 1, 64),
+    labelConsistent: options.labelConsistent ?? false,
+    labelConsistencyWeight: real('labelConsistencyWeight', options.labelConsistencyWeight ?? 1, 0, 1e6),
+    taskNetworkWidth: int('taskNetworkWidth', options.taskNetworkWidth ?? 16, 1, 1024),
+    taskLearningRate: real('taskLearningRate', options.taskLearningRate ?? 1e-3, 0, 1, true),
   };
-  for (const field of ['attention', 'discriminatorBatchStddev'] as const) {
+  for (const field of ['attention', 'discriminatorBatchStddev', 'labelConsistent'] as const) {
     if (typeof config[field] !== 'boolean') throw new ConfigError(field, `${field} must be true or false, got ${String(config[field])}.`);
   }
   if (config.diversityWeight > 0 && config.noiseSize === 0) {

@@ -20,6 +20,7 @@ export { LambdaSchedule } from './lambda-schedule.js';
 export type { LambdaState } from './lambda-schedule.js';
 export { MANIFEST_FILE, hashModelFiles, readModelManifest, sha256File, updateModelManifest, verifyModelFiles } from './checkpoint.js';
 export type { ModelManifest, ModelMetrics, OnnxExportRecord } from './checkpoint.js';
+export type { LabelSetRecord } from './label-consistency.js';
 export { train } from './trainer.js';
 export type { TrainRequest, TrainResult, TrainingEvent } from './trainer.js';
 export { loadTranslator, loadTranslatorNetworks } from './translator.js';

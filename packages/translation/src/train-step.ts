@@ -1,8 +1,10 @@
 import { tf } from '@sim2real/tensor';
 import { composite } from './composite.js';
+import type { SourceLabels } from '@sim2real/datasets';
 import type { StageName, TranslationConfig } from './config.js';
 import type { HistoryPool } from './history-pool.js';
 import { generatorInput, imageNoise, noiseSizeOf } from './noise.js';
+import { taskLoss } from './label-consistency.js';
 import { discriminatorLoss, diversityRatio, generatorAdversarialLoss, perceptualLoss, pixelL1Loss } from './losses.js';
 
 /** The networks one training run works on. */
@@ -21,10 +23,24 @@ export interface StepLosses {
   g_reg: number;
   /** Diversity ratio between the two noise draws of each image (when diversityWeight > 0). */
   g_div?: number;
-  /** g_adv + λ·g_reg − diversityWeight·g_div. */
+  /** Task loss of the task network on G(x) against x's labels (label-consistent runs). */
+  g_task?: number;
+  /** g_adv + λ·g_reg − diversityWeight·g_div (+ labelConsistencyWeight·g_task). */
   g_total: number;
   /** Discriminator loss. */
   d: number;
+  /** The task network's own loss: on x plus on G(x), both against x's labels (label-consistent runs). */
+  task?: number;
+}
+
+/** The task network of a label-consistent run and the labels of one step's source batch. */
+export interface TaskStep {
+  network: tf.LayersModel;
+  optimizer: tf.Optimizer;
+  variables: tf.Variable[];
+  kind: SourceLabels['kind'];
+  /** The labels of the step's `x`, row for row (labelBatch). */
+  labels: tf.Tensor2D;
 }
 
 /**
@@ -86,18 +102,23 @@ export interface StepContext {
   updateDiscriminator: boolean;
   /** What D sees of an image batch: the batch itself, or a random augmentation of it (DiffAugment). */
   discriminatorView: (images: tf.Tensor4D) => tf.Tensor4D;
+  /** Label-consistent runs: G's loss gains labelConsistencyWeight × the task loss of G(x), then the task network learns. */
+  task?: TaskStep;
 }
 
 /**
  * One G update then one D update (batch norm in training mode). D sees real targets and generated images
  * drawn through the history pool, each through `discriminatorView`. With `diversityWeight`, the second half of
- * `x` must repeat the first half (see `sourceBatch`) and `noise` differ between them. Every intermediate tensor
- * is released before returning.
+ * `x` must repeat the first half (see `sourceBatch`) and `noise` differ between them. With `task`, G's loss
+ * also holds the task loss of G(x) against x's labels, and after D the task network takes one step on x and on
+ * this step's G(x) (the translations as they improve, as PixelDA's classifier does). Every intermediate tensor is
+ * released before returning.
  */
 export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, noise?: tf.Tensor2D): StepLosses {
-  const { networks, config } = ctx;
+  const { networks, config, task } = ctx;
   const judge = (images: tf.Tensor4D): tf.Tensor => networks.discriminator.apply(ctx.discriminatorView(images), { training: true }) as tf.Tensor;
   let kept: tf.Tensor[] = [];
+  let semanticKept: tf.Scalar | undefined;
   try {
     return tf.tidy(() => {
       const gTotal = ctx.generatorOptimizer.minimize(
@@ -110,9 +131,12 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, nois
             ? perceptualLoss(networks.perceptual, config.perceptualWeights, sources, output, polarity)
             : pixelL1Loss(sources, output, polarity);
           const div = config.diversityWeight > 0 && noise ? diversityRatio(output, noise, config.diversityCap) : undefined;
+          const semantic = task ? taskLoss(task.kind, task.network.apply(output) as tf.Tensor, task.labels) : undefined;
           kept = [tf.keep(output), tf.keep(adv), tf.keep(reg), ...(div ? [tf.keep(div)] : [])];
-          const loss: tf.Scalar = tf.add(adv, tf.mul(ctx.lambda, reg));
-          return div ? tf.sub(loss, tf.mul(config.diversityWeight, div)) : loss;
+          if (semantic) semanticKept = tf.keep(semantic);
+          let loss: tf.Scalar = tf.add(adv, tf.mul(ctx.lambda, reg));
+          if (div) loss = tf.sub(loss, tf.mul(config.diversityWeight, div));
+          return semantic ? tf.add(loss, tf.mul(config.labelConsistencyWeight, semantic)) : loss;
         },
         true,
         ctx.generatorVars,
@@ -122,10 +146,25 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor4D, nois
       const dLoss = (): tf.Scalar =>
         discriminatorLoss(config.adversarialLoss, judge(y), judge(shown));
       const d = ctx.updateDiscriminator ? ctx.discriminatorOptimizer.minimize(dLoss, true, ctx.discriminatorVars)! : dLoss();
+      const taskOwn = task
+        ? task.optimizer.minimize(
+            () => tf.add(taskLoss(task.kind, task.network.apply(x) as tf.Tensor, task.labels), taskLoss(task.kind, task.network.apply(fake) as tf.Tensor, task.labels)),
+            true,
+            task.variables,
+          )!
+        : undefined;
       const scalar = (t: tf.Tensor): number => t.dataSync()[0]!;
-      return { g_adv: scalar(adv), g_reg: scalar(reg), ...(div ? { g_div: scalar(div) } : {}), g_total: scalar(gTotal), d: scalar(d) };
+      return {
+        g_adv: scalar(adv),
+        g_reg: scalar(reg),
+        ...(div ? { g_div: scalar(div) } : {}),
+        ...(semanticKept ? { g_task: scalar(semanticKept) } : {}),
+        g_total: scalar(gTotal),
+        d: scalar(d),
+        ...(taskOwn ? { task: scalar(taskOwn) } : {}),
+      };
     });
   } finally {
-    tf.dispose(kept);
+    tf.dispose([...kept, ...(semanticKept ? [semanticKept] : [])]);
   }
 }

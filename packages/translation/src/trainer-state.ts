@@ -22,24 +22,31 @@ export interface CheckpointParts {
   networks: Networks;
   /** Store the attention network (it has been trained). */
   withAttention: boolean;
-  optimizers: { generator: tf.Optimizer; discriminator: tf.Optimizer } | undefined;
+  /** The task network of a label-consistent run. */
+  task?: tf.LayersModel;
+  optimizers: Partial<Record<OptimizerName, tf.Optimizer>> | undefined;
   pool: HistoryPool;
   state: TrainerState;
 }
 
+/** The optimizers a checkpoint stores: the current stage's G and D, and a label-consistent run's task network. */
+export type OptimizerName = 'generator' | 'discriminator' | 'task';
+
 /**
- * Fills a checkpoint folder: g0/, attention/ (once trained), discriminator/ as tfjs layers models, and
- * trainer/ with state.json, the Adam states of the current stage and the history pool.
+ * Fills a checkpoint folder: g0/, attention/ (once trained), discriminator/, task/ (label-consistent runs) as
+ * tfjs layers models, and trainer/ with state.json, the Adam states and the history pool.
  */
 export async function writeCheckpointParts(dir: string, parts: CheckpointParts): Promise<void> {
   await saveLayersModel(parts.networks.g0, join(dir, 'g0'));
   if (parts.withAttention && parts.networks.attention) await saveLayersModel(parts.networks.attention, join(dir, 'attention'));
   await saveLayersModel(parts.networks.discriminator, join(dir, 'discriminator'));
+  if (parts.task) await saveLayersModel(parts.task, join(dir, 'task'));
   const trainerDir = join(dir, 'trainer');
   await mkdir(trainerDir, { recursive: true });
   await writeFileDurable(join(trainerDir, 'state.json'), JSON.stringify(parts.state));
   if (parts.optimizers) {
     for (const [name, optimizer] of Object.entries(parts.optimizers)) {
+      if (!optimizer) continue;
       const weights = await optimizer.getWeights();
       await saveNamedTensors(weights, trainerDir, `optimizer-${name}`);
     }
@@ -53,18 +60,20 @@ export interface RestoredCheckpoint {
   g0: tf.LayersModel;
   attention: tf.LayersModel | undefined;
   discriminator: tf.LayersModel;
+  task: tf.LayersModel | undefined;
   state: TrainerState;
   pool: Float32Array;
   dir: string;
 }
 
-export async function readCheckpointParts(dir: string, withAttention: boolean): Promise<RestoredCheckpoint> {
+export async function readCheckpointParts(dir: string, withAttention: boolean, withTask = false): Promise<RestoredCheckpoint> {
   const state = JSON.parse(await readFile(join(dir, 'trainer', 'state.json'), 'utf8')) as TrainerState;
   const poolBytes = await readFile(join(dir, 'trainer', 'pool.bin'));
   return {
     g0: await loadLayersModel(join(dir, 'g0')),
     attention: withAttention ? await loadLayersModel(join(dir, 'attention')) : undefined,
     discriminator: await loadLayersModel(join(dir, 'discriminator')),
+    task: withTask ? await loadLayersModel(join(dir, 'task')) : undefined,
     state,
     pool: new Float32Array(new Uint8Array(poolBytes).buffer),
     dir,
@@ -72,7 +81,7 @@ export async function readCheckpointParts(dir: string, withAttention: boolean): 
 }
 
 /** Restores an optimizer's Adam moments written by writeCheckpointParts; false when none were stored. */
-export async function restoreOptimizer(optimizer: tf.Optimizer, dir: string, name: 'generator' | 'discriminator'): Promise<boolean> {
+export async function restoreOptimizer(optimizer: tf.Optimizer, dir: string, name: OptimizerName): Promise<boolean> {
   const weights = await loadNamedTensors(join(dir, 'trainer'), `optimizer-${name}`);
   if (!weights) return false;
   await optimizer.setWeights(weights);

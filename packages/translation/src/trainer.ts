@@ -1,6 +1,7 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { SourceLabels } from '@sim2real/datasets';
 import type { ImageSet } from '@sim2real/imaging';
 import { writeTrainingReport } from '@sim2real/report';
 import { tf } from '@sim2real/tensor';
@@ -10,17 +11,19 @@ import { type StageName, type TranslationConfig, stagePlan } from './config.js';
 import { ConfigError, ModelLoadError, TrainingCancelledError } from './errors.js';
 import { HistoryPool } from './history-pool.js';
 import { LambdaSchedule, jointStageLambda } from './lambda-schedule.js';
+import { checkSourceLabels, labelBatch, labelSetRecord, taskOutputs } from './label-consistency.js';
 import { learningRateAt } from './lr-schedule.js';
 import { buildAttention } from './networks/attention.js';
 import { buildDiscriminator } from './networks/discriminator.js';
 import { buildGenerator } from './networks/generator.js';
+import { buildTaskNetwork } from './networks/task.js';
 import { type VggWeights, buildPerceptualNetwork, disposeVggWeights, loadVggWeights } from './networks/vgg.js';
 import { SeededRandom } from '@sim2real/random';
 import { augmentForDiscriminator } from './discriminator-augment.js';
 import { EpochSampler } from './epoch-sampler.js';
 import { trainingNoise } from './noise.js';
 import { renderSampleGrid } from './samples.js';
-import { type Networks, type StepLosses, discriminatorVariables, generatorVariables, sourceBatch, trainStep } from './train-step.js';
+import { type Networks, type StepLosses, type TaskStep, discriminatorVariables, generatorVariables, sourceBatch, trainStep } from './train-step.js';
 import { type RestoredCheckpoint, type TrainerState, readCheckpointParts, restoreOptimizer, writeCheckpointParts } from './trainer-state.js';
 
 export interface TrainRequest {
@@ -28,6 +31,8 @@ export interface TrainRequest {
   source: ImageSet;
   /** Real images (domain Y), at config.imageSize. */
   target: ImageSet;
+  /** The labels of the source images, one per image in `source`'s order; required exactly when config.labelConsistent. */
+  sourceLabels?: SourceLabels;
   /** Folder the model version is written to (manifest, checkpoint, samples/, train-log.jsonl, report.html). */
   modelDir: string;
   config: TranslationConfig;
@@ -103,6 +108,24 @@ function checkImageSet(set: ImageSet, field: 'source' | 'target', size: number):
   if (set.size !== size) throw new ConfigError(field, `The ${field} images are ${set.size} px but the model's imageSize is ${size} px.`);
 }
 
+/**
+ * The source labels a run learns from: undefined for an unsupervised run; checked against the source images and,
+ * on resume, against the label set the model was trained on. Throws ConfigError with the reason.
+ */
+function labelsFor(config: TranslationConfig, labels: SourceLabels | undefined, sourceCount: number, previous: ModelManifest | undefined): SourceLabels | undefined {
+  if (!config.labelConsistent) {
+    if (labels) throw new ConfigError('sourceLabels', 'Source labels were given but labelConsistent is false; set it to train label-consistent.');
+    return undefined;
+  }
+  if (!labels) throw new ConfigError('sourceLabels', 'labelConsistent training needs the source images\' labels (sourceLabels).');
+  checkSourceLabels(labels, sourceCount);
+  const recorded = previous?.labelConsistency?.sha256;
+  if (recorded !== undefined && recorded !== labelSetRecord(labels).sha256) {
+    throw new ConfigError('sourceLabels', 'The source labels differ from those the model was trained on; resume with the same labelled source.');
+  }
+  return labels;
+}
+
 async function readResumable(modelDir: string): Promise<ModelManifest | undefined> {
   try {
     return await readModelManifest(modelDir);
@@ -130,6 +153,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   const config = previous?.config ?? request.config;
   checkImageSet(request.source, 'source', config.imageSize);
   checkImageSet(request.target, 'target', config.imageSize);
+  const labels = labelsFor(config, request.sourceLabels, request.source.count, previous);
   const totalSteps = config.steps;
 
   const warnings: string[] = [];
@@ -168,8 +192,9 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   let restored: RestoredCheckpoint | undefined;
   let networks: Networks | undefined;
   let runtime: StageRuntime | undefined;
+  let task: Omit<TaskStep, 'labels'> | undefined;
   try {
-    if (previous) restored = await readCheckpointParts(join(modelDir, previous.checkpoint), previous.hasAttention);
+    if (previous) restored = await readCheckpointParts(join(modelDir, previous.checkpoint), previous.hasAttention, previous.labelConsistency !== undefined);
     networks = {
       g0: restored?.g0 ?? buildGenerator(config),
       attention: config.attention ? (restored?.attention ?? buildAttention(config, vgg)) : undefined,
@@ -177,6 +202,12 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       perceptual: vgg ? buildPerceptualNetwork(config.perceptualLayers, vgg) : undefined,
     };
     const nets = networks;
+    if (labels) {
+      const network = restored?.task ?? buildTaskNetwork(config, taskOutputs(labels));
+      const optimizer = tf.train.adam(config.taskLearningRate);
+      task = { network, optimizer, variables: network.trainableWeights.map((w) => w.read() as tf.Variable), kind: labels.kind };
+      if (restored) await restoreOptimizer(optimizer, restored.dir, 'task');
+    }
     const random = new SeededRandom(config.seed + 7 * (previous?.step ?? 0));
     const sourceSampler = new EpochSampler(request.source.count, random);
     const targetSampler = new EpochSampler(request.target.count, random);
@@ -251,6 +282,7 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
           hasAttention: nets.attention !== undefined && stage !== 'g0',
           degraded: degradedReasons.length > 0,
           degradedReasons,
+          ...(labels ? { labelConsistency: labelSetRecord(labels) } : {}),
           metrics: {
             finalLosses: { ...losses },
             lambda: lambdaUsed,
@@ -263,7 +295,8 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
           writeCheckpointParts(dir, {
             networks: nets,
             withAttention: stage !== 'g0',
-            optimizers: runtime ? { generator: runtime.generatorOptimizer, discriminator: runtime.discriminatorOptimizer } : undefined,
+            task: task?.network,
+            optimizers: runtime ? { generator: runtime.generatorOptimizer, discriminator: runtime.discriminatorOptimizer, task: task?.optimizer } : undefined,
             pool,
             state: snapshot,
           }),
@@ -298,16 +331,18 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       setLearningRate(runtime.discriminatorOptimizer, discriminatorRate);
       lambdaUsed = runtime.schedule.lambda;
 
-      const x = request.source.batch(sourceBatch(config, (count) => sourceSampler.take(count)));
+      const sourceIndices = sourceBatch(config, (count) => sourceSampler.take(count));
+      const x = request.source.batch(sourceIndices);
       const y = request.target.batch(targetSampler.take(config.batchSize));
+      const taskStep = task && labels ? { ...task, labels: labelBatch(labels, sourceIndices) } : undefined;
       const noise = trainingNoise(config.seed, index, config.batchSize, config.noiseSize);
       const augmentRandom = SeededRandom.fromSeeds(config.seed, index, AUGMENT_STREAM);
       const discriminatorView = (images: tf.Tensor4D): tf.Tensor4D => augmentForDiscriminator(images, config.discriminatorAugment, augmentRandom);
       try {
-        const context = { ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0, discriminatorView };
+        const context = { ...runtime, networks: nets, config, lambda: lambdaUsed, pool, updateDiscriminator: runtime.discriminatorBaseRate > 0, discriminatorView, task: taskStep };
         losses = trainStep(context, x, y, noise);
       } finally {
-        tf.dispose([x, y, ...(noise ? [noise] : [])]);
+        tf.dispose([x, y, ...(noise ? [noise] : []), ...(taskStep ? [taskStep.labels] : [])]);
       }
       const step = index + 1;
       state.step = step;
@@ -345,8 +380,9 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   } finally {
     runtime?.generatorOptimizer.dispose();
     runtime?.discriminatorOptimizer.dispose();
+    task?.optimizer.dispose();
     if (networks) {
-      for (const model of [networks.g0, networks.attention, networks.discriminator, networks.perceptual]) model?.dispose();
+      for (const model of [networks.g0, networks.attention, networks.discriminator, networks.perceptual, task?.network]) model?.dispose();
     }
     disposeVggWeights(vgg);
   }

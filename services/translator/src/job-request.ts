@@ -2,6 +2,7 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromStruct } from '@sim2real/contracts';
+import { LabelledFolderError, readFolderLabels } from '@sim2real/datasets';
 import { resolveTranslationConfig } from '@sim2real/translation';
 import type { TranslationOptions } from '@sim2real/translation';
 import { MODEL_NAME_PATTERN } from './config.js';
@@ -53,6 +54,7 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     if (config.residualBlocks) options.residualBlocks = config.residualBlocks;
     if (config.learningRate) options.learningRate = config.learningRate;
     if (config.preset) options.preset = config.preset;
+    if (config.sourceLabels) options.labelConsistent = true;
     const known = new Set(Object.keys(resolveTranslationConfig()));
     for (const [key, value] of Object.entries(fromStruct(config.overrides))) {
       if (!known.has(key)) {
@@ -82,6 +84,13 @@ export async function validateJobRequest(request: StartTrainingRequest, root: st
   const options = trainingOptions(request.config, request.sampleEverySteps);
   checkLimits(resolveTranslationConfig(options), limits);
   const sourceDir = await folder('source_uri', request.sourceUri, root);
+  if (options.labelConsistent) {
+    // The sentence names the folder as the caller gave it, not where it lies on the server.
+    await readFolderLabels(sourceDir).catch((error: unknown) => {
+      if (!(error instanceof LabelledFolderError)) throw error;
+      throw new InvalidRequestError(`source_labels: ${error.message.replaceAll(sourceDir, request.sourceUri)}`, undefined, { field: 'config.source_labels' });
+    });
+  }
   const targetDir = await folder('target_uri', request.targetUri, root);
   return { modelName, options, sourceDir, targetDir };
 }

@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
+import { readFolderLabels, sourceLabelsOf } from '@sim2real/datasets';
 import { loadImageFolder } from '@sim2real/imaging';
 import { exportOnnx } from '@sim2real/onnx-export';
 import { initBackend } from '@sim2real/tensor';
@@ -30,12 +31,13 @@ function lowerPriority(nice: number): void {
   }
 }
 
-async function loadDomain(role: 'source' | 'target', dir: string, root: string, size: number): Promise<Awaited<ReturnType<typeof loadImageFolder>>['images']> {
-  const { images, skipped } = await loadImageFolder(dir, { size, signal: controller.signal, within: root });
+async function loadDomain(role: 'source' | 'target', dir: string, root: string, size: number): Promise<Awaited<ReturnType<typeof loadImageFolder>>> {
+  const loaded = await loadImageFolder(dir, { size, signal: controller.signal, within: root });
+  const { images, skipped } = loaded;
   if (skipped.length > 0) post({ type: 'log', message: `${skipped.length} ${role} files were skipped, e.g. ${skipped[0]!.reason}` });
   if (images.count === 0) throw new Error(`The ${role} folder has no readable PNG or JPEG images.`);
   post({ type: 'log', message: `Loaded ${images.count} ${role} images at ${size} px.` });
-  return images;
+  return loaded;
 }
 
 /** The finished version's model.onnx, so that it serves on onnxruntime-node; a failed export leaves it on tfjs. */
@@ -56,10 +58,14 @@ async function run(input: WorkerInput): Promise<void> {
     post({ type: 'log', message: `Training on the ${backend.name} backend (${backend.package}).` });
     const config = resolveTranslationConfig(input.options);
     const source = await loadDomain('source', input.sourceDir, input.trainingRoot, config.imageSize);
-    const target = await loadDomain('target', input.targetDir, input.trainingRoot, config.imageSize);
+    const { images: target } = await loadDomain('target', input.targetDir, input.trainingRoot, config.imageSize);
+    const sourceLabels = config.labelConsistent
+      ? sourceLabelsOf(await readFolderLabels(input.sourceDir, controller.signal), source.files, input.sourceDir)
+      : undefined;
     const result = await train({
-      source,
+      source: source.images,
       target,
+      sourceLabels,
       modelDir: input.modelDir,
       config,
       vggDir: input.vggDir,

@@ -113,6 +113,17 @@ void describe('training jobs', () => {
     assert.equal(explicit.modelVersion, end.modelVersion);
   });
 
+  void test('a job with source_labels trains label-consistent on class sub-folders', async () => {
+    const labelled = path.join(root, 'data', 'labelled');
+    await writeImageFolder(path.join(labelled, 'a'), 2, 16, 1);
+    await writeImageFolder(path.join(labelled, 'b'), 2, 16, 3);
+    const job = await running.client.startTraining({ modelName: 'labelled', sourceUri: labelled, targetUri: targetDir, config: { ...tinyConfig(3), sourceLabels: true } });
+    const last = (await watchAll(job.jobId)).at(-1)!;
+    assert.equal(last.state, 'JOB_STATE_SUCCEEDED', last.message);
+    const config = fromStruct((await running.client.getModel('labelled')).versions[0]!.config);
+    assert.equal(config.labelConsistent, true);
+  });
+
   void test('bad training requests get INVALID_ARGUMENT or NOT_FOUND', async () => {
     const missing = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: path.join(root, 'nope'), targetUri: targetDir }));
     assert.equal(missing.code, grpc.status.INVALID_ARGUMENT);
@@ -129,6 +140,9 @@ void describe('training jobs', () => {
       running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: toStruct({ wings: 2 }) } }),
     );
     assert.match(badOverride.details, /"wings" is not a translation option/);
+    const unlabelled = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { sourceLabels: true } }));
+    assert.equal(unlabelled.code, grpc.status.INVALID_ARGUMENT);
+    assert.match(unlabelled.details, /^source_labels: .*0\.png has no label: put images in class sub-folders or list them in labels\.jsonl\.$/);
     const unknown = await statusOf(watchAll('job-nope'));
     assert.equal(unknown.code, grpc.status.NOT_FOUND);
     assert.equal((await statusOf(running.client.cancelTraining('job-nope'))).code, grpc.status.NOT_FOUND);

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { LabelledFolderError, readFolderLabels, sourceLabelsOf } from '@sim2real/datasets';
+import type { FolderLabels, SourceLabels } from '@sim2real/datasets';
 import { defaultTrainingThreads, initBackend, MAX_WASM_THREADS } from '@sim2real/tensor';
 import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
@@ -70,7 +72,7 @@ const USAGE = `Usage: sim2real train --source DIR --target DIR --out MODEL_DIR [
 Trains a sim→real generator (Show, Attend and Translate) on two unpaired image folders:
 stage 1 the vanilla generator G0, stage 2 the attention branch, stage 3 both at a lower
 learning rate. Every PNG/JPEG under --source and --target is read recursively (labels and
-sub-folders are ignored). MODEL_DIR becomes one servable model version; sample grids
+sub-folders are ignored, unless --source-labels). MODEL_DIR becomes one servable model version; sample grids
 (input | G0 | attention | output) go to MODEL_DIR/samples, losses and λ to MODEL_DIR/train-log.jsonl.
 The λ interval, the stage lengths and the sample and checkpoint cadence scale with --steps.
 A run shorter, or on fewer images, than any measured to adapt is announced with a warning at start.
@@ -83,6 +85,11 @@ Options:
   --preset NAME         a named bundle of options (below): ${PRESET_NAMES.join(' | ')}   [default: default]
 ${OPTION_FLAGS.map((entry) => `  ${pad(`--${entry.flag} N`, 20)}  ${pad(entry.help, 36)} ${flagDefault(entry)}`).join('\n')}
   --no-attention        train G0 only (stage 1); the mask is all ones
+  --source-labels       train label-consistent: --source is labelled as 'sim2real publish' reads it
+                        (class sub-folders, or DIR/labels.jsonl with class indices or vectors);
+                        a task network learns the labels and G keeps them readable in G(x)
+                        (weight labelConsistencyWeight in --config [default: 1]). The model
+                        still translates without labels; its manifest records the label set
   --config FILE         JSON object of further model and trainer options (TranslationOptions of
                         @sim2real/translation, e.g. {"discriminatorWidth": 32, "lambda": {"step": 1e-5}});
                         it wins over the preset, and the flags above win over it
@@ -117,6 +124,7 @@ export const trainCommand: CommandSpec = {
     preset: { type: 'string' },
     ...Object.fromEntries(OPTION_FLAGS.map((entry) => [entry.flag, { type: 'string' as const }])),
     'no-attention': { type: 'boolean' },
+    'source-labels': { type: 'boolean' },
     config: { type: 'string' },
     vgg: { type: 'string' },
     resume: { type: 'boolean' },
@@ -140,11 +148,17 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
     OPTION_FLAGS.map((entry) => [entry.option, optionalInt(options, entry.flag, name, { min: entry.min, max: 'max' in entry ? entry.max : undefined })]),
   );
   if (options['no-attention'] === true) flags.attention = false;
+  if (options['source-labels'] === true) flags.labelConsistent = true;
   if (preset !== undefined) flags.preset = preset;
   const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as TranslationOptions;
   const fromFile = await translationOptionsFile(optionalString(options, 'config'), '--config', name);
   const config = resolveTranslationConfig({ ...fromFile, ...given });
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
+  const folderLabels = config.labelConsistent
+    ? await readFolderLabels(sourceDir, ctx.signal).catch((error: unknown) => {
+        throw asUsageError(error);
+      })
+    : undefined;
 
   await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name), threads: trainingThreads(options, ctx.env, name) });
 
@@ -156,13 +170,15 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
     if (loaded.images.count === 0) {
       throw new Error(`--${domain} ${dir} holds no readable PNG or JPEG image.`);
     }
-    return loaded.images;
+    return loaded;
   };
-  const source = await loadDomain(sourceDir, 'source');
-  const target = await loadDomain(targetDir, 'target');
+  const { images: source, files: sourceFiles } = await loadDomain(sourceDir, 'source');
+  const { images: target } = await loadDomain(targetDir, 'target');
+  const sourceLabels = folderLabels && labelsOfLoaded(folderLabels, sourceFiles, sourceDir);
   ctx.stderr.write(
     `training on ${source.count} source and ${target.count} target images at ${config.imageSize} px, preset ${preset ?? fromFile.preset ?? 'default'}: ` +
-      `${config.steps} steps of ${config.batchSize}, ngf ${config.generatorWidth}, ${config.residualBlocks} blocks\n`,
+      `${config.steps} steps of ${config.batchSize}, ngf ${config.generatorWidth}, ${config.residualBlocks} blocks` +
+      `${folderLabels ? `, label-consistent on ${folderLabels.kind === 'class' ? `${folderLabels.classNames.length} classes` : `${folderLabels.dimensions}-value label vectors`}` : ''}\n`,
   );
 
   const progress = new Progress({ label: 'train', total: config.steps, stream: ctx.stderr, interactive: ctx.interactive, unit: 'steps' });
@@ -176,6 +192,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   const result = await train({
     source,
     target,
+    sourceLabels,
     modelDir,
     config,
     vggDir: vggDir(options, ctx.env),
@@ -188,6 +205,20 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   await exportAfterTraining(result.modelDir, ctx);
   if (skipped.length > 0) throw new PartialFailureError(reportSkipped(skipped));
   return 0;
+}
+
+/** A labelled folder's problem (no labels, labels a task network cannot learn, an image without one) as a usage error (exit 2). */
+function asUsageError(error: unknown): unknown {
+  return error instanceof LabelledFolderError ? new UsageError(`--source-labels: ${error.message}`, trainCommand.name) : error;
+}
+
+/** The labels of the --source images, in their loaded order: class sub-folders or labels.jsonl, read as `publish` reads them. */
+function labelsOfLoaded(labels: FolderLabels, files: readonly string[], dir: string): SourceLabels {
+  try {
+    return sourceLabelsOf(labels, files, dir);
+  } catch (error) {
+    throw asUsageError(error);
+  }
 }
 
 /**

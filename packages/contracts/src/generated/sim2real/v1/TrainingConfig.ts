@@ -28,6 +28,12 @@ export interface TrainingConfig {
    * as `sim2real train --preset`.
    */
   'preset'?: (string);
+  /**
+   * Train label-consistent, as `sim2real train --source-labels`: source_uri is a labelled folder (class sub-folders,
+   * or labels.jsonl with class indices or vectors), a task network learns its labels and G keeps them readable in
+   * G(x). A folder without labels is INVALID_ARGUMENT. The model serves without labels.
+   */
+  'sourceLabels'?: (boolean);
 }
 
 /**
@@ -55,4 +61,10 @@ export interface TrainingConfig__Output {
    * as `sim2real train --preset`.
    */
   'preset': (string);
+  /**
+   * Train label-consistent, as `sim2real train --source-labels`: source_uri is a labelled folder (class sub-folders,
+   * or labels.jsonl with class indices or vectors), a task network learns its labels and G keeps them readable in
+   * G(x). A folder without labels is INVALID_ARGUMENT. The model serves without labels.
+   */
+  'sourceLabels': (boolean);
 }
