@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { access, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { isImageFileName } from '@sim2real/imaging';
@@ -30,6 +30,11 @@ export interface ReadLabelledFolderOptions {
    */
   labelsFile?: string;
   signal?: AbortSignal;
+  /**
+   * A folder the labels file must lie in after symlinks (a server's training root): a labels file linked from
+   * outside it is refused before it is opened. @default no check
+   */
+  within?: string;
 }
 
 const DEFAULT_LABELS_FILE = 'labels.jsonl';
@@ -53,8 +58,20 @@ export async function* readLabelledFolder(
   options: ReadLabelledFolderOptions = {},
 ): AsyncGenerator<LabelledSample, void, undefined> {
   const labelsFile = options.labelsFile ?? DEFAULT_LABELS_FILE;
-  if (await exists(path.join(dir, labelsFile))) yield* readLabelsFile(dir, labelsFile, options.signal);
+  if (await exists(path.join(dir, labelsFile))) {
+    if (options.within !== undefined && !(await liesWithin(path.join(dir, labelsFile), options.within))) {
+      throw new LabelledFolderError(`${dir}: ${labelsFile} links to a file outside the folders this may read.`, { dir, file: labelsFile });
+    }
+    yield* readLabelsFile(dir, labelsFile, options.signal);
+  }
   else yield* readClassFolders(dir, labelsFile, options.signal);
+}
+
+/** Whether `file`, after symlinks, lies under `root` (itself resolved). */
+async function liesWithin(file: string, root: string): Promise<boolean> {
+  const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+  const relative = path.relative(realRoot, real);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { LabelledFolderError } from './errors.js';
-import { readLabelledFolder } from './labelled-folder.js';
+import { readLabelledFolder, type ReadLabelledFolderOptions } from './labelled-folder.js';
 
 /**
  * The labels of a translator's source images, one per image in the order of its image set: class indices
@@ -20,11 +20,11 @@ export type FolderLabels =
  * length. Class names are the sub-folder names, or the indices 0..max of `labels.jsonl`. Throws
  * LabelledFolderError with one sentence for a folder without labels or labels that cannot be learned.
  */
-export async function readFolderLabels(dir: string, signal?: AbortSignal): Promise<FolderLabels> {
+export async function readFolderLabels(dir: string, options: Pick<ReadLabelledFolderOptions, 'signal' | 'within'> = {}): Promise<FolderLabels> {
   const classes = new Map<string, number>();
   const names: string[] = [];
   const vectors = new Map<string, number[]>();
-  for await (const sample of readLabelledFolder(dir, { signal })) {
+  for await (const sample of readLabelledFolder(dir, options)) {
     const { label } = sample;
     const mixed = (label.kind === 'classIndex' && vectors.size > 0) || (label.kind === 'vector' && classes.size > 0);
     if (label.kind === 'opaque' || mixed) {

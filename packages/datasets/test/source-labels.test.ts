@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -51,4 +51,13 @@ test('labels a task network cannot learn, and images without a label, are refuse
   for (const [what, attempt, pattern] of cases) {
     await assert.rejects(attempt(), (error: unknown) => error instanceof LabelledFolderError && pattern.test(error.message), what);
   }
+});
+
+test('with `within`, a labels file linked from outside that folder is refused before it is read', async () => {
+  const inside = await folder('within/data/linked', ['a.png']);
+  await writeFile(path.join(root, 'within', 'outside.jsonl'), JSON.stringify({ file: 'a.png', label: 1 }));
+  await symlink(path.join(root, 'within', 'outside.jsonl'), path.join(inside, 'labels.jsonl'));
+  await assert.rejects(readFolderLabels(inside, { within: path.join(root, 'within', 'data') }), /labels\.jsonl links to a file outside the folders this may read\.$/);
+  assert.equal((await readFolderLabels(inside, { within: path.join(root, 'within') })).kind, 'class', 'a link within the folder is read');
+  assert.equal((await readFolderLabels(inside)).kind, 'class', 'no check without `within`');
 });

@@ -86,7 +86,7 @@ export async function validateJobRequest(request: StartTrainingRequest, root: st
   const sourceDir = await folder('source_uri', request.sourceUri, root);
   if (options.labelConsistent) {
     // The sentence names the folder as the caller gave it, not where it lies on the server.
-    await readFolderLabels(sourceDir).catch((error: unknown) => {
+    await readFolderLabels(sourceDir, { within: root }).catch((error: unknown) => {
       if (!(error instanceof LabelledFolderError)) throw error;
       throw new InvalidRequestError(`source_labels: ${error.message.replaceAll(sourceDir, request.sourceUri)}`, undefined, { field: 'config.source_labels' });
     });

@@ -60,7 +60,7 @@ async function run(input: WorkerInput): Promise<void> {
     const source = await loadDomain('source', input.sourceDir, input.trainingRoot, config.imageSize);
     const { images: target } = await loadDomain('target', input.targetDir, input.trainingRoot, config.imageSize);
     const sourceLabels = config.labelConsistent
-      ? sourceLabelsOf(await readFolderLabels(input.sourceDir, controller.signal), source.files, input.sourceDir)
+      ? sourceLabelsOf(await readFolderLabels(input.sourceDir, { signal: controller.signal, within: input.trainingRoot }), source.files, input.sourceDir)
       : undefined;
     const result = await train({
       source: source.images,

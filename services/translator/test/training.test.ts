@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -143,6 +143,14 @@ void describe('training jobs', () => {
     const unlabelled = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { sourceLabels: true } }));
     assert.equal(unlabelled.code, grpc.status.INVALID_ARGUMENT);
     assert.match(unlabelled.details, /^source_labels: .*0\.png has no label: put images in class sub-folders or list them in labels\.jsonl\.$/);
+    // A labels file linked from outside the training root is not read (the root is root/data).
+    const linked = path.join(root, 'data', 'linked-labels');
+    await writeImageFolder(linked, 1, 16, 7);
+    await writeFile(path.join(root, 'outside-labels.jsonl'), `${JSON.stringify({ file: '0.png', label: 1 })}\n`);
+    await symlink(path.join(root, 'outside-labels.jsonl'), path.join(linked, 'labels.jsonl'));
+    const outside = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: 'linked-labels', targetUri: targetDir, config: { sourceLabels: true } }));
+    assert.equal(outside.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(outside.details, 'source_labels: linked-labels: labels.jsonl links to a file outside the folders this may read.');
     const unknown = await statusOf(watchAll('job-nope'));
     assert.equal(unknown.code, grpc.status.NOT_FOUND);
     assert.equal((await statusOf(running.client.cancelTraining('job-nope'))).code, grpc.status.NOT_FOUND);

@@ -155,7 +155,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   const config = resolveTranslationConfig({ ...fromFile, ...given });
   const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
   const folderLabels = config.labelConsistent
-    ? await readFolderLabels(sourceDir, ctx.signal).catch((error: unknown) => {
+    ? await readFolderLabels(sourceDir, { signal: ctx.signal }).catch((error: unknown) => {
         throw asUsageError(error);
       })
     : undefined;
