@@ -6,18 +6,15 @@ import { LabelledFolderError, readFolderLabels } from '@sim2real/datasets';
 import { resolveTranslationConfig } from '@sim2real/translation';
 import type { TranslationOptions } from '@sim2real/translation';
 import { MODEL_NAME_PATTERN } from './config.js';
+import type { TranslatorServerConfig } from './config.js';
 import { ConfigError, InvalidRequestError, PreconditionError } from './errors.js';
 import type { StartTrainingRequest, TrainingConfigMessage } from './proto.js';
 
-/** Per-job limits (config names, so that errors can name them). */
-export interface JobLimits {
-  trainingMaxSteps: number;
-  trainingMaxImageSize: number;
-  trainingMaxBatchSize: number;
-  trainingMaxWallTimeMs: number;
-  maxRunningJobs: number;
-  trainingMemoryMb: number;
-}
+/** Per-job limits: the server's config settings of those names, so that errors can name them. */
+export type JobLimits = Pick<
+  TranslatorServerConfig,
+  'trainingMaxSteps' | 'trainingMaxImageSize' | 'trainingMaxBatchSize' | 'trainingMaxWallTimeMs' | 'maxRunningJobs' | 'trainingMemoryMb'
+>;
 
 /** A StartTraining request that passed every check: folders resolved under the training root. */
 export interface ValidJobRequest {

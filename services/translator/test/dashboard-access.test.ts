@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import path from 'node:path';
@@ -9,11 +9,11 @@ import type { TranslatorClient } from '@sim2real/client';
 import { exportOnnx } from '@sim2real/onnx-export';
 import { startTelemetry } from '@sim2real/telemetry';
 import type { Telemetry } from '@sim2real/telemetry';
-import { createTranslatorServer, tokenSha256 } from '../src/index.js';
+import { createTranslatorServer } from '../src/index.js';
 import type { TranslatorServer } from '../src/index.js';
 import { makeCa, makeLeaf } from '@sim2real/client';
 import type { CertFiles } from '@sim2real/client';
-import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
+import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
 
 const TOKENS = { translator: 'tok-dash-translate', trainer: 'tok-dash-train', trainer2: 'tok-dash-train-2', admin: 'tok-dash-admin' } as const;
 type Principal = keyof typeof TOKENS | 'none' | 'unknown';
@@ -82,15 +82,7 @@ void before(async () => {
   const leaf = makeLeaf(pki, 'server', authority, 'server');
   ca = await readFile(authority.cert);
   const tokensFile = path.join(root, 'tokens.json');
-  await writeFile(
-    tokensFile,
-    JSON.stringify([
-      { name: 'translator', token_sha256: tokenSha256(TOKENS.translator), roles: ['translate'] },
-      { name: 'trainer', token_sha256: tokenSha256(TOKENS.trainer), roles: ['train'] },
-      { name: 'trainer2', token_sha256: tokenSha256(TOKENS.trainer2), roles: ['train'] },
-      { name: 'admin', token_sha256: tokenSha256(TOKENS.admin), roles: ['admin'] },
-    ]),
-  );
+  await writeTokensFile(tokensFile, TOKENS);
   telemetry = startTelemetry({ serviceName: 'sim2real-translator-test', prometheus: true });
   server = createTranslatorServer(
     { registryDir, host: '127.0.0.1', port: 0, httpPort: 0, authTokensFile: tokensFile, tlsCertFile: leaf.cert, tlsKeyFile: leaf.key, trainingRoot: path.join(root, 'data') },

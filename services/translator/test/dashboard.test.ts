@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +10,9 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
-import { createTranslatorServer, tokenSha256 } from '../src/index.js';
+import { createTranslatorServer } from '../src/index.js';
 import type { TranslatorServer } from '../src/index.js';
-import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
+import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
 
 /** Debian's chromium (CHROMIUM_PATH overrides); `.ci/run` installs it. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -146,14 +146,7 @@ void describe('dashboard with --auth-tokens, in Chromium', () => {
     await cp(path.join(root, 'registry', 'tiny', 'v1'), path.join(registryDir, 'tiny', 'v2'), { recursive: true });
     await exportOnnx(path.join(registryDir, 'tiny', 'v2'));
     const tokensFile = path.join(root, 'tokens.json');
-    await writeFile(
-      tokensFile,
-      JSON.stringify([
-        { name: 'translator', token_sha256: tokenSha256(TOKENS.translator), roles: ['translate'] },
-        { name: 'trainer', token_sha256: tokenSha256(TOKENS.trainer), roles: ['train'] },
-        { name: 'trainer2', token_sha256: tokenSha256(TOKENS.trainer2), roles: ['train'] },
-      ]),
-    );
+    await writeTokensFile(tokensFile, TOKENS);
     secured = createTranslatorServer(
       { host: '127.0.0.1', port: 0, httpPort: 0, registryDir, trainingRoot: path.join(root, 'data'), authTokensFile: tokensFile },
       { log: () => undefined, metricsHandler: telemetry.metricsHandler },

@@ -6,7 +6,7 @@ import { encodePng } from '@sim2real/imaging';
 import { TINY_MODEL, noiseImage } from '@sim2real/translation/testing';
 import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
-import { createTranslatorServer } from '../src/index.js';
+import { createTranslatorServer, tokenSha256 } from '../src/index.js';
 import type { TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
 
 export { TINY_MODEL, noiseImage, trainTinyModel } from '@sim2real/translation/testing';
@@ -83,3 +83,16 @@ export const tinyConfig = (steps: number) => ({
     historyPoolSize: TINY_MODEL.historyPoolSize,
   }),
 });
+
+/** The roles of the test callers, by name: what `writeTokensFile` gives each. */
+export const TEST_CALLER_ROLES = { translator: ['translate'], trainer: ['train'], trainer2: ['train'], admin: ['admin'] } as const;
+
+/** Writes an `--auth-tokens` file (hashes only) for test callers: name → token, each with its TEST_CALLER_ROLES. */
+export async function writeTokensFile(file: string, tokens: Partial<Record<keyof typeof TEST_CALLER_ROLES, string>>): Promise<void> {
+  const entries = Object.entries(tokens).map(([name, token]) => ({
+    name,
+    token_sha256: tokenSha256(token),
+    roles: TEST_CALLER_ROLES[name as keyof typeof TEST_CALLER_ROLES],
+  }));
+  await writeFile(file, JSON.stringify(entries));
+}

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
@@ -19,9 +18,8 @@ import { connect } from '@nats-io/transport-node';
 import { TRAINING_JOBS_BUCKET, TRAINING_QUEUE_SUBJECT } from '@sim2real/messaging';
 import { startNatsServer } from '@sim2real/messaging/testing';
 import type { NatsServerHandle } from '@sim2real/messaging/testing';
-import { tokenSha256 } from '../src/index.js';
 import type { TrainingEventOut } from '../src/index.js';
-import { statusOf, tempDir, tinyConfig, writeImageFolder } from './helpers.js';
+import { statusOf, tempDir, tinyConfig, writeImageFolder, writeTokensFile } from './helpers.js';
 
 const TOKENS = { trainer: 'tok-train-1', trainer2: 'tok-train-2' } as const;
 type Principal = keyof typeof TOKENS;
@@ -98,7 +96,7 @@ void before(async () => {
   await writeImageFolder(path.join(data, 'source'), 4, 16, 1);
   await writeImageFolder(path.join(data, 'target'), 4, 16, 50);
   const tokensFile = path.join(root, 'tokens.json');
-  await writeFile(tokensFile, JSON.stringify(Object.entries(TOKENS).map(([name, token]) => ({ name, token_sha256: tokenSha256(token), roles: ['train'] }))));
+  await writeTokensFile(tokensFile, TOKENS);
   const env = {
     REGISTRY_DIR: path.join(root, 'registry'),
     SIM2REAL_TRAINING_ROOT: data,

@@ -5,9 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { createTranslatorClient, makeCa, makeLeaf } from '@sim2real/client';
 import type { CertFiles, TranslatorClient } from '@sim2real/client';
-import { createTranslatorServer, tokenSha256 } from '../src/index.js';
+import { createTranslatorServer } from '../src/index.js';
 import type { TrainingEventOut, TranslatorServer } from '../src/index.js';
-import { pngOf, statusOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder } from './helpers.js';
+import { pngOf, statusOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
 
 const TOKENS = { translator: 'tok-translate-1', trainer: 'tok-train-1', trainer2: 'tok-train-2', admin: 'tok-admin-1' } as const;
 type Principal = keyof typeof TOKENS | 'none' | 'unknown';
@@ -45,15 +45,7 @@ void before(async () => {
   serverCert = makeLeaf(pki, 'server', ca, 'server');
   await loadPem(ca.cert);
   const tokensFile = path.join(root, 'tokens.json');
-  await writeFile(
-    tokensFile,
-    JSON.stringify([
-      { name: 'translator', token_sha256: tokenSha256(TOKENS.translator), roles: ['translate'] },
-      { name: 'trainer', token_sha256: tokenSha256(TOKENS.trainer), roles: ['train'] },
-      { name: 'trainer2', token_sha256: tokenSha256(TOKENS.trainer2), roles: ['train'] },
-      { name: 'admin', token_sha256: tokenSha256(TOKENS.admin), roles: ['admin'] },
-    ]),
-  );
+  await writeTokensFile(tokensFile, TOKENS);
   const registryDir = path.join(root, 'registry');
   await trainTinyModel(path.join(registryDir, 'tiny', 'v1'));
   await cp(path.join(registryDir, 'tiny', 'v1'), path.join(registryDir, 'broken', 'v1'), { recursive: true });
