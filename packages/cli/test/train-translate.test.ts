@@ -87,7 +87,7 @@ test('train: the preset, then --config, then the flags; a run too short to adapt
   assert.match(stderr, /preset paper: 4 steps of 2, ngf 4, 1 blocks/);
   const unknown = await runBin(['train', '--source', target, '--target', target, '--out', out, '--preset', 'fast']);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /--preset must be one of default, paper, got "fast"/);
+  assert.match(unknown.stderr, /--preset must be one of default, faces, paper, got "fast"/);
 });
 
 test('train --help lists what each preset sets, from the presets table', async () => {

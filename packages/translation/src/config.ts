@@ -221,7 +221,7 @@ export type PresetOptions = Required<
   >
 > & { lambda: Required<Pick<LambdaOptions, 'intervalsPerRun'>> };
 
-export const PRESET_NAMES = ['default', 'paper'] as const;
+export const PRESET_NAMES = ['default', 'faces', 'paper'] as const;
 /** A named bundle of options: `sim2real train --preset NAME`, StartTraining's `config.preset`. */
 export type PresetName = (typeof PRESET_NAMES)[number];
 
@@ -250,6 +250,25 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Preset>>> = {
       diversityWeight: 6,
       selfRegularisationPolarity: 'either',
       batchSize: 8,
+      steps: 1200,
+      lambda: { intervalsPerRun: 25 },
+      samplesPerRun: 12,
+      checkpointsPerRun: 4,
+    },
+  },
+  faces: {
+    summary:
+      "the default with batch 4 and the paper's self-regularisation (no inversion): the faces benchmark's and the " +
+      "demo's translator",
+    options: {
+      generatorWidth: 16,
+      residualBlocks: 3,
+      attentionWidth: 16,
+      discriminatorWidth: 16,
+      noiseSize: 10,
+      diversityWeight: 6,
+      selfRegularisationPolarity: 'same',
+      batchSize: 4,
       steps: 1200,
       lambda: { intervalsPerRun: 25 },
       samplesPerRun: 12,

@@ -11,7 +11,7 @@ import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
 import { Progress } from '../progress.js';
-import { FACE_TRANSLATOR_OPTIONS, faceStrip, faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
+import { faceStrip, faceTranslatorConfig, photosDir, translateAll } from './face-translation.js';
 import { backendChoice } from './shared.js';
 import { translationOptionsFile } from './train.js';
 
@@ -37,12 +37,10 @@ Options:
   --size N                  image size in pixels (multiple of 16)    [default: 32]
   --steps N                 regressor steps (batch 32)               [default: 900; quick 60]
   --translator-steps N      translation training steps    [the preset's: ${presetValues('steps')}; quick 24]
-  --preset NAME             train the translator with this preset as it stands (${PRESET_NAMES.join(' | ')})
-                            instead of the face translator: the default preset with batch
-                            ${FACE_TRANSLATOR_OPTIONS.batchSize} and the paper's self-regularisation (BENCHMARKS.md says why)
+  --preset NAME             the translator's preset (${PRESET_NAMES.join(' | ')})  [default: faces]
   --translator DIR          reuse a trained translation model instead of training one
   --translator-config FILE  JSON object of further translator options (as 'sim2real train
-                            --config'), over the face translator's (or the preset's)
+                            --config'), over the preset's
   --label-consistent        also train a label-consistent translator (same options) and add its row
   --eval-coefficients K     coefficients regressed and scored        [default: 10]
   --seed N                  seed of faces and networks               [default: 0]
@@ -90,7 +88,7 @@ interface BenchConfig {
   regressorSteps: number;
   /** Given by --translator-steps (or --quick); else the preset's. */
   translatorSteps: number | undefined;
-  /** --preset: the translator is this preset as it stands; else the face translator. */
+  /** --preset; else faceTranslatorConfig()'s ('faces'). */
   preset: PresetName | undefined;
   evalCoefficients: number;
   seed: number;

@@ -21,28 +21,17 @@ export interface FaceTranslatorOptions {
   size: number;
   /** Translation training steps. @default the preset's */
   steps?: number;
-  /** A named preset instead of the face translator's own (the default preset with FACE_TRANSLATOR_OPTIONS). */
+  /** The preset to train with. @default 'faces' */
   preset?: PresetName;
   seed: number;
-  /** Further model options over the small translator's own (bench faces --translator-config). */
+  /** Further model options over the preset's (bench faces --translator-config). */
   extra?: TranslationOptions;
 }
 
-/**
- * What the face translator (bench faces, the demo) sets over the default preset, and why (BENCHMARKS.md, "Presets"):
- * batch 4 keeps the demo within its 15 minutes and the faces benchmark within its bound (batch 8 doubles the
- * translator's time), and the paper's self-regularisation, since inversion was measured on digits and clothing
- * only (an inverted face is no face).
- */
-export const FACE_TRANSLATOR_OPTIONS = { batchSize: 4, selfRegularisationPolarity: 'same' } as const satisfies TranslationOptions;
-
-/**
- * The small face translator (bench and demo): the default preset with FACE_TRANSLATOR_OPTIONS (or the preset named),
- * at the caller's size, steps and seed; 800 steps at 32 px take about 6 CPU minutes (wasm).
- */
+/** The small face translator (bench and demo): the 'faces' preset (or the one named) at the caller's size, steps and seed. */
 export function faceTranslatorConfig(options: FaceTranslatorOptions): TranslationConfig {
   return resolveTranslationConfig({
-    ...(options.preset === undefined ? FACE_TRANSLATOR_OPTIONS : { preset: options.preset }),
+    preset: options.preset ?? 'faces',
     imageSize: options.size,
     steps: options.steps,
     seed: options.seed,
