@@ -11,7 +11,7 @@ import type { FlagValues } from '@sim2real/flags';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
 import { DATASET_FLAGS, NATS_FLAGS, connectCommandNats } from '../options.js';
-import { Progress } from '../progress.js';
+import { Progress } from '@sim2real/progress';
 
 const PUBLISH_FLAGS = defineFlags({
   dir: { kind: 'string', value: 'DIR', help: 'the labelled folder', required: true },

@@ -4,7 +4,7 @@ import { defineFlags } from '@sim2real/flags';
 import type { FlagValues } from '@sim2real/flags';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
-import { Progress } from '../progress.js';
+import { Progress } from '@sim2real/progress';
 import { FACE_FLAGS } from './publish-faces.js';
 
 const RENDER_FACES_FLAGS = defineFlags({

@@ -10,7 +10,7 @@ import { exportAfterTraining } from './export.js';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
-import { Progress } from '../progress.js';
+import { Progress } from '@sim2real/progress';
 import { backendChoice, reportSkipped } from './shared.js';
 
 /** The flags that set one translation option each; their help lines and defaults come from here and PRESETS. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { Progress, formatDuration } from '../src/progress.js';
+import { Progress, formatDuration } from '../src/index.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
