@@ -9,3 +9,4 @@ export { makeMnistM } from './mnist-m.js';
 export type { MnistMOptions } from './mnist-m.js';
 export { trainDigitClassifier } from './digit-classifier.js';
 export type { DigitClassifier, DigitClassifierOptions } from './digit-classifier.js';
+export { DEFAULT_PHOTOS_DIR, PHOTOS_DIR_ENV, photosDir } from './photos.js';

@@ -11,3 +11,4 @@ export { generateFaceDataset, iterateFaces, writeFaceDataset } from './dataset.j
 export type { FaceDatasetOptions, FaceSample } from './dataset.js';
 export { rasterize } from './rasterize.js';
 export type { RasterInput, RasterOutput } from './rasterize.js';
+export { faceStrip } from './strip.js';

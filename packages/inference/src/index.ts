@@ -3,6 +3,8 @@ export type { EngineChoice, EngineConfig, EngineInfo, EngineKind, EngineOptions,
 export { loadEngine } from './load.js';
 export { translateImages } from './translate.js';
 export type { TranslateImagesOptions, TranslatedImages } from './translate.js';
+export { translateFolder, translatedFileName } from './translate-folder.js';
+export type { TranslateFolderOptions } from './translate-folder.js';
 export { EngineConfigError, EngineUnavailableError, InferenceError } from './errors.js';
 export { runTorchReference } from './torch-reference.js';
 export type { TorchReference, TorchReferenceOptions, TorchReferenceResult } from './torch-reference.js';

@@ -1,5 +1,6 @@
 export { tf } from './tfjs.js';
 export { initBackend, backendInfo } from './backend.js';
+export { BACKEND_CHOICES } from './types.js';
 export { defaultTrainingThreads, MAX_WASM_THREADS } from './wasm-threads.js';
 export { dilatedConv2d } from './dilated-conv.js';
 export { DilatedConv2D } from './dilated-conv-layer.js';

@@ -1,5 +1,8 @@
 /** Which TensorFlow.js backend to use; 'auto' tries tfjs-node-gpu → tfjs-node → wasm → cpu. */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+/** Every `BackendChoice`, in the order 'auto' tries them after itself. */
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 /** A backend package that was tried and rejected during 'auto' selection. */
 export interface TriedBackend {

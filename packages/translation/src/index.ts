@@ -26,3 +26,6 @@ export type { TrainRequest, TrainResult, TrainingEvent } from './trainer.js';
 export { loadTranslator, loadTranslatorNetworks } from './translator.js';
 export type { TranslationOutput, Translator, TranslatorNetworks } from './translator.js';
 export { imageNoiseValues } from './noise.js';
+export { translateList } from './translate-list.js';
+export type { TranslateListOptions } from './translate-list.js';
+export { readTranslationOptions } from './options-file.js';
