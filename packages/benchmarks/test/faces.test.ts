@@ -5,7 +5,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImage } from '@sim2real/imaging';
 import { resolveTranslationConfig, type ModelManifest } from '@sim2real/translation';
-import { VGG_DIR, runBin } from './cli.js';
+import { FACES_SCRIPT, runFacesBenchmark } from '../src/index.js';
+import { VGG_DIR, runBenchmark } from './bench.js';
+
+const run = (argv: string[]) => runBenchmark(FACES_SCRIPT, runFacesBenchmark, argv);
 
 
 let root: string;
@@ -18,10 +21,10 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-test('bench faces end to end at 16 px: table, results.json with the three rows, strip, test set', async () => {
+test('bench:faces end to end at 16 px: table, results.json with the three rows, strip, test set', async () => {
   const out = path.join(root, 'tiny');
-  const { code, stdout, stderr } = await runBin([
-    'bench', 'faces', '--out', out, '--size', '16', '--train', '12', '--test', '6', '--steps', '2',
+  const { code, stdout, stderr } = await run([
+    '--out', out, '--size', '16', '--train', '12', '--test', '6', '--steps', '2',
     '--translator-steps', '3', '--eval-coefficients', '4', '--seed', '3', '--vgg', VGG_DIR,
   ]);
   assert.equal(code, 0, stderr);
@@ -66,10 +69,10 @@ test('bench faces end to end at 16 px: table, results.json with the three rows, 
   assert.ok(testFiles.includes('labels.jsonl'));
 });
 
-test('bench faces --label-consistent adds the row of a translator trained on the first K coefficients', async () => {
+test('bench:faces --label-consistent adds the row of a translator trained on the first K coefficients', async () => {
   const out = path.join(root, 'labels');
-  const { code, stdout, stderr } = await runBin([
-    'bench', 'faces', '--out', out, '--size', '16', '--train', '12', '--test', '6', '--steps', '2',
+  const { code, stdout, stderr } = await run([
+    '--out', out, '--size', '16', '--train', '12', '--test', '6', '--steps', '2',
     '--translator-steps', '3', '--eval-coefficients', '4', '--seed', '3', '--vgg', VGG_DIR, '--label-consistent',
   ]);
   assert.equal(code, 0, stderr);
@@ -83,8 +86,8 @@ test('bench faces --label-consistent adds the row of a translator trained on the
   assert.deepEqual([manifest.config.labelConsistent, manifest.labelConsistency?.kind === 'vector' && manifest.labelConsistency.dimensions], [true, 4]);
 });
 
-test('bench faces: a size that is not a multiple of 16 exits 2 with a sentence', async () => {
-  const { code, stderr } = await runBin(['bench', 'faces', '--out', path.join(root, 'bad'), '--size', '24']);
+test('bench:faces: a size that is not a multiple of 16 exits 2 with a sentence', async () => {
+  const { code, stderr } = await run(['--out', path.join(root, 'bad'), '--size', '24']);
   assert.equal(code, 2);
   assert.match(stderr, /--size must be a multiple of 16/);
 });

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeImage } from '@sim2real/imaging';
 import { PRESETS, type ModelManifest } from '@sim2real/translation';
-import { TEST_BACKEND, VGG_DIR, runMain } from './cli.js';
+import { DIGITS_SCRIPT, runDigitsBenchmark } from '../src/index.js';
+import { VGG_DIR, runBenchmark } from './bench.js';
 
-const run = (argv: string[]) => runMain(argv, { TFJS_BACKEND: TEST_BACKEND });
+const run = (argv: string[]) => runBenchmark(DIGITS_SCRIPT, runDigitsBenchmark, argv);
 
 let root: string;
 
@@ -19,10 +20,10 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-test('bench digits runs two seeds end to end in worker processes: results.json, table, strip, models from train/translate', async () => {
+test('bench:digits runs two seeds end to end in worker processes: results.json, table, strip, translator and translated folders', async () => {
   const out = path.join(root, 'bench');
   const { code, stdout, stderr } = await run([
-    'bench', 'digits', '--out', out, '--seeds', '3,4', '--parallel', '2', '--source', '40', '--target-train', '40', '--target-test', '30',
+    '--out', out, '--seeds', '3,4', '--parallel', '2', '--source', '40', '--target-train', '40', '--target-test', '30',
     '--size', '16', '--steps', '4', '--translator-steps', '3', '--translator-batch', '2', '--vgg', VGG_DIR,
   ]);
   assert.equal(code, 0, stderr);
@@ -46,7 +47,7 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   const strip = await decodeImage(await readFile(path.join(out, 'strip.png')));
   assert.deepEqual([strip.width, strip.height], [2 + 4 * 66, 2 + 8 * 66]);
 
-  // The translator came from `sim2real train` with the bench's --config, and translate mirrored the class folders.
+  // The translator was trained with the bench's options, and the translation mirrored the class folders.
   const manifest = JSON.parse(await readFile(path.join(out, 'seed-3', 'translator', 'sim2real-model.json'), 'utf8')) as {
     step: number;
     config: Record<string, unknown>;
@@ -66,12 +67,12 @@ test('bench digits runs two seeds end to end in worker processes: results.json, 
   assert.deepEqual(translatedDigits.sort(), sourceDigits.flatMap((file) => [file, file.replace('.png', '-draw1.png')]).sort());
 });
 
-test('bench digits --dataset fashion --preset paper --label-consistent: Fashion-MNIST over photos, the paper preset, a label-consistent row', async () => {
+test('bench:digits --dataset fashion --preset paper --label-consistent: Fashion-MNIST over photos, the paper preset, a label-consistent row', async () => {
   const out = path.join(root, 'fashion');
   const small = path.join(root, 'small-translator.json');
   await writeFile(small, JSON.stringify({ generatorWidth: 4, residualBlocks: 1, attentionWidth: 4, discriminatorWidth: 4 }));
   const { code, stdout, stderr } = await run([
-    'bench', 'digits', '--dataset', 'fashion', '--preset', 'paper', '--translator-config', small, '--out', out, '--seeds', '0', '--source', '30',
+    '--dataset', 'fashion', '--preset', 'paper', '--translator-config', small, '--out', out, '--seeds', '0', '--source', '30',
     '--target-train', '30', '--target-test', '20', '--size', '16', '--steps', '2', '--translator-steps', '3', '--vgg', VGG_DIR, '--label-consistent',
   ]);
   assert.equal(code, 0, stderr);
@@ -99,19 +100,22 @@ test('bench digits --dataset fashion --preset paper --label-consistent: Fashion-
   assert.ok((await readdir(path.join(out, 'seed-0', 'source'))).every((label) => /^[0-9]$/.test(label)), 'class folders 0–9');
 });
 
-test('bench digits refuses bad seeds with one sentence', async () => {
-  const { code, stderr } = await run(['bench', 'digits', '--out', path.join(root, 'bad'), '--seeds', '1,x']);
-  assert.equal(code, 2);
-  assert.match(stderr, /--seeds must be distinct integers/);
-  const dataset = await run(['bench', 'digits', '--out', path.join(root, 'bad'), '--dataset', 'cifar']);
+test('bench:digits refuses bad seeds and datasets with one sentence', async () => {
+  const notIntegers = await run(['--out', path.join(root, 'bad'), '--seeds', '1,x']);
+  assert.equal(notIntegers.code, 2);
+  assert.match(notIntegers.stderr, /--seeds must be integers from 0 to \d+ separated by commas, got "1,x"/);
+  const repeated = await run(['--out', path.join(root, 'bad'), '--seeds', '1,1']);
+  assert.equal(repeated.code, 2);
+  assert.match(repeated.stderr, /--seeds must be distinct integers, got "1,1"/);
+  const dataset = await run(['--out', path.join(root, 'bad'), '--dataset', 'cifar']);
   assert.equal(dataset.code, 2);
   assert.match(dataset.stderr, /--dataset must be one of digits, fashion, got "cifar"/);
 });
 
-test('train --config must be a JSON object', async () => {
-  const file = path.join(root, 'options.json');
-  await writeFile(file, '[1, 2]');
-  const { code, stderr } = await run(['train', '--source', root, '--target', root, '--out', path.join(root, 'm'), '--config', file]);
-  assert.equal(code, 2);
-  assert.match(stderr, /must hold a JSON object/);
+test('bench:digits --help lists every flag with its default', async () => {
+  const { code, stdout } = await run(['--help']);
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: npm run bench:digits -- /);
+  for (const flag of Object.keys(DIGITS_SCRIPT.flags)) assert.match(stdout, new RegExp(`^  --${flag}\\b`, 'm'), flag);
+  assert.match(stdout, /--source N +labelled source images \[default: 2000; quick 300\]/);
 });

@@ -1,0 +1,10 @@
+export { runScript, processIo } from './script.js';
+export type { BenchIo } from './io.js';
+export { DIGITS_SCRIPT } from './digits/config.js';
+export type { DigitsConfig, DigitsFlags } from './digits/config.js';
+export { runDigitsBenchmark } from './digits/run.js';
+export { parseWorkerEvent } from './digits/worker-events.js';
+export type { WorkerEvent, WorkerRequest } from './digits/worker-events.js';
+export { FACES_SCRIPT } from './faces/config.js';
+export type { FacesConfig, FacesFlags } from './faces/config.js';
+export { runFacesBenchmark } from './faces/run.js';
