@@ -2,10 +2,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** The services, which only the command line (packages/cli), the demo and the benchmarks sit above. */
+/** The services, which only the top floor sits above. */
 const SERVICES = ['@sim2real/translator', '@sim2real/dataset-adapter', '@sim2real/face-regressor'];
-/** The command line, the top floor: nothing imports it. */
+/** The command line: nothing imports it. */
 const CLI = 'sim2real';
+/** The top floor, by folder: the command line, the benchmarks and the demo. They may import services, and the benchmarks and the demo import neither the command line nor each other. */
+const TOP_FLOOR = { 'packages/cli': CLI, 'packages/benchmarks': '@sim2real/benchmarks', 'packages/demo': '@sim2real/demo' };
+const TOP = Object.values(TOP_FLOOR);
 
 /**
  * `no-restricted-imports` options: every file imports a package through its index (house style 1; a package's
@@ -17,7 +20,7 @@ function restrictedImports(forbidden) {
   return [
     'error',
     {
-      paths: forbidden.map((name) => ({ name, message: 'Imports go down the floors only: libraries < services < command line.' })),
+      paths: forbidden.map((name) => ({ name, message: 'Imports go down the floors only: libraries < services < command line, benchmarks and demo (which do not import each other).' })),
       patterns: [
         { group: ['@sim2real/*/src/*', '@sim2real/*/*', '!@sim2real/*/testing'], message: 'Import a package through its index (house style 1).' },
       ],
@@ -25,10 +28,16 @@ function restrictedImports(forbidden) {
   ];
 }
 
-/** Each service's own code may import libraries only, never another service or the command line. */
+/** Each service's own code may import libraries only, never another service or the top floor. */
 const serviceLayers = SERVICES.map((service) => ({
   files: [`services/${service.replace('@sim2real/', '')}/src/**`],
-  rules: { 'no-restricted-imports': restrictedImports([...SERVICES.filter((other) => other !== service), CLI]) },
+  rules: { 'no-restricted-imports': restrictedImports([...SERVICES.filter((other) => other !== service), ...TOP]) },
+}));
+
+/** The benchmarks and the demo import neither the command line nor each other (the command line loads the demo). */
+const topFloorLayers = ['packages/benchmarks', 'packages/demo'].map((folder) => ({
+  files: [`${folder}/**`],
+  rules: { 'no-restricted-imports': restrictedImports(TOP.filter((name) => name !== TOP_FLOOR[/** @type {keyof typeof TOP_FLOOR} */ (folder)])) },
 }));
 
 export default tseslint.config(
@@ -51,12 +60,13 @@ export default tseslint.config(
     },
   },
   {
-    // Libraries (every package but the command line) import no service and not the command line.
+    // Libraries (every package below the top floor) import no service and nothing of the top floor.
     files: ['packages/**'],
-    ignores: ['packages/cli/**'],
-    rules: { 'no-restricted-imports': restrictedImports([...SERVICES, CLI]) },
+    ignores: Object.keys(TOP_FLOOR).map((folder) => `${folder}/**`),
+    rules: { 'no-restricted-imports': restrictedImports([...SERVICES, ...TOP]) },
   },
   ...serviceLayers,
+  ...topFloorLayers,
   {
     files: ['**/test/**', '**/bench/**'],
     rules: {

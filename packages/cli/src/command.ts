@@ -16,7 +16,7 @@ export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 /** The parsed flags of a command, keyed by long option name. */
 export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-/** One `sim2real` subcommand. `name` may be two words (`publish faces`, `bench digits`). */
+/** One `sim2real` subcommand. `name` may be two words (`publish faces`, `render faces`). */
 export interface CommandSpec {
   readonly name: string;
   /** The whole `--help` text: synopsis, options with defaults, an example. */

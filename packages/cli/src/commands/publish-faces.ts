@@ -9,8 +9,8 @@ import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
 import { DATASET_FLAGS, NATS_FLAGS, connectCommandNats } from '../options.js';
-import { Progress } from '../progress.js';
-import { photosDir } from './face-translation.js';
+import { Progress } from '@sim2real/progress';
+import { photosDir } from '@sim2real/datasets';
 
 /** The flags of the commands that render faces: how many, which style, size and seed. */
 export const FACE_FLAGS = defineFlags({
@@ -63,7 +63,7 @@ async function* faceBatches(
 
 async function runPublishFaces(flags: FlagValues<typeof PUBLISH_FACES_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
   const { count, dataset, style, batch: batchSize, size, seed } = flags;
-  const backgrounds = style === 'real' ? await loadBackgrounds(photosDir({ photos: flags.photos }, ctx.env)) : undefined;
+  const backgrounds = style === 'real' ? await loadBackgrounds(photosDir(flags.photos, ctx.env)) : undefined;
 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
   const nc = await connectCommandNats(flags, ctx.env, 'publish', 'sim2real-publish-faces');

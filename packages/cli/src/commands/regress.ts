@@ -7,8 +7,8 @@ import { initBackend } from '@sim2real/tensor';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
 import { DATASET_FLAGS, NATS_FLAGS, natsAuth, natsUrl } from '../options.js';
-import { Progress } from '../progress.js';
-import { photosDir } from './face-translation.js';
+import { Progress } from '@sim2real/progress';
+import { photosDir } from '@sim2real/datasets';
 import { BACKEND_FLAGS } from './shared.js';
 
 const REGRESS_FLAGS = defineFlags({
@@ -66,7 +66,7 @@ async function runRegress(flags: FlagValues<typeof REGRESS_FLAGS>, _positionals:
     count: flags['test-count'],
     size: config.regressor.imageSize,
     outputs: config.regressor.outputs,
-    photosDir: photosDir({ photos: flags.photos }, ctx.env),
+    photosDir: photosDir(flags.photos, ctx.env),
     signal: ctx.signal,
   });
 

@@ -37,6 +37,11 @@ export class Supervision {
     });
   }
 
+  /** Ends the run with `error` (a child that reported what the demo cannot follow). */
+  fail(error: Error): void {
+    this.#reject(error);
+  }
+
   /** `work`, unless the run fails first. */
   race<T>(work: Promise<T>): Promise<T> {
     return Promise.race([work, this.#failed]);

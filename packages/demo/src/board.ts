@@ -1,4 +1,4 @@
-import { formatDuration } from '../progress.js';
+import { formatDuration } from '@sim2real/progress';
 
 export type StageState = 'waiting' | 'running' | 'done' | 'failed' | 'skipped';
 

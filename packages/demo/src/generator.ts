@@ -6,7 +6,6 @@ import { iterateFaces, writeFaceDataset, type FaceSample, type FaceStyle } from 
 import { readModelManifest, resolveTranslationConfig, type TranslationConfig } from '@sim2real/translation';
 import type { TranslatorClient } from '@sim2real/client';
 import { toStruct } from '@sim2real/contracts';
-import { faceTranslatorConfig } from '../commands/face-translation.js';
 import type { DemoConfig } from './config.js';
 
 /** One labelled face folder of the demo's cache (PNGs + labels.jsonl). */
@@ -54,9 +53,9 @@ export async function renderFaceSet(
   return { dir, cached: false };
 }
 
-/** The demo's generator: the bench's small face translator at the demo's size, steps and seed. */
+/** The demo's generator: the 'faces' preset at the demo's size, steps and seed. */
 export function generatorConfig(config: DemoConfig): TranslationConfig {
-  return faceTranslatorConfig({ size: config.size, steps: config.generatorSteps, seed: config.seed + 1 });
+  return resolveTranslationConfig({ preset: 'faces', imageSize: config.size, steps: config.generatorSteps, seed: config.seed + 1 });
 }
 
 /** `faces-<hash>`: one registry model per generator config, training set and VGG weights (or their absence). */

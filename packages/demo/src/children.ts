@@ -2,9 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../bin/sim2real.js', import.meta.url));
 
 /** How a child ended. */
 export interface ChildExit {
@@ -44,6 +41,8 @@ export class ChildProcesses {
   constructor(
     private readonly logDir: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** The `sim2real` executable (a script Node runs). */
+    private readonly bin: string,
   ) {
     process.on('exit', this.#onExit);
   }
@@ -51,7 +50,7 @@ export class ChildProcesses {
   spawn(name: string, args: readonly string[], options: SpawnOptions = {}): Child {
     const logFile = path.join(this.logDir, `${name}.log`);
     const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
-    const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: this.env });
+    const proc = spawn(process.execPath, [this.bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: this.env });
     if (proc.pid === undefined) throw new Error(`could not start "sim2real ${args.join(' ')}"`);
     const pid = proc.pid;
     this.#running.set(pid, proc);

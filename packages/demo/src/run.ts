@@ -1,14 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTranslatorClient, type TranslatorClient } from '@sim2real/client';
-import { formatDuration } from '../progress.js';
+import { formatDuration } from '@sim2real/progress';
 import { StatusBoard } from './board.js';
 import { ChildProcesses, type Child } from './children.js';
 import type { DemoConfig } from './config.js';
+import { eventWaiter, parseChildEvent, type ChildEvent } from './child-events.js';
 import { cachedGenerator, faceSets, type FaceSetSpec, generatorConfig, generatorName, renderFaceSet, trainGenerator } from './generator.js';
-import { fixed, jsonLine, lineWaiter, num } from './json-lines.js';
 import { demoNats, type DemoNats } from './nats.js';
-import { RegressorLines } from './regressor-lines.js';
+import { RegressorStatus } from './regressor-status.js';
 import { openRunStreams, type RunStreams } from './run-streams.js';
 import { writeSampleStrip } from './samples.js';
 import { makeDemoSecrets, type DemoSecrets } from './secrets.js';
@@ -43,8 +43,8 @@ export interface DemoIo {
   readonly interactive: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly signal: AbortSignal;
-  /** Extra flags for every tfjs-using child (`--backend NAME`). */
-  readonly backendArgs: readonly string[];
+  /** The `sim2real` executable the children run. */
+  readonly sim2realBin: string;
 }
 
 
@@ -62,7 +62,9 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   const registry = path.join(config.dataDir, 'registry');
   const dataset = `demo-${runId.toLowerCase()}`;
   const board = new StatusBoard(STAGES, { stream: io.stderr, interactive: io.interactive });
-  const children = new ChildProcesses(logs, io.env);
+  const children = new ChildProcesses(logs, io.env, io.sim2realBin);
+  /** Flags for every tfjs-using child. */
+  const backendArgs = config.backend === undefined ? [] : ['--backend', config.backend];
   const supervision = new Supervision(io.signal);
   const pids: Record<string, number> = {};
   const started: Partial<Record<StageName, Child>> = {};
@@ -71,7 +73,16 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
   let streams: RunStreams | undefined;
   let secrets: DemoSecrets | undefined;
 
-  const spawn = (stage: StageName, args: string[], onLine: (line: string) => void, mayFinish = false): Child => {
+  /** Starts a child; its output lines go to its log, the events the demo follows to `onEvent`. */
+  const spawn = (stage: StageName, args: string[], onEvent: (event: ChildEvent) => void, mayFinish = false): Child => {
+    const onLine = (line: string): void => {
+      try {
+        const event = parseChildEvent(line);
+        if (event !== undefined) onEvent(event);
+      } catch (error) {
+        supervision.fail(new Error(`${stage} reported a malformed event: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      }
+    };
     const child = children.spawn(stage, args, { onLine });
     pids[stage] = child.pid;
     started[stage] = child;
@@ -98,7 +109,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
 
     // Translator (starts while the faces render). Its training thread keeps the demo's priority: training is the
     // foreground work here, not a background job competing with serving.
-    const listening = lineWaiter((line) => /translator listening on [^ ]*:(\d+) \(backend ([^,)]+)/.exec(line) ?? undefined);
+    const listening = eventWaiter((event) => (event.event === 'serving' ? event : undefined));
     // Remote training reads only under the demo's data folder (where the face sets render). TLS and tokens are on,
     // as in a deployment, with a throwaway CA and tokens made for this run.
     const tls = (secrets = await supervision.race(makeDemoSecrets()));
@@ -107,11 +118,11 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
       [
         'serve', '--host', '127.0.0.1', '--port', '0', '--registry', registry, '--training-root', config.dataDir, '--grace-ms', '5000', '--training-nice', '0',
         '--tls-cert', tls.serverCertFile, '--tls-key', tls.serverKeyFile, '--auth-tokens', tls.tokensFile,
-        ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...io.backendArgs,
+        ...(config.vggDir ? ['--vgg', config.vggDir] : []), ...backendArgs,
       ],
-      listening.onLine,
+      listening.onEvent,
     );
-    const translatorReady = listening.found.then(([, port, backend]) => {
+    const translatorReady = listening.found.then(({ port, backend }) => {
       board.set('translator', `serving 127.0.0.1:${port} with TLS and tokens (backend ${backend}, registry ${registry})`, 'done');
       return `127.0.0.1:${port}`;
     });
@@ -166,45 +177,44 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
 
     // Consumers first, then the producer.
     const totalBatches = Math.ceil(config.faces / config.batch);
-    const adapterStarted = lineWaiter((line) => (jsonLine(line)?.event === 'adapter.started' ? true : undefined));
+    const adapterStarted = eventWaiter((event) => (event.event === 'adapter.started' ? true : undefined));
     spawn(
       'adapter',
       ['adapt', '--translator', translatorAddress, '--translator-ca', tls.caFile, '--token-file', tls.adapterTokenFile, '--route', `${dataset}=${model}`, '--nats', natsUrl],
-      adapterStarted.onLine,
+      adapterStarted.onEvent,
     );
 
     const regressors = (['adapted', 'sim'] as const).map((source) => {
       const stage = `regress-${source}` as const;
-      const ready = lineWaiter((line) => (jsonLine(line)?.event === 'regressor.started' ? true : undefined));
-      const lines = new RegressorLines(totalBatches);
+      const ready = eventWaiter((event) => (event.event === 'regressor.started' ? true : undefined));
+      const status = new RegressorStatus(totalBatches);
       const child = spawn(
         stage,
         [
           'regress', '--dataset', dataset, '--source', source === 'sim' ? 'synthetic' : 'adapted', '--test', testDir,
           '--max-batches', String(totalBatches), '--steps-per-batch', String(config.stepsPerBatch), '--size', String(config.size),
           '--outputs', String(config.evalCoefficients), '--eval-every', String(Math.max(1, Math.ceil((totalBatches * config.stepsPerBatch) / 4))),
-          '--nats', natsUrl, ...io.backendArgs,
+          '--nats', natsUrl, ...backendArgs,
         ],
-        (line) => {
-          ready.onLine(line);
-          const text = lines.onLine(line);
+        (event) => {
+          ready.onEvent(event);
+          const text = status.onEvent(event);
           if (text !== undefined) board.set(stage, text);
         },
         true,
       );
-      return { stage, child, ready: ready.found, lines };
+      return { stage, child, ready: ready.found, status };
     });
     await supervision.race(Promise.all([adapterStarted.found, ...regressors.map((r) => r.ready)]));
     board.set('adapter', `routing ${dataset} → ${model}`);
 
-    let published: Record<string, unknown> | undefined;
+    let published: Extract<ChildEvent, { event: 'published' }> | undefined;
     const publisher = spawn(
       'publish',
       ['publish', 'faces', '--count', String(config.faces), '--dataset', dataset, '--batch', String(config.batch), '--size', String(config.size), '--seed', String(sets.publishSeed), '--nats', natsUrl],
-      (line) => {
-        const event = jsonLine(line);
-        if (event?.event === 'progress') board.set('publish', `faces ${num(event.done) ?? 0}/${config.faces} · ${fixed(event.rate, 1)} img/s`);
-        else if (event?.event === 'published') published = event;
+      (event) => {
+        if (event.event === 'progress') board.set('publish', `faces ${event.done}/${config.faces} · ${event.rate.toFixed(1)} img/s`);
+        else if (event.event === 'published') published = event;
       },
       true,
     );
@@ -218,12 +228,12 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     const poll = setInterval(() => void showAdapter(false), 1000);
     try {
       await supervision.race(publisher.exited);
-      board.set('publish', `${num(published?.samples) ?? config.faces} faces in ${num(published?.batches) ?? totalBatches} batches`, 'done');
+      board.set('publish', `${published?.samples ?? config.faces} faces in ${published?.batches ?? totalBatches} batches`, 'done');
       await supervision.race(
         Promise.all(
           regressors.map(async (r) => {
             await r.child.exited;
-            board.set(r.stage, `test MSE ${fixed(r.lines.mse, 4)}`, 'done');
+            board.set(r.stage, `test MSE ${r.status.mse?.toFixed(4) ?? '-'}`, 'done');
           }),
         ),
       );
@@ -238,7 +248,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
     );
     board.set('samples', samples, 'done');
 
-    const [adaptedMse, simMse] = regressors.map((r) => r.lines.mse);
+    const [adaptedMse, simMse] = regressors.map((r) => r.status.mse);
     if (adaptedMse === undefined || simMse === undefined) throw new Error(`A regressor reported no test MSE; see the logs in ${logs}.`);
     const stageSeconds = Object.fromEntries(STAGES.map((s) => [s, board.seconds(s) ?? 0]));
     const result: DemoResult = {
@@ -258,7 +268,7 @@ export async function runDemo(config: DemoConfig, io: DemoIo): Promise<DemoResul
       wallTimeS: Math.round((performance.now() - startedAt) / 100) / 10,
       stageSeconds,
     };
-    await writeFile(result.results, `${JSON.stringify({ ...result, config, published }, null, 2)}\n`);
+    await writeFile(result.results, `${JSON.stringify({ ...result, config, published: published?.record }, null, 2)}\n`);
     return result;
   } finally {
     supervision.stopping();

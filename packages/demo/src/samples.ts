@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { iterateFaces, type FaceSample } from '@sim2real/face-synth';
+import { faceStrip, iterateFaces, type FaceSample } from '@sim2real/face-synth';
 import { decodeImage, encodePng } from '@sim2real/imaging';
 import type { TranslatorClient } from '@sim2real/client';
-import { faceStrip } from '../commands/face-translation.js';
 
 /**
  * The first published faces, translated by the served generator (Translate RPC, with attention), as a strip:
