@@ -1,6 +1,7 @@
 import { formatDuration } from '@sim2real/progress';
 import { demoConfig, type DemoFlags } from './config.js';
-import { runDemo, type DemoIo, type DemoResult } from './run.js';
+import type { DemoIo } from './run-context.js';
+import { runDemo, type DemoResult } from './run.js';
 
 /** What `sim2real demo --help` says between its usage line and its options. */
 export const DEMO_DESCRIPTION = `The whole pipeline on one machine (the paper's Table 4 story: does a 3DMM regressor trained on

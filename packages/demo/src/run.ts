@@ -6,9 +6,6 @@ import { DemoRun, STAGES, type DemoIo } from './run-context.js';
 import { writeSampleStrip } from './samples.js';
 import { publishAndConsume, renderFaces, startConsumers, startNats, startTranslator, trainOnTranslator, translatorClient } from './stages.js';
 
-export { STAGES };
-export type { DemoIo };
-
 /** What a run measured and where it put things. */
 export interface DemoResult {
   readonly runDir: string;
