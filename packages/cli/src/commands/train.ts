@@ -48,6 +48,7 @@ function presetDefaults(entry: OptionFlag): string {
   return [valueIn(DEFAULT_PRESET), ...differing.map((name) => `${name}: ${valueIn(name)}`)].join('; ');
 }
 
+/** OPTION_FLAGS as flag table entries: integers within their range, each with its default per preset. */
 const OPTION_FLAG_TABLE = Object.fromEntries(
   OPTION_FLAGS.map((entry) => [entry.flag, { kind: 'integer', help: entry.help, min: entry.min, max: 'max' in entry ? entry.max : undefined, defaultText: presetDefaults(entry) }]),
 ) as { readonly [E in OptionFlag as E['flag']]: IntegerFlag };
@@ -95,19 +96,6 @@ const TRAIN_FLAGS = defineFlags({
   ...MAX_PIXELS_FLAGS,
 });
 
-/** Each preset: its name, then its summary and `key value, …` of what it sets, wrapped under the name. */
-function presetsHelp(): string {
-  const flat = (name: PresetName): string[] =>
-    Object.entries(PRESETS[name].options).flatMap(([key, value]) =>
-      typeof value === 'object' ? Object.entries(value).map(([inner, v]) => `${key}.${inner} ${String(v)}`) : [`${key} ${String(value)}`],
-    );
-  const rows = PRESET_NAMES.map((name) => {
-    const text = [...wrap(`${PRESETS[name].summary}.`.split(' '), ' ', 88), ...wrap(flat(name), ', ', 87).map((line, i, all) => (i < all.length - 1 ? `${line},` : line))];
-    return text.map((line, i) => `  ${(i === 0 ? name : '').padEnd(9)} ${line}`).join('\n');
-  });
-  return rows.join('\n');
-}
-
 /** `items` joined with `separator` into lines of at most `width` characters. */
 function wrap(items: readonly string[], separator: string, width: number): string[] {
   const lines: string[] = [];
@@ -117,6 +105,15 @@ function wrap(items: readonly string[], separator: string, width: number): strin
     else lines.push(item);
   }
   return lines;
+}
+
+/** A preset's summary, then `key value, …` of what it sets. */
+function presetLines(name: PresetName, width: number): string[] {
+  const flat = Object.entries(PRESETS[name].options).flatMap(([key, value]) =>
+    typeof value === 'object' ? Object.entries(value).map(([inner, v]) => `${key}.${inner} ${String(v)}`) : [`${key} ${String(value)}`],
+  );
+  const settings = wrap(flat, ', ', width);
+  return [...wrap(`${PRESETS[name].summary}.`.split(' '), ' ', width), ...settings.map((line, i) => (i < settings.length - 1 ? `${line},` : line))];
 }
 
 export const trainCommand: CommandSpec = defineCommand({
@@ -133,7 +130,7 @@ MODEL_DIR/report.html shows all of it and is kept current during the run (sim2re
 Where presets differ, an option's default is given per preset ("default: 1200; paper: 2000").`,
   flags: TRAIN_FLAGS,
   epilogue: `Presets (what each sets; options that no preset sets have one default; BENCHMARKS.md says why):
-${presetsHelp()}
+${PRESET_NAMES.map((name) => presetLines(name, 88).map((line, i) => `  ${(i === 0 ? name : '').padEnd(9)} ${line}`).join('\n')).join('\n')}
   A "…PerRun" count sets an interval of steps/count (λ: at least 2 steps), so it scales with --steps.
 
 Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
