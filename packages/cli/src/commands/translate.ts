@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { initBackend } from '@sim2real/tensor';
-import { DEFAULT_MAX_PIXELS, decodeImage, encodePng, listImageFiles, resizeImage } from '@sim2real/imaging';
+import { decodeImage, encodePng, listImageFiles, resizeImage } from '@sim2real/imaging';
 import type { GreyImage, RgbImage, SkippedFile } from '@sim2real/imaging';
 import { loadEngine, translateImages } from '@sim2real/inference';
 import type { InferenceEngine } from '@sim2real/inference';
@@ -11,7 +11,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { Progress } from '../progress.js';
-import { BACKEND_FLAGS, ENGINE_FLAGS, reportSkipped } from './shared.js';
+import { BACKEND_FLAGS, ENGINE_FLAGS, MAX_PIXELS_FLAGS, reportSkipped } from './shared.js';
 
 /** The flags of `sim2real translate`. */
 const TRANSLATE_FLAGS = defineFlags({
@@ -24,7 +24,7 @@ const TRANSLATE_FLAGS = defineFlags({
   batch: { kind: 'integer', help: 'images per forward pass', default: 16, min: 1, max: 1024 },
   ...ENGINE_FLAGS,
   ...BACKEND_FLAGS,
-  'max-pixels': { kind: 'integer', help: 'refuse input images with more pixels than this', default: DEFAULT_MAX_PIXELS, min: 1 },
+  ...MAX_PIXELS_FLAGS,
 });
 
 export const translateCommand: CommandSpec = defineCommand({
