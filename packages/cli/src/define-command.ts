@@ -32,15 +32,16 @@ export function defineCommand<const T extends FlagTable>(definition: CommandDefi
     name: definition.name,
     usage: commandUsage(definition),
     options: parseArgsOptions(definition.flags),
-    run: (options, positionals, context) => {
-      let values: FlagValues<T>;
-      try {
-        values = flagValues(definition.flags, options, context.env);
-      } catch (error) {
-        if (error instanceof FlagError) throw new UsageError(error.message, definition.name);
-        throw error;
-      }
-      return definition.run(values, positionals, context);
-    },
+    run: (options, positionals, context) => definition.run(commandFlagValues(definition.flags, options, context.env, definition.name), positionals, context),
   };
+}
+
+/** The typed values of `table` from parsed options, the environment and the defaults; a bad one is a UsageError of `command`. */
+export function commandFlagValues<T extends FlagTable>(table: T, options: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv, command: string): FlagValues<T> {
+  try {
+    return flagValues(table, options, env);
+  } catch (error) {
+    if (error instanceof FlagError) throw new UsageError(error.message, command);
+    throw error;
+  }
 }

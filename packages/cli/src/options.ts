@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DATASET_PATTERN, NATS_AUTH_SETTINGS, NatsOptionsError, connectNats, natsAuthFromEnv, natsConnectionOptions, type NatsAuthOptions } from '@sim2real/messaging';
-import { defineFlags } from '@sim2real/flags';
+import { DATASET_PATTERN, NATS_AUTH_SETTINGS, NatsOptionsError, connectNats, natsConnectionOptions, type NatsAuthOptions } from '@sim2real/messaging';
+import { defineFlags, flagValues } from '@sim2real/flags';
 import type { StringFlag } from '@sim2real/flags';
 import { UsageError } from './errors.js';
 import type { ParsedOptions } from './command.js';
@@ -39,52 +39,45 @@ export function optionalInt(
 /** The NATS server a command talks to when neither `--nats` nor `NATS_URL` names one. */
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
-/** The NATS URL every NATS-facing command accepts: `--nats`, then `NATS_URL`, then the local default. */
-export function natsUrl(options: FlagRecord, env: NodeJS.ProcessEnv): string {
-  return stringFlag(options, 'nats') ?? (env.NATS_URL || DEFAULT_NATS_URL);
-}
-
 /** `--dataset NAME`: a dataset name, one NATS subject token. */
 export const DATASET_FLAGS = defineFlags({
   dataset: { kind: 'string', value: 'NAME', help: 'the dataset', required: true, pattern: { regex: DATASET_PATTERN, description: 'letters, digits, "_" or "-"' } },
 });
 
-/** `--nats URL` and the credentials and TLS flags (`--nats-creds`, ...), for the flag table of every NATS-facing command. */
+/** The NATS credentials and TLS flags (`--nats-creds`, ...), from `@sim2real/messaging`'s NATS_AUTH_SETTINGS. */
+export const NATS_AUTH_FLAGS = defineFlags(
+  Object.fromEntries(
+    NATS_AUTH_SETTINGS.map((s) => [s.flag, { kind: 'string', value: s.key === 'user' || s.key === 'pass' || s.key === 'token' ? 'VALUE' : 'FILE', help: s.help, env: s.env }]),
+  ) as Record<string, StringFlag>,
+);
+
+/** `--nats URL` and the credentials and TLS flags, for the flag table of every NATS-facing command. */
 export const NATS_FLAGS = defineFlags({
   nats: { kind: 'string', value: 'URL', help: 'NATS server', env: 'NATS_URL', default: DEFAULT_NATS_URL },
-  ...(Object.fromEntries(
-    NATS_AUTH_SETTINGS.map((s) => [s.flag, { kind: 'string', value: s.key === 'user' || s.key === 'pass' || s.key === 'token' ? 'VALUE' : 'FILE', help: s.help, env: s.env }]),
-  ) as Record<string, StringFlag>),
+  ...NATS_AUTH_FLAGS,
 });
 
-/** The `--nats` flag and the credentials flags (`--nats-creds`, ...), shared by every NATS-facing command. */
-export const NATS_OPTION = {
-  nats: { type: 'string' },
-  ...Object.fromEntries(NATS_AUTH_SETTINGS.map((s) => [s.flag, { type: 'string' }])),
-} as Record<string, { type: 'string' }>;
+/** `--vgg DIR`: VGG-19 weights of the self-regularisation loss and the attention encoder. */
+export const VGG_FLAGS = defineFlags({
+  vgg: {
+    kind: 'string',
+    value: 'DIR',
+    help: 'VGG-19 weights (TensorFlow.js layers format); without them: pixel L1 self-regularisation and a random attention encoder (degraded mode, announced)',
+    env: 'SIM2REAL_VGG_DIR',
+  },
+});
 
-/** The help lines of the credentials flags, for the usage text of every NATS-facing command. */
-export const NATS_AUTH_HELP = NATS_AUTH_SETTINGS.map((s) => `  --${`${s.flag} ${s.key === 'user' || s.key === 'pass' || s.key === 'token' ? 'VALUE' : 'FILE'}`.padEnd(23)}${s.help} [env ${s.env}]`).join('\n');
+/** The typed values of a command's flag table, read by the helpers of one flag group in it. */
+export type FlagRecord = Readonly<Record<string, unknown>>;
 
-/** Parsed flags of any shape: what the NATS helpers read their flags from, legacy `ParsedOptions` or typed values. */
-type FlagRecord = Readonly<Record<string, unknown>>;
-
-function stringFlag(options: FlagRecord, name: string): string | undefined {
-  const value = options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** Connects a command to NATS with the values of NATS_FLAGS; errors are one sentence. */
+export function connectCommandNats(flags: FlagRecord & { readonly nats: string }, command: string, name: string): Promise<NatsConnection> {
+  return connectNats({ servers: flags.nats, name, auth: natsAuth(flags, command) });
 }
 
-/** Connects a command to NATS with `--nats` and the credentials flags (or their environment); errors are one sentence. */
-export function connectCommandNats(options: FlagRecord, env: NodeJS.ProcessEnv, command: string, name: string): Promise<NatsConnection> {
-  return connectNats({ servers: natsUrl(options, env), name, auth: natsAuth(options, env, command) });
-}
-
-/** NATS credentials and TLS from the flags, each falling back to its `SIM2REAL_NATS_*` variable. Throws UsageError. */
-export function natsAuth(options: FlagRecord, env: NodeJS.ProcessEnv, command: string): NatsAuthOptions {
-  const fromEnv = natsAuthFromEnv(env);
-  const auth = Object.fromEntries(
-    NATS_AUTH_SETTINGS.map((s) => [s.key, stringFlag(options, s.flag) ?? fromEnv[s.key]]).filter(([, v]) => v !== undefined),
-  ) as NatsAuthOptions;
+/** NATS credentials and TLS from the values of NATS_AUTH_FLAGS (each already falling back to its variable). Throws UsageError. */
+export function natsAuth(flags: FlagRecord, command: string): NatsAuthOptions {
+  const auth = Object.fromEntries(NATS_AUTH_SETTINGS.flatMap((s) => (typeof flags[s.flag] === 'string' ? [[s.key, flags[s.flag]]] : []))) as NatsAuthOptions;
   try {
     natsConnectionOptions(auth);
   } catch (error) {
@@ -94,7 +87,7 @@ export function natsAuth(options: FlagRecord, env: NodeJS.ProcessEnv, command: s
   return auth;
 }
 
-/** `--vgg DIR`, then `SIM2REAL_VGG_DIR`; undefined means "no weights" (degraded mode, announced by the trainer). */
+/** `--vgg DIR`, then `SIM2REAL_VGG_DIR`, of untyped options; undefined means "no weights" (degraded mode, announced by the trainer). */
 export function vggDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string | undefined {
-  return optionalString(options, 'vgg') ?? (env.SIM2REAL_VGG_DIR || undefined);
+  return flagValues(VGG_FLAGS, options, env).vgg;
 }

@@ -1,25 +1,22 @@
 import { ClientConfigError, TRANSLATOR_ACCESS_SETTINGS, readTranslatorAccess, translatorAccessFromEnv } from '@sim2real/client';
 import type { TranslatorAccessFiles, TranslatorClientOptions } from '@sim2real/client';
-import type { ParsedOptions } from './command.js';
+import { defineFlags } from '@sim2real/flags';
+import type { StringFlag } from '@sim2real/flags';
 import { UsageError } from './errors.js';
-import { optionalString } from './options.js';
+import type { FlagRecord } from './options.js';
 
-/** Flags of a command that calls the translator over gRPC (`--translator-ca`, ..., `--token-file`), from `@sim2real/client`'s one declaration. */
-export const TRANSLATOR_ACCESS_OPTIONS = Object.fromEntries(TRANSLATOR_ACCESS_SETTINGS.map((s) => [s.flag, { type: 'string' }])) as Record<string, { type: 'string' }>;
+/** `--translator-ca`, ..., `--token-file`: the flags of a command that calls the translator, from `@sim2real/client`'s TRANSLATOR_ACCESS_SETTINGS. */
+export const TRANSLATOR_ACCESS_FLAGS = defineFlags(
+  Object.fromEntries(TRANSLATOR_ACCESS_SETTINGS.map((s) => [s.flag, { kind: 'string', value: 'FILE', help: s.help, env: s.env }])) as Record<string, StringFlag>,
+);
 
-/** `--help` lines of TRANSLATOR_ACCESS_OPTIONS. */
-export const TRANSLATOR_ACCESS_USAGE = TRANSLATOR_ACCESS_SETTINGS.map((s) => `  --${`${s.flag} FILE`.padEnd(23)}${s.help} [env ${s.env}]`).join('\n');
-
-/** TLS files and token for the translator client, each flag falling back to its environment variable. Throws UsageError. */
+/** TLS files and token for the translator client from the values of TRANSLATOR_ACCESS_FLAGS, and SIM2REAL_TOKEN. Throws UsageError. */
 export async function translatorAccess(
-  options: ParsedOptions,
+  flags: FlagRecord,
   env: NodeJS.ProcessEnv,
   command: string,
 ): Promise<Pick<TranslatorClientOptions, 'tls' | 'token'>> {
-  const fromFlags = TRANSLATOR_ACCESS_SETTINGS.flatMap((s) => {
-    const file = optionalString(options, s.flag);
-    return file === undefined ? [] : [[s.key, file] as const];
-  });
+  const fromFlags = TRANSLATOR_ACCESS_SETTINGS.flatMap((s) => (typeof flags[s.flag] === 'string' ? [[s.key, flags[s.flag]] as const] : []));
   const files: TranslatorAccessFiles = { ...translatorAccessFromEnv(env), ...Object.fromEntries(fromFlags) };
   try {
     return await readTranslatorAccess(files);

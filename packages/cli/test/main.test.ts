@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { resolveAdapterConfig } from '@sim2real/dataset-adapter';
+import { resolveServerConfig } from '@sim2real/translator';
 import { COMMANDS } from '../src/commands/index.js';
 import { runMain as run } from './cli.js';
 
@@ -64,4 +66,31 @@ test('serve takes NATS and its credentials like the other NATS commands; a half-
   const half = await run(['serve', '--registry', 'r', '--nats', 'nats://127.0.0.1:1', '--nats-user', 'u']);
   assert.equal(half.code, 2);
   assert.match(half.stderr, /--nats-user and --nats-pass go together/);
+});
+
+test('train, serve, adapt and models: --help lists each flag once, with the default of the code that applies it', async () => {
+  for (const name of ['train', 'serve', 'adapt', 'models']) {
+    const command = await COMMANDS.find((c) => c.name === name)!.load();
+    const { code, stdout } = await run([name, '--help']);
+    assert.equal(code, 0);
+    for (const flag of Object.keys(command.options)) assert.equal(stdout.match(new RegExp(`^  --${flag} `, 'gm'))?.length, 1, `${name} --${flag}`);
+  }
+  const server = resolveServerConfig({ registryDir: '.' });
+  const serve = (await run(['serve', '--help'])).stdout;
+  assert.match(serve, new RegExp(`--max-batch N .*\\[default: ${server.maxBatchSize}\\] \\[env MAX_BATCH_SIZE\\]`));
+  assert.match(serve, /--registry DIR .*\(required\) \[env REGISTRY_DIR\]/);
+  const adapter = resolveAdapterConfig({ natsServers: 'nats://x', translatorAddress: 'x:1', routes: [{ dataset: 'd', model: 'm' }] });
+  const adapt = (await run(['adapt', '--help'])).stdout;
+  assert.match(adapt, new RegExp(`--max-deliver N .*\\[default: ${adapter.maxDeliver}\\]`));
+  assert.match(adapt, /--route DATASET=MODEL\[@VERSION\] .*\(repeatable, at least one\)/);
+});
+
+test('adapt takes --route once per dataset, at least once', async () => {
+  const adapt = ['adapt', '--translator', '127.0.0.1:1', '--nats', 'nats://127.0.0.1:1'];
+  const none = await run(adapt);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /--route is required \(at least one\)\./);
+  const second = await run([...adapt, '--route', 'd=m', '--route', 'broken']);
+  assert.equal(second.code, 2, 'the second route is read and refused');
+  assert.match(second.stderr, /Route "broken" is not DATASET=MODEL\[@VERSION\]\./);
 });

@@ -13,7 +13,7 @@ test('train --threads outside 1 to 8 is a usage error', async () => {
 test('train reads SIM2REAL_TRAIN_THREADS when --threads is absent, and names it when it is wrong', async () => {
   const { code, stderr } = await runMain(required, { SIM2REAL_TRAIN_THREADS: 'two' });
   assert.equal(code, 2, stderr);
-  assert.match(stderr, /SIM2REAL_TRAIN_THREADS must be an integer from 1 to 8, got "two"/);
+  assert.match(stderr, /SIM2REAL_TRAIN_THREADS \(for --threads\) must be an integer from 1 to 8, got "two"/);
 });
 
 test('train --help documents --threads and its environment variable', async () => {

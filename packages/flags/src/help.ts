@@ -1,7 +1,7 @@
 import type { FlagSpec, FlagTable } from './table.js';
 
 /** The value's placeholder in a help line when the flag names none. */
-const PLACEHOLDERS = { string: 'VALUE', integer: 'N', number: 'N', 'string-list': 'A,B', 'integer-list': 'N,M' } as const;
+const PLACEHOLDERS = { string: 'VALUE', integer: 'N', number: 'N', 'string-list': 'A,B', 'integer-list': 'N,M', 'repeatable-string': 'VALUE' } as const;
 
 /** Width of the `--flag VALUE` column of help lines. */
 const FLAG_COLUMN = 24;
@@ -35,6 +35,7 @@ function wrap(line: string, indent: string): string {
 }
 
 function flagNotes(spec: FlagSpec): string[] {
+  if (spec.kind === 'repeatable-string') return [spec.required ? '(repeatable, at least one)' : '(repeatable)'];
   const notes: string[] = [];
   if ((spec.kind === 'string' || spec.kind === 'string-list') && spec.choices) notes.push(`(${spec.choices.join(' | ')})`);
   if (spec.kind !== 'boolean') {

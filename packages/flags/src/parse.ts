@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { FlagError } from './errors.js';
-import type { FlagSpec, FlagTable, FlagValues } from './table.js';
+import type { FlagSpec, FlagTable, FlagValues, RepeatableStringFlag } from './table.js';
 
 /** What `parseFlags` returns: the typed values and the arguments that are not flags. */
 export interface ParsedFlags<T extends FlagTable> {
@@ -23,8 +23,10 @@ export function parseFlags<T extends FlagTable>(table: T, args: readonly string[
 }
 
 /** The `node:util` `parseArgs` options of a table, for callers that run `parseArgs` themselves. */
-export function parseArgsOptions(table: FlagTable): Record<string, { type: 'string' | 'boolean' }> {
-  return Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string' }]));
+export function parseArgsOptions(table: FlagTable): Record<string, { type: 'string' | 'boolean'; multiple: boolean }> {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? 'boolean' : 'string', multiple: spec.kind === 'repeatable-string' }]),
+  );
 }
 
 /** The typed values of a table from what `parseArgs` found (`given`), the environment and the defaults. Throws `FlagError`. */
@@ -33,6 +35,7 @@ export function flagValues<T extends FlagTable>(table: T, given: Readonly<Record
 }
 
 function flagValue(name: string, spec: FlagSpec, given: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (spec.kind === 'repeatable-string') return repeated(name, spec, given);
   const fromEnv = spec.env !== undefined && env[spec.env] !== '' ? env[spec.env] : undefined;
   if (spec.kind === 'boolean') return given === true || fromEnv === '1' || fromEnv === 'true';
   const raw = typeof given === 'string' ? given : fromEnv;
@@ -68,6 +71,13 @@ function flagValue(name: string, spec: FlagSpec, given: unknown, env: NodeJS.Pro
       return value;
     }
   }
+}
+
+/** Every value of a repeatable flag: `parseArgs` gives a list, a caller passing one value a string. */
+function repeated(name: string, spec: RepeatableStringFlag, given: unknown): string[] {
+  const items = Array.isArray(given) ? given.map(String) : typeof given === 'string' ? [given] : [];
+  if (items.length === 0 && spec.required) throw new FlagError(`--${name} is required (at least one).`, name);
+  return items;
 }
 
 function integer(raw: string, range: { readonly min?: number; readonly max?: number }, error: () => FlagError): number {

@@ -60,12 +60,19 @@ export interface IntegerListFlag extends FlagCommon {
   readonly max?: number;
 }
 
+/** A string that may be given several times, e.g. `--route a=b --route c=d`; its value is every one, in order. */
+export interface RepeatableStringFlag extends Omit<FlagCommon, 'env' | 'defaultText'> {
+  readonly kind: 'repeatable-string';
+  /** At least one is needed. @default false */
+  readonly required?: boolean;
+}
+
 /** Present or absent; its environment variable counts as set when it is `1` or `true`. */
 export interface BooleanFlag extends Omit<FlagCommon, 'value' | 'defaultText'> {
   readonly kind: 'boolean';
 }
 
-export type FlagSpec = StringFlag | IntegerFlag | NumberFlag | StringListFlag | IntegerListFlag | BooleanFlag;
+export type FlagSpec = StringFlag | IntegerFlag | NumberFlag | StringListFlag | IntegerListFlag | RepeatableStringFlag | BooleanFlag;
 
 /** A command's flags by long name (without the dashes). */
 export type FlagTable = Readonly<Record<string, FlagSpec>>;
@@ -77,7 +84,9 @@ type Choice<F, Fallback> = F extends { readonly choices: readonly (infer C)[] } 
 /** The type of one flag's value: undefined is possible only where the flag has no default and is not required. */
 export type FlagValue<F extends FlagSpec> = F extends BooleanFlag
   ? boolean
-  :
+  : F extends RepeatableStringFlag
+    ? string[]
+    :
       | (F extends StringFlag ? Choice<F, string> : F extends StringListFlag ? Choice<F, string>[] : F extends IntegerListFlag ? number[] : number)
       | (Defined<F> extends true ? never : undefined);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FlagError, defineFlags, flagHelpLines, parseFlags, scriptHelp } from '../src/index.js';
+import { FlagError, defineFlags, flagHelpLines, flagValues, parseFlags, scriptHelp } from '../src/index.js';
 
 const FLAGS = defineFlags({
   model: { kind: 'string', value: 'DIR', help: 'a model folder', required: true },
@@ -83,4 +83,18 @@ test('lists: comma-separated items, typed, each checked', () => {
 test('a script\'s help: usage, description, the flags and --help', () => {
   const help = scriptHelp({ usage: 'npm run bench:x -- [options]', description: 'Measures x.', flags: defineFlags({ quick: { kind: 'boolean', help: 'a smoke run' } }) });
   assert.equal(help, 'Usage: npm run bench:x -- [options]\n\nMeasures x.\n\nOptions:\n  --quick                 a smoke run\n  --help                  print this text and exit\n');
+});
+
+test('a repeatable flag: every value in order, typed as a list, required means at least one', () => {
+  const ROUTES = defineFlags({
+    route: { kind: 'repeatable-string', value: 'A=B', help: 'a route', required: true },
+    tag: { kind: 'repeatable-string', help: 'a tag' },
+  });
+  const { values } = parseFlags(ROUTES, ['--route', 'a=1', '--tag', 't', '--route', 'b=2']);
+  const routes: string[] = values.route;
+  assert.deepEqual({ routes, tags: values.tag }, { routes: ['a=1', 'b=2'], tags: ['t'] });
+  assert.deepEqual(parseFlags(ROUTES, ['--route', 'a=1']).values.tag, [], 'absent: no values');
+  assert.deepEqual(flagValues(ROUTES, { route: 'a=1' }).route, ['a=1'], 'one value given as a string');
+  assert.throws(() => parseFlags(ROUTES, ['--tag', 't']), /^FlagError: --route is required \(at least one\)\.$/);
+  assert.deepEqual(flagHelpLines(ROUTES), ['  --route A=B             a route (repeatable, at least one)', '  --tag VALUE             a tag (repeatable)']);
 });

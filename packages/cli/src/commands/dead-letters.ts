@@ -60,7 +60,7 @@ async function runDeadLetters(flags: FlagValues<typeof DEAD_LETTERS_FLAGS>, posi
   if (positionals.length > 1) throw new UsageError(`Unexpected argument "${positionals[1]}".`, 'dead-letters');
   const { dataset, reason, since, json } = flags;
   const filter: DeadLetterFilter = { dataset, reason, since: since === undefined ? undefined : parseSince(since), signal: ctx.signal };
-  const nc = await connectCommandNats(flags, ctx.env, 'dead-letters', 'sim2real-dead-letters');
+  const nc = await connectCommandNats(flags, 'dead-letters', 'sim2real-dead-letters');
   try {
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);

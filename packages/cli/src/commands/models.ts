@@ -3,47 +3,40 @@ import type { TranslatorClient } from '@sim2real/client';
 import { fromTimestamp } from '@sim2real/contracts';
 import { ModelRegistry, parseModelRef, versionMessage } from '@sim2real/translator';
 import type { ModelInfoOut } from '@sim2real/translator';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { defineFlags } from '@sim2real/flags';
+import type { FlagValues } from '@sim2real/flags';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
 import { UsageError } from '../errors.js';
-import { optionalString } from '../options.js';
-import { TRANSLATOR_ACCESS_OPTIONS, TRANSLATOR_ACCESS_USAGE, translatorAccess } from '../translator-access.js';
+import { TRANSLATOR_ACCESS_FLAGS, translatorAccess } from '../translator-access.js';
 
-const USAGE = `Usage: sim2real models list [NAME]             (--registry DIR | --server HOST:PORT) [options]
+/** The flags of `sim2real models`, the same for every action. */
+const MODELS_FLAGS = defineFlags({
+  registry: { kind: 'string', value: 'DIR', help: 'the registry folder (<DIR>/<name>/<version>/)' },
+  server: { kind: 'string', value: 'HOST:PORT', help: 'a translator instead of a folder' },
+  ...TRANSLATOR_ACCESS_FLAGS,
+  remove: { kind: 'boolean', help: 'alias: remove ALIAS instead of setting it' },
+  json: { kind: 'boolean', help: 'print the models as JSON' },
+});
+
+export const modelsCommand: CommandSpec = defineCommand({
+  name: 'models',
+  synopsis: `list [NAME]             (--registry DIR | --server HOST:PORT) [options]
        sim2real models promote NAME@VERSION
        sim2real models alias NAME ALIAS VERSION | sim2real models alias NAME ALIAS --remove
-       sim2real models delete NAME@VERSION
-
-Manages a model registry, either a folder directly (--registry) or through a running translator
+       sim2real models delete NAME@VERSION`,
+  description: `Manages a model registry, either a folder directly (--registry) or through a running translator
 (--server, which needs the admin role for promote, alias and delete). "NAME" and "NAME@latest"
 serve the newest complete version; a partial one (a cancelled or stopped training job) serves
 only as NAME@VERSION until it is promoted. An alias (NAME@ALIAS, e.g. faces@prod) names one
-version; a version an alias names cannot be deleted.
-
-Options:
-  --registry DIR            the registry folder (<DIR>/<name>/<version>/)
-  --server HOST:PORT        a translator instead of a folder
-${TRANSLATOR_ACCESS_USAGE}
-  --remove                  alias: remove ALIAS instead of setting it
-  --json                    print the models as JSON
-
-Examples:
+version; a version an alias names cannot be deleted.`,
+  flags: MODELS_FLAGS,
+  epilogue: `Examples:
   sim2real models list --registry models/
   sim2real models alias faces prod 20261207T101500Z --server translator:50051 \\
-    --translator-ca ca.pem --token-file admin.token
-`;
-
-export const modelsCommand: CommandSpec = {
-  name: 'models',
-  usage: USAGE,
-  options: {
-    registry: { type: 'string' },
-    server: { type: 'string' },
-    ...TRANSLATOR_ACCESS_OPTIONS,
-    remove: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
+    --translator-ca ca.pem --token-file admin.token`,
   run: runModels,
-};
+});
 
 /** The operations, the same against a folder and a server. */
 interface Registry {
@@ -94,13 +87,12 @@ function callError(error: unknown): Error {
   return details !== undefined && code !== undefined ? new Error(details) : (error as Error);
 }
 
-async function runModels(options: ParsedOptions, positionals: string[], ctx: CommandContext): Promise<number> {
+async function runModels(flags: FlagValues<typeof MODELS_FLAGS>, positionals: string[], ctx: CommandContext): Promise<number> {
   const name = modelsCommand.name;
   const [action, ...args] = positionals;
-  const folder = optionalString(options, 'registry');
-  const server = optionalString(options, 'server');
+  const { registry: folder, server } = flags;
   if ((folder === undefined) === (server === undefined)) throw new UsageError('give either --registry DIR or --server HOST:PORT.', name);
-  const arity: Record<string, number> = { list: -1, promote: 1, alias: options.remove === true ? 2 : 3, delete: 1 };
+  const arity: Record<string, number> = { list: -1, promote: 1, alias: flags.remove ? 2 : 3, delete: 1 };
   const wanted = action === undefined ? undefined : arity[action];
   if (wanted === undefined) throw new UsageError('name an action: list, promote, alias or delete.', name);
   if (wanted >= 0 ? args.length !== wanted : args.length > 1) throw new UsageError(`"${action}" takes ${wanted >= 0 ? wanted : 'at most 1'} argument(s), got ${args.length}.`, name);
@@ -109,14 +101,14 @@ async function runModels(options: ParsedOptions, positionals: string[], ctx: Com
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error), name);
   }
-  const registry = folder !== undefined ? folderRegistry(folder) : serverRegistry(createTranslatorClient(server!, await translatorAccess(options, ctx.env, name)));
+  const registry = folder !== undefined ? folderRegistry(folder) : serverRegistry(createTranslatorClient(server!, await translatorAccess(flags, ctx.env, name)));
   try {
     const [first = '', second = '', third = ''] = args;
     if (action === 'promote') await registry.promote(first);
     else if (action === 'alias') await registry.alias(first, second, third);
     else if (action === 'delete') await registry.delete(first);
     const listed = action === 'list' ? await registry.list(first || undefined) : await registry.list(first.split('@')[0]);
-    if (options.json === true) ctx.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
+    if (flags.json) ctx.stdout.write(`${JSON.stringify(listed, null, 2)}\n`);
     else {
       for (const model of listed) {
         if (model.versions.length === 0) ctx.stdout.write(`${model.name}: no versions\n`);

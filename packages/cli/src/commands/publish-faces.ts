@@ -66,7 +66,7 @@ async function runPublishFaces(flags: FlagValues<typeof PUBLISH_FACES_FLAGS>, _p
   const backgrounds = style === 'real' ? await loadBackgrounds(photosDir(flags.photos, ctx.env)) : undefined;
 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
-  const nc = await connectCommandNats(flags, ctx.env, 'publish', 'sim2real-publish-faces');
+  const nc = await connectCommandNats(flags, 'publish', 'sim2real-publish-faces');
   try {
     await provisionStreams(await jetstreamManager(nc), DEFAULT_STREAM_LIMITS, { update: false });
     const progress = new Progress({ label: 'publish faces', total: count, stream: ctx.stderr, interactive: ctx.interactive, unit: 'img' });

@@ -79,7 +79,7 @@ async function runPublish(flags: FlagValues<typeof PUBLISH_FLAGS>, _positionals:
   for await (const _sample of readLabelledFolder(dir, { signal: ctx.signal })) total += 1;
 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(ctx.env, 'sim2real-publish'));
-  const nc = await connectCommandNats(flags, ctx.env, 'publish', 'sim2real-publish');
+  const nc = await connectCommandNats(flags, 'publish', 'sim2real-publish');
   try {
     const jsm = await jetstreamManager(nc);
     await provisionStreams(jsm, DEFAULT_STREAM_LIMITS, { update: false });

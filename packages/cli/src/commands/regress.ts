@@ -6,7 +6,7 @@ import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { initBackend } from '@sim2real/tensor';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
-import { DATASET_FLAGS, NATS_FLAGS, natsAuth, natsUrl } from '../options.js';
+import { DATASET_FLAGS, NATS_FLAGS, natsAuth } from '../options.js';
 import { Progress } from '@sim2real/progress';
 import { photosDir } from '@sim2real/datasets';
 import { BACKEND_FLAGS } from './shared.js';
@@ -45,8 +45,8 @@ until --max-batches.`,
 async function runRegress(flags: FlagValues<typeof REGRESS_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
   const { dataset, source, 'max-batches': maxBatches, checkpoint: checkpointDir, test: testDir } = flags;
   const config = resolveRegressorServiceConfig({
-    natsServers: natsUrl(flags, ctx.env),
-    natsAuth: natsAuth(flags, ctx.env, 'regress'),
+    natsServers: flags.nats,
+    natsAuth: natsAuth(flags, 'regress'),
     dataset,
     source,
     checkpointDir: checkpointDir && path.resolve(checkpointDir),

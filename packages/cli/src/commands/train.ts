@@ -4,16 +4,19 @@ import type { FolderLabels, SourceLabels } from '@sim2real/datasets';
 import { defaultTrainingThreads, initBackend, MAX_WASM_THREADS } from '@sim2real/tensor';
 import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
-import { PRESETS, PRESET_NAMES, isPresetName, resolveTranslationConfig, train } from '@sim2real/translation';
+import { PRESETS, PRESET_NAMES, resolveTranslationConfig, train, withPreset } from '@sim2real/translation';
 import type { PresetName, PresetOptions, TrainingEvent, TranslationConfig, TranslationOptions } from '@sim2real/translation';
+import { defineFlags } from '@sim2real/flags';
+import type { FlagValues, IntegerFlag } from '@sim2real/flags';
 import { exportAfterTraining } from './export.js';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
+import { commandFlagValues, defineCommand } from '../define-command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
-import { optionalInt, optionalString, requireString, vggDir } from '../options.js';
+import { VGG_FLAGS } from '../options.js';
 import { Progress } from '@sim2real/progress';
-import { backendChoice, reportSkipped } from './shared.js';
+import { BACKEND_FLAGS, MAX_PIXELS_FLAGS, reportSkipped } from './shared.js';
 
-/** The flags that set one translation option each; their help lines and defaults come from here and PRESETS. */
+/** The flags that set one translation option each; their defaults in --help come from PRESETS. */
 const OPTION_FLAGS = [
   { flag: 'size', option: 'imageSize', help: 'training resolution in pixels', min: 8, max: 1024 },
   { flag: 'steps', option: 'steps', help: 'total steps over the three stages', min: 1 },
@@ -34,16 +37,64 @@ const OPTION_FLAGS = [
 
 type OptionFlag = (typeof OPTION_FLAGS)[number];
 
-/** `[default: …]` of a flag: one value, or each preset's where they differ. */
-function flagDefault(entry: OptionFlag): string {
-  const values = PRESET_NAMES.map((name) => {
-    const preset = PRESETS[name].options;
-    if ('perRun' in entry) return `steps/${preset[entry.perRun]}`;
-    return String(resolveTranslationConfig({ preset: name })[entry.option]);
-  });
-  if (values.every((value) => value === values[0])) return `[default: ${values[0]}]`;
-  return `[${PRESET_NAMES.map((name, i) => `${name}: ${values[i]}`).join('; ')}]`;
+/** The preset a run takes when neither --preset nor --config names one (withPreset always names one). */
+const DEFAULT_PRESET: PresetName = withPreset().preset!;
+
+/** A flag's default as --help shows it: the default preset's value, then each other preset's where it differs. */
+function presetDefaults(entry: OptionFlag): string {
+  const valueIn = (name: PresetName): string =>
+    'perRun' in entry ? `steps/${PRESETS[name].options[entry.perRun]}` : String(resolveTranslationConfig({ preset: name })[entry.option]);
+  const differing = PRESET_NAMES.filter((name) => name !== DEFAULT_PRESET && valueIn(name) !== valueIn(DEFAULT_PRESET));
+  return [valueIn(DEFAULT_PRESET), ...differing.map((name) => `${name}: ${valueIn(name)}`)].join('; ');
 }
+
+/** OPTION_FLAGS as flag table entries: integers within their range, each with its default per preset. */
+const OPTION_FLAG_TABLE = Object.fromEntries(
+  OPTION_FLAGS.map((entry) => [entry.flag, { kind: 'integer', help: entry.help, min: entry.min, max: 'max' in entry ? entry.max : undefined, defaultText: presetDefaults(entry) }]),
+) as { readonly [E in OptionFlag as E['flag']]: IntegerFlag };
+
+/** `--threads`: the wasm backend threads of a training process; every core where it is the only trainer on the machine. */
+const TRAINING_THREADS_FLAGS = defineFlags({
+  threads: {
+    kind: 'integer',
+    help: 'wasm backend threads; give 1 each where several trainers share the machine',
+    env: 'SIM2REAL_TRAIN_THREADS',
+    default: defaultTrainingThreads(),
+    defaultText: `the cores, at most ${MAX_WASM_THREADS}`,
+    min: 1,
+    max: MAX_WASM_THREADS,
+  },
+});
+
+/** The flags of `sim2real train`. */
+const TRAIN_FLAGS = defineFlags({
+  source: { kind: 'string', value: 'DIR', help: 'synthetic images', required: true },
+  target: { kind: 'string', value: 'DIR', help: 'real images', required: true },
+  out: { kind: 'string', value: 'MODEL_DIR', help: 'where the model is written', required: true },
+  preset: { kind: 'string', value: 'NAME', help: 'a named bundle of options, listed below', choices: PRESET_NAMES, defaultText: DEFAULT_PRESET },
+  ...OPTION_FLAG_TABLE,
+  'no-attention': { kind: 'boolean', help: 'train G0 only (stage 1); the mask is all ones' },
+  'source-labels': {
+    kind: 'boolean',
+    help:
+      "train label-consistent: --source is labelled as 'sim2real publish' reads it (class sub-folders, or DIR/labels.jsonl with " +
+      'class indices or vectors); a task network learns the labels and G keeps them readable in G(x) (weight ' +
+      `labelConsistencyWeight in --config, ${resolveTranslationConfig({}).labelConsistencyWeight} unless set). The model still translates ` +
+      'without labels; its manifest records the label set',
+  },
+  config: {
+    kind: 'string',
+    value: 'FILE',
+    help:
+      'JSON object of further model and trainer options (TranslationOptions of @sim2real/translation, e.g. ' +
+      '{"discriminatorWidth": 32, "lambda": {"step": 1e-5}}); it wins over the preset, and the flags above win over it',
+  },
+  ...VGG_FLAGS,
+  resume: { kind: 'boolean', help: 'continue from the checkpoint in --out' },
+  ...BACKEND_FLAGS,
+  ...TRAINING_THREADS_FLAGS,
+  ...MAX_PIXELS_FLAGS,
+});
 
 /** `items` joined with `separator` into lines of at most `width` characters. */
 function wrap(items: readonly string[], separator: string, width: number): string[] {
@@ -65,11 +116,10 @@ function presetLines(name: PresetName, width: number): string[] {
   return [...wrap(`${PRESETS[name].summary}.`.split(' '), ' ', width), ...settings.map((line, i) => (i < settings.length - 1 ? `${line},` : line))];
 }
 
-const pad = (text: string, width: number): string => text.padEnd(width);
-
-const USAGE = `Usage: sim2real train --source DIR --target DIR --out MODEL_DIR [--preset NAME] [options]
-
-Trains a sim→real generator (Show, Attend and Translate) on two unpaired image folders:
+export const trainCommand: CommandSpec = defineCommand({
+  name: 'train',
+  synopsis: '--source DIR --target DIR --out MODEL_DIR [--preset NAME] [options]',
+  description: `Trains a sim→real generator (Show, Attend and Translate) on two unpaired image folders:
 stage 1 the vanilla generator G0, stage 2 the attention branch, stage 3 both at a lower
 learning rate. Every PNG/JPEG under --source and --target is read recursively (labels and
 sub-folders are ignored, unless --source-labels). MODEL_DIR becomes one servable model version; sample grids
@@ -77,33 +127,10 @@ sub-folders are ignored, unless --source-labels). MODEL_DIR becomes one servable
 The λ interval, the stage lengths and the sample and checkpoint cadence scale with --steps.
 A run shorter, or on fewer images, than any measured to adapt is announced with a warning at start.
 MODEL_DIR/report.html shows all of it and is kept current during the run (sim2real report rebuilds it).
-
-Options:
-  --source DIR          synthetic images (required)
-  --target DIR          real images (required)
-  --out MODEL_DIR       where the model is written (required)
-  --preset NAME         a named bundle of options (below): ${PRESET_NAMES.join(' | ')}   [default: default]
-${OPTION_FLAGS.map((entry) => `  ${pad(`--${entry.flag} N`, 20)}  ${pad(entry.help, 36)} ${flagDefault(entry)}`).join('\n')}
-  --no-attention        train G0 only (stage 1); the mask is all ones
-  --source-labels       train label-consistent: --source is labelled as 'sim2real publish' reads it
-                        (class sub-folders, or DIR/labels.jsonl with class indices or vectors);
-                        a task network learns the labels and G keeps them readable in G(x)
-                        (weight labelConsistencyWeight in --config [default: 1]). The model
-                        still translates without labels; its manifest records the label set
-  --config FILE         JSON object of further model and trainer options (TranslationOptions of
-                        @sim2real/translation, e.g. {"discriminatorWidth": 32, "lambda": {"step": 1e-5}});
-                        it wins over the preset, and the flags above win over it
-  --vgg DIR             VGG-19 weights (TensorFlow.js layers format); also SIM2REAL_VGG_DIR.
-                        Without them: pixel L1 self-regularisation and a random attention
-                        encoder (degraded mode, announced)
-  --resume              continue from the checkpoint in --out
-  --backend NAME        auto | tensorflow-gpu | tensorflow | wasm | cpu (also TFJS_BACKEND)
-  --threads N           wasm backend threads, 1 to 8; also SIM2REAL_TRAIN_THREADS. Give 1 each
-                        where several trainers share the machine   [default: the cores, at most 8]
-  --max-pixels N        refuse input images with more pixels than this [default: 16777216]
-
-Presets (what each sets; options that no preset sets have one default; BENCHMARKS.md says why):
-${PRESET_NAMES.map((name) => presetLines(name, 88).map((line, i) => `  ${pad(i === 0 ? name : '', 9)} ${line}`).join('\n')).join('\n')}
+Where presets differ, an option's default is given per preset ("default: 1200; paper: 2000").`,
+  flags: TRAIN_FLAGS,
+  epilogue: `Presets (what each sets; options that no preset sets have one default; BENCHMARKS.md says why):
+${PRESET_NAMES.map((name) => presetLines(name, 88).map((line, i) => `  ${(i === 0 ? name : '').padEnd(9)} ${line}`).join('\n')).join('\n')}
   A "…PerRun" count sets an interval of steps/count (λ: at least 2 steps), so it scales with --steps.
 
 Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 bad usage.
@@ -111,56 +138,26 @@ Exit codes: 0 done; 1 failed, or done with some input files skipped (listed); 2 
 Example:
   sim2real train --source renders/ --target photos/ --out models/faces/v1 --size 32 \\
     --vgg ../shared/weights/vgg19-block3
-  sim2real train --preset paper --source renders/ --target photos/ --out models/faces/paper
-`;
-
-export const trainCommand: CommandSpec = {
-  name: 'train',
-  usage: USAGE,
-  options: {
-    source: { type: 'string' },
-    target: { type: 'string' },
-    out: { type: 'string' },
-    preset: { type: 'string' },
-    ...Object.fromEntries(OPTION_FLAGS.map((entry) => [entry.flag, { type: 'string' as const }])),
-    'no-attention': { type: 'boolean' },
-    'source-labels': { type: 'boolean' },
-    config: { type: 'string' },
-    vgg: { type: 'string' },
-    resume: { type: 'boolean' },
-    backend: { type: 'string' },
-    threads: { type: 'string' },
-    'max-pixels': { type: 'string' },
-  },
+  sim2real train --preset paper --source renders/ --target photos/ --out models/faces/paper`,
   run: runTrain,
-};
+});
 
-async function runTrain(options: ParsedOptions, _positionals: string[], ctx: CommandContext): Promise<number> {
-  const name = trainCommand.name;
-  const sourceDir = requireString(options, 'source', name);
-  const targetDir = requireString(options, 'target', name);
-  const modelDir = requireString(options, 'out', name);
-  const preset = optionalString(options, 'preset');
-  if (preset !== undefined && !isPresetName(preset)) {
-    throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${preset}".`, name);
-  }
-  const flags: Record<string, unknown> = Object.fromEntries(
-    OPTION_FLAGS.map((entry) => [entry.option, optionalInt(options, entry.flag, name, { min: entry.min, max: 'max' in entry ? entry.max : undefined })]),
-  );
-  if (options['no-attention'] === true) flags.attention = false;
-  if (options['source-labels'] === true) flags.labelConsistent = true;
-  if (preset !== undefined) flags.preset = preset;
-  const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as TranslationOptions;
-  const fromFile = await translationOptionsFile(optionalString(options, 'config'), '--config', name);
+async function runTrain(flags: FlagValues<typeof TRAIN_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
+  const { source: sourceDir, target: targetDir, out: modelDir, preset, 'max-pixels': maxPixels } = flags;
+  const fromFlags: Record<string, unknown> = Object.fromEntries(OPTION_FLAGS.map((entry) => [entry.option, flags[entry.flag]]));
+  if (flags['no-attention']) fromFlags.attention = false;
+  if (flags['source-labels']) fromFlags.labelConsistent = true;
+  if (preset !== undefined) fromFlags.preset = preset;
+  const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined)) as TranslationOptions;
+  const fromFile = await translationOptionsFile(flags.config, '--config', trainCommand.name);
   const config = resolveTranslationConfig({ ...fromFile, ...given });
-  const maxPixels = optionalInt(options, 'max-pixels', name, { min: 1 });
   const folderLabels = config.labelConsistent
     ? await readFolderLabels(sourceDir, { signal: ctx.signal }).catch((error: unknown) => {
         throw asUsageError(error);
       })
     : undefined;
 
-  await initBackend({ backend: backendChoice(optionalString(options, 'backend') ?? ctx.env.TFJS_BACKEND, name), threads: trainingThreads(options, ctx.env, name) });
+  await initBackend({ backend: flags.backend, threads: flags.threads });
 
   const skipped: SkippedFile[] = [];
   const loadDomain = async (dir: string, domain: string) => {
@@ -176,7 +173,7 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
   const { images: target } = await loadDomain(targetDir, 'target');
   const sourceLabels = folderLabels && labelsOfLoaded(folderLabels, sourceFiles, sourceDir);
   ctx.stderr.write(
-    `training on ${source.count} source and ${target.count} target images at ${config.imageSize} px, preset ${preset ?? fromFile.preset ?? 'default'}: ` +
+    `training on ${source.count} source and ${target.count} target images at ${config.imageSize} px, preset ${preset ?? fromFile.preset ?? DEFAULT_PRESET}: ` +
       `${config.steps} steps of ${config.batchSize}, ngf ${config.generatorWidth}, ${config.residualBlocks} blocks` +
       `${folderLabels ? `, label-consistent on ${folderLabels.kind === 'class' ? `${folderLabels.classNames.length} classes` : `${folderLabels.dimensions}-value label vectors`}` : ''}\n`,
   );
@@ -195,8 +192,8 @@ async function runTrain(options: ParsedOptions, _positionals: string[], ctx: Com
     sourceLabels,
     modelDir,
     config,
-    vggDir: vggDir(options, ctx.env),
-    resume: options.resume === true,
+    vggDir: flags.vgg,
+    resume: flags.resume,
     signal: ctx.signal,
     onEvent,
   });
@@ -221,20 +218,9 @@ function labelsOfLoaded(labels: FolderLabels, files: readonly string[], dir: str
   }
 }
 
-/**
- * The wasm backend threads of a training process: `--threads`, then `SIM2REAL_TRAIN_THREADS`, then every
- * core (`defaultTrainingThreads`: the process is taken to be the only trainer on the machine).
- */
+/** `--threads`, then `SIM2REAL_TRAIN_THREADS`, then every core, of untyped options (for the commands that run `train`'s backend). */
 export function trainingThreads(options: ParsedOptions, env: NodeJS.ProcessEnv, command: string): number {
-  const range = { min: 1, max: MAX_WASM_THREADS };
-  const fromEnv = () => {
-    const raw = env.SIM2REAL_TRAIN_THREADS;
-    const value = Number(raw);
-    if (raw === undefined || raw === '') return undefined;
-    if (Number.isInteger(value) && value >= range.min && value <= range.max) return value;
-    throw new UsageError(`SIM2REAL_TRAIN_THREADS must be an integer from ${range.min} to ${range.max}, got "${raw}".`, command);
-  };
-  return optionalInt(options, 'threads', command, range) ?? fromEnv() ?? defaultTrainingThreads();
+  return commandFlagValues(TRAINING_THREADS_FLAGS, options, env, command).threads;
 }
 
 /** The JSON object of model options in `file` (given as `flag`), or nothing; resolveTranslationConfig validates the values. */

@@ -1,5 +1,5 @@
 import { initBackend } from '@sim2real/tensor';
-import { DEFAULT_MAX_PIXELS, listImageFiles } from '@sim2real/imaging';
+import { listImageFiles } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
 import { loadEngine, translateFolder } from '@sim2real/inference';
 import { defineFlags } from '@sim2real/flags';
@@ -8,7 +8,7 @@ import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { Progress } from '@sim2real/progress';
-import { BACKEND_FLAGS, ENGINE_FLAGS, reportSkipped } from './shared.js';
+import { BACKEND_FLAGS, ENGINE_FLAGS, MAX_PIXELS_FLAGS, reportSkipped } from './shared.js';
 
 /** The flags of `sim2real translate`. */
 const TRANSLATE_FLAGS = defineFlags({
@@ -21,7 +21,7 @@ const TRANSLATE_FLAGS = defineFlags({
   batch: { kind: 'integer', help: 'images per forward pass', default: 16, min: 1, max: 1024 },
   ...ENGINE_FLAGS,
   ...BACKEND_FLAGS,
-  'max-pixels': { kind: 'integer', help: 'refuse input images with more pixels than this', default: DEFAULT_MAX_PIXELS, min: 1 },
+  ...MAX_PIXELS_FLAGS,
 });
 
 export const translateCommand: CommandSpec = defineCommand({

@@ -3,6 +3,7 @@ import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, NamedAttrMap, 
 import { UnsupportedOperationError } from '../errors.js';
 import { callWasmKernel, disposeAll } from './wasm-kernel-call.js';
 import { col2imAdd, convGeometry, type ConvGeometry } from './im2col.js';
+import { reverseAxes } from './reverse.js';
 
 const KERNEL = 'Conv2DBackpropInput';
 
@@ -10,22 +11,6 @@ const KERNEL = 'Conv2DBackpropInput';
 const DEFAULT_MAX_PATCH_FLOATS = 1 << 24;
 
 type WasmKernelArgs = { inputs: { dy?: TensorInfo; filter?: TensorInfo }; backend: BackendWasm; attrs: NamedAttrMap };
-
-/**
- * The filter [fh, fw, in, out] reversed along fh and fw: its fh·fw blocks of in·out values in reverse order,
- * as block copies (the wasm `Reverse` kernel takes 50 ms for a 3×3×256×256 filter, this well under 1 ms).
- */
-function flipSpatially(backend: BackendWasm, filter: TensorInfo): TensorInfo {
-  const [filterHeight, filterWidth, inChannels, outChannels] = filter.shape as [number, number, number, number];
-  const taps = filterHeight * filterWidth;
-  const block = inChannels * outChannels;
-  const flipped = backend.makeOutput(filter.shape, 'float32');
-  // Views are taken after makeOutput: growing the wasm memory detaches older ones.
-  const from = backend.typedArrayFromHeap(filter) as Float32Array;
-  const to = backend.typedArrayFromHeap(flipped) as Float32Array;
-  for (let tap = 0; tap < taps; tap++) to.set(from.subarray(tap * block, (tap + 1) * block), (taps - 1 - tap) * block);
-  return flipped;
-}
 
 /**
  * dx of a conv whose strides are 1: the correlation of dy with the filter rotated 180° (in and out channels
@@ -38,7 +23,7 @@ function stride1InputGradient(backend: BackendWasm, dy: TensorInfo, filter: Tens
   const pads = [g.filterHeight - 1 - g.padTop, padBottom, g.filterWidth - 1 - g.padLeft, padRight];
   if (pads.some((p) => p < 0)) return undefined;
   const [top, bottom, left, right] = pads as [number, number, number, number];
-  const flipped = flipSpatially(backend, filter);
+  const flipped = reverseAxes(backend, filter, [0, 1]);
   const rotated = callWasmKernel('Transpose', backend, { x: flipped }, { perm: [0, 1, 3, 2] });
   try {
     const pad = [[0, 0], [top, bottom], [left, right], [0, 0]];

@@ -3,6 +3,7 @@ import { tf } from '../tfjs.js';
 import { conv2dBackpropFilterWasmConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputWasmConfig } from './conv2d-backprop-input.js';
 import { resizeNearestNeighborGradCpuConfig } from './resize-nearest-neighbor-grad.js';
+import { reverseWasmConfig } from './reverse.js';
 import { tileWasmConfig } from './tile.js';
 
 /** Kernels the backend lacks. */
@@ -12,6 +13,7 @@ const GAP_KERNELS: readonly KernelConfig[] = [conv2dBackpropFilterWasmConfig];
 const REPLACEMENT_KERNELS: readonly { kernelName: string; backendName: string; replace: (original: KernelConfig) => KernelConfig }[] = [
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', replace: conv2dBackpropInputWasmConfig },
   { kernelName: 'ResizeNearestNeighborGrad', backendName: 'cpu', replace: resizeNearestNeighborGradCpuConfig },
+  { kernelName: 'Reverse', backendName: 'wasm', replace: reverseWasmConfig },
   { kernelName: 'Tile', backendName: 'wasm', replace: tileWasmConfig },
 ];
 
