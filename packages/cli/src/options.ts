@@ -1,40 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DATASET_PATTERN, NATS_AUTH_SETTINGS, NatsOptionsError, connectNats, natsConnectionOptions, type NatsAuthOptions } from '@sim2real/messaging';
-import { defineFlags, flagValues } from '@sim2real/flags';
+import { defineFlags } from '@sim2real/flags';
 import type { StringFlag } from '@sim2real/flags';
 import { UsageError } from './errors.js';
-import type { ParsedOptions } from './command.js';
-
-/** A required string flag. */
-export function requireString(options: ParsedOptions, name: string, command: string): string {
-  const value = options[name];
-  if (typeof value !== 'string' || value === '') {
-    throw new UsageError(`--${name} is required.`, command);
-  }
-  return value;
-}
-
-/** An optional string flag. */
-export function optionalString(options: ParsedOptions, name: string): string | undefined {
-  const value = options[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** An optional integer flag within [min, max]; `undefined` when absent. */
-export function optionalInt(
-  options: ParsedOptions,
-  name: string,
-  command: string,
-  { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
-): number | undefined {
-  const raw = optionalString(options, name);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}".`, command);
-  }
-  return value;
-}
 
 /** The NATS server a command talks to when neither `--nats` nor `NATS_URL` names one. */
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -85,9 +53,4 @@ export function natsAuth(flags: FlagRecord, command: string): NatsAuthOptions {
     throw error;
   }
   return auth;
-}
-
-/** `--vgg DIR`, then `SIM2REAL_VGG_DIR`, of untyped options; undefined means "no weights" (degraded mode, announced by the trainer). */
-export function vggDir(options: ParsedOptions, env: NodeJS.ProcessEnv): string | undefined {
-  return flagValues(VGG_FLAGS, options, env).vgg;
 }

@@ -1,15 +1,12 @@
 import { defineFlags } from '@sim2real/flags';
-import type { BackendChoice } from '@sim2real/tensor';
+import { BACKEND_CHOICES } from '@sim2real/tensor';
 import type { SkippedFile } from '@sim2real/imaging';
 import { DEFAULT_MAX_PIXELS } from '@sim2real/imaging';
 import { ENGINE_CHOICES, ENGINE_ENV } from '@sim2real/inference';
-import { UsageError } from '../errors.js';
-
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 /** `--backend`, for the commands that run TensorFlow.js. */
 export const BACKEND_FLAGS = defineFlags({
-  backend: { kind: 'string', value: 'NAME', help: 'tfjs backend', choices: BACKENDS, env: 'TFJS_BACKEND', default: 'auto' },
+  backend: { kind: 'string', value: 'NAME', help: 'tfjs backend', choices: BACKEND_CHOICES, env: 'TFJS_BACKEND', default: 'auto' },
 });
 
 /** `--engine` and `--threads`, for the commands that translate. */
@@ -29,13 +26,6 @@ export const ENGINE_FLAGS = defineFlags({
 export const MAX_PIXELS_FLAGS = defineFlags({
   'max-pixels': { kind: 'integer', help: 'refuse input images with more pixels than this', default: DEFAULT_MAX_PIXELS, min: 1 },
 });
-
-/** Validates `--backend` / `TFJS_BACKEND`; undefined means auto. */
-export function backendChoice(raw: string | undefined, command: string): BackendChoice {
-  if (raw === undefined || raw === '') return 'auto';
-  if ((BACKENDS as readonly string[]).includes(raw)) return raw as BackendChoice;
-  throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${raw}".`, command);
-}
 
 /** The closing sentence about skipped inputs, with the list. */
 export function reportSkipped(skipped: readonly SkippedFile[]): string {

@@ -1,16 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { LabelledFolderError, readFolderLabels, sourceLabelsOf } from '@sim2real/datasets';
 import type { FolderLabels, SourceLabels } from '@sim2real/datasets';
 import { defaultTrainingThreads, initBackend, MAX_WASM_THREADS } from '@sim2real/tensor';
 import { loadImageFolder } from '@sim2real/imaging';
 import type { SkippedFile } from '@sim2real/imaging';
-import { PRESETS, PRESET_NAMES, resolveTranslationConfig, train, withPreset } from '@sim2real/translation';
+import { ConfigError, PRESETS, PRESET_NAMES, readTranslationOptions, resolveTranslationConfig, train, withPreset } from '@sim2real/translation';
 import type { PresetName, PresetOptions, TrainingEvent, TranslationConfig, TranslationOptions } from '@sim2real/translation';
 import { defineFlags } from '@sim2real/flags';
 import type { FlagValues, IntegerFlag } from '@sim2real/flags';
 import { exportAfterTraining } from './export.js';
-import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
-import { commandFlagValues, defineCommand } from '../define-command.js';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { defineCommand } from '../define-command.js';
 import { PartialFailureError, UsageError } from '../errors.js';
 import { VGG_FLAGS } from '../options.js';
 import { Progress } from '@sim2real/progress';
@@ -149,7 +148,9 @@ async function runTrain(flags: FlagValues<typeof TRAIN_FLAGS>, _positionals: str
   if (flags['source-labels']) fromFlags.labelConsistent = true;
   if (preset !== undefined) fromFlags.preset = preset;
   const given = Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined)) as TranslationOptions;
-  const fromFile = await translationOptionsFile(flags.config, '--config', trainCommand.name);
+  const fromFile = flags.config === undefined ? {} : await readTranslationOptions(flags.config).catch((error: unknown) => {
+    throw error instanceof ConfigError ? new UsageError(`--config ${error.message}`, trainCommand.name) : error;
+  });
   const config = resolveTranslationConfig({ ...fromFile, ...given });
   const folderLabels = config.labelConsistent
     ? await readFolderLabels(sourceDir, { signal: ctx.signal }).catch((error: unknown) => {
@@ -216,22 +217,4 @@ function labelsOfLoaded(labels: FolderLabels, files: readonly string[], dir: str
   } catch (error) {
     throw asUsageError(error);
   }
-}
-
-/** `--threads`, then `SIM2REAL_TRAIN_THREADS`, then every core, of untyped options (for the commands that run `train`'s backend). */
-export function trainingThreads(options: ParsedOptions, env: NodeJS.ProcessEnv, command: string): number {
-  return commandFlagValues(TRAINING_THREADS_FLAGS, options, env, command).threads;
-}
-
-/** The JSON object of model options in `file` (given as `flag`), or nothing; resolveTranslationConfig validates the values. */
-export async function translationOptionsFile(file: string | undefined, flag: string, command: string): Promise<TranslationOptions> {
-  if (file === undefined) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${flag} ${file} is not a readable JSON file (${error instanceof Error ? error.message : String(error)}).`, command);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${flag} ${file} must hold a JSON object.`, command);
-  return parsed;
 }
