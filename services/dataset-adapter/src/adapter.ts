@@ -37,7 +37,7 @@ export async function createAdapter(options: AdapterOptions): Promise<Adapter> {
     return await startOn(nc, config);
   } catch (error) {
     await nc.close();
-    config.logger('adapter.start_failed', { error: error instanceof Error ? error.message : String(error) });
+    config.logger.error('adapter.start_failed', { error: error instanceof Error ? error.message : String(error) });
     throw error;
   }
 }
@@ -64,7 +64,7 @@ async function startOn(nc: NatsConnection, config: AdapterConfig): Promise<Adapt
     features,
   };
   lifecycle.start(config.routes.map((route) => new RouteRunner(route, shared, lifecycle)));
-  config.logger('adapter.started', {
+  config.logger.info('adapter.started', {
     routes: config.routes.map((r) => `${r.dataset}=${r.model}`),
     maxBatchesInFlight: config.maxBatchesInFlight,
     translator: config.translatorAddress,
@@ -102,7 +102,7 @@ function translatorClient(config: AdapterConfig): TranslateStreamClient {
 /** The `nats.connected` line: the server, its payload limit and what its version allows. */
 function logServer(nc: NatsConnection, config: AdapterConfig, features: ServerFeatures): void {
   const version = nc.info?.version ?? 'unknown';
-  config.logger('nats.connected', {
+  config.logger.info('nats.connected', {
     server: nc.getServer(),
     version,
     maxPayloadBytes: nc.info?.max_payload,

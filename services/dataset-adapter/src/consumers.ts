@@ -87,9 +87,9 @@ async function moveMaxDelivered(jsm: JetStreamManager, data: Uint8Array, config:
     });
     if (fresh) {
       metrics.deadLettered(dataset, 'max_deliveries');
-      config.logger('batch.dead', { dataset, sequence: advisory.stream_seq, deliveries: advisory.deliveries, kind: 'max_deliveries' });
+      config.logger.warn('batch.dead', { dataset, sequence: advisory.stream_seq, deliveries: advisory.deliveries, kind: 'max_deliveries' });
     }
   } catch (error) {
-    config.logger('advisory.failed', { sequence: advisory.stream_seq, error: error instanceof Error ? error.message : String(error) });
+    config.logger.error('advisory.failed', { sequence: advisory.stream_seq, error: error instanceof Error ? error.message : String(error) });
   }
 }

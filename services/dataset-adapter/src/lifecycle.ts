@@ -59,7 +59,7 @@ export class AdapterLifecycle implements RouteControl {
     this.#routesDone = Promise.all(
       routes.map((route) =>
         route.run().catch((error: unknown) => {
-          config.logger('route.failed', { dataset: route.route.dataset, error: error instanceof Error ? error.message : String(error) });
+          config.logger.error('route.failed', { dataset: route.route.dataset, error: error instanceof Error ? error.message : String(error) });
         }),
       ),
     );
@@ -69,7 +69,7 @@ export class AdapterLifecycle implements RouteControl {
   fail(error: NatsPermissionError, route: Route): void {
     if (this.#fatalError) return;
     this.#fatalError = error;
-    this.parts.config.logger('nats.permission_denied', { dataset: route.dataset, subject: error.subject, error: error.message });
+    this.parts.config.logger.error('nats.permission_denied', { dataset: route.dataset, subject: error.subject, error: error.message });
     void this.stop();
   }
 
@@ -91,7 +91,7 @@ export class AdapterLifecycle implements RouteControl {
     this.#draining.abort();
     this.#stopLagPolling();
     const inFlight = (): Promise<unknown>[] => this.#routes.flatMap((route) => route.inFlight);
-    config.logger('adapter.stopping', { inFlight: inFlight().length });
+    config.logger.info('adapter.stopping', { inFlight: inFlight().length });
     await Promise.all(this.#routes.map((route) => route.close()));
     const timeout = setTimeout(() => this.#hardStop.abort(), config.stopTimeoutMs);
     await Promise.allSettled(inFlight());
@@ -100,6 +100,6 @@ export class AdapterLifecycle implements RouteControl {
     consumers.unsubscribe();
     translator.close();
     await nc.drain().catch(() => nc.close());
-    config.logger('adapter.stopped', { ...metrics.stats() });
+    config.logger.info('adapter.stopped', { ...metrics.stats() });
   }
 }

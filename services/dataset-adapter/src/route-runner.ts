@@ -76,7 +76,7 @@ export class RouteRunner {
       return await handleBatch(msg, this.#ctx);
     } catch (error) {
       // handleBatch settles every batch itself; this is a bug or a closed connection: release and go on.
-      config.logger('batch.error', { subject: msg.subject, error: error instanceof Error ? error.message : String(error) });
+      config.logger.error('batch.error', { subject: msg.subject, error: error instanceof Error ? error.message : String(error) });
       try {
         msg.nak(config.retryBaseDelayMs);
       } catch {

@@ -1,5 +1,5 @@
 import { AdapterConfigError, adapterReadiness, createAdapter, parseRoute } from '@sim2real/dataset-adapter';
-import type { Adapter, Logger } from '@sim2real/dataset-adapter';
+import type { Adapter } from '@sim2real/dataset-adapter';
 import { createLogger, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import type { CommandContext, CommandSpec, ParsedOptions } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -51,8 +51,7 @@ async function runAdapt(options: ParsedOptions, _positionals: string[], ctx: Com
   const translatorAddress = requireString(options, 'translator', 'adapt');
   const routeTexts = Array.isArray(options.route) ? options.route.filter((r): r is string => typeof r === 'string') : [];
   if (routeTexts.length === 0) throw new UsageError('At least one --route DATASET=MODEL[@VERSION] is required.', 'adapt');
-  const lines = createLogger({ service: 'dataset-adapter', stream: ctx.stderr });
-  const logger: Logger = (event, fields = {}) => lines.info(event, fields);
+  const logger = createLogger({ service: 'dataset-adapter', stream: ctx.stderr });
   const httpPort = optionalInt(options, 'http-port', 'adapt', { min: 0, max: 65535 });
   const access = await translatorAccess(options, ctx.env, 'adapt');
   const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(ctx.env, 'sim2real-dataset-adapter'), prometheus: true });

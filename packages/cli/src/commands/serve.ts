@@ -185,7 +185,7 @@ async function runServe(options: ParsedOptions, _positionals: string[], ctx: Com
     let server: ReturnType<typeof createTranslatorServer>;
     try {
       server = createTranslatorServer(serverOptions(options, ctx.env), {
-        log: ({ event, ...fields }) => logger.info(String(event), fields),
+        log: logger,
         metricsHandler: telemetry.metricsHandler,
       });
     } catch (error) {
