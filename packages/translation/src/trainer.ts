@@ -1,5 +1,5 @@
-import { SeededRandom } from '@sim2real/random';
 import { join } from 'node:path';
+import { SeededRandom } from '@sim2real/random';
 import { adaptationWarnings } from './adaptation.js';
 import { Checkpointer } from './checkpointer.js';
 import { loadPerceptualWeights } from './degraded-mode.js';
