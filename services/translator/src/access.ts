@@ -38,6 +38,7 @@ export interface AccessOptions {
   authenticator: Authenticator | undefined;
   /** Unary calls (health excluded) in progress at once; more get RESOURCE_EXHAUSTED before their message is read. */
   maxConcurrentUnaryCalls: number;
+  /** Where refused calls are logged (`call_refused`). */
   log: Logger;
 }
 

@@ -50,6 +50,7 @@ export interface TrainingJobsOptions {
   backend: BackendChoice;
   /** Nice value of a job's process. */
   trainingNice: number;
+  /** Where jobs' queueing, start and end are logged. @default none */
   log?: Logger;
 }
 

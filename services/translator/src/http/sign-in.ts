@@ -15,6 +15,7 @@ export interface SignInDeps {
   guard: DashboardGuard;
   /** Whether the port serves HTTPS (the cookie is then `Secure`). */
   secure: boolean;
+  /** Where sign-ins and refused sign-ins are logged. */
   log: Logger;
 }
 
