@@ -31,12 +31,13 @@ export class TrainingModels {
       discriminator: restored?.discriminator ?? buildDiscriminator(config),
       perceptual: vgg ? buildPerceptualNetwork(config.perceptualLayers, vgg) : undefined,
     };
-    const models = new TrainingModels(networks, labels ? taskTrainer(config, labels, restored) : undefined);
+    let task: TaskTrainer | undefined;
     try {
-      if (models.task && restored) await restoreOptimizer(models.task.optimizer, restored.dir, 'task');
-      return models;
+      task = labels ? taskTrainer(config, labels, restored) : undefined;
+      if (task && restored) await restoreOptimizer(task.optimizer, restored.dir, 'task');
+      return new TrainingModels(networks, task);
     } catch (error) {
-      models.dispose();
+      new TrainingModels(networks, task).dispose();
       throw error;
     }
   }
