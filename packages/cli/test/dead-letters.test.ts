@@ -13,6 +13,7 @@ import { trainTinyModel } from '@sim2real/translation/testing';
 import { createTranslatorServer } from '@sim2real/translator';
 import { parseSince } from '../src/commands/dead-letters.js';
 import { runMain } from './cli.js';
+import { loggerFrom } from '@sim2real/telemetry';
 
 const batch = (id: string): LabelledBatch => ({
   batchId: id,
@@ -44,7 +45,7 @@ void test('dead-letters list and replay: filters by reason and time; replayed ba
   const nats = await startNatsServer();
   const registryDir = await mkdtemp(path.join(tmpdir(), 'sim2real-dead-letters-'));
   const nc = await connect({ servers: nats.url });
-  const translator = createTranslatorServer({ registryDir, host: '127.0.0.1', port: 0 }, { log: () => undefined });
+  const translator = createTranslatorServer({ registryDir, host: '127.0.0.1', port: 0 }, { log: loggerFrom(() => undefined) });
   let adapter: Awaited<ReturnType<typeof createAdapter>> | undefined;
   try {
     await trainTinyModel(path.join(registryDir, 'm', 'v1'));
@@ -73,7 +74,7 @@ void test('dead-letters list and replay: filters by reason and time; replayed ba
     assert.match(table.stdout, /o1 .* max_deliveries .*UNAVAILABLE/);
     assert.match(table.stdout, /4 dead batch/);
 
-    adapter = await createAdapter({ natsServers: nats.url, translatorAddress: `127.0.0.1:${port}`, routes: [{ dataset: 'digits', model: 'm' }], logger: () => undefined });
+    adapter = await createAdapter({ natsServers: nats.url, translatorAddress: `127.0.0.1:${port}`, routes: [{ dataset: 'digits', model: 'm' }], logger: loggerFrom(() => undefined) });
     const replay = await runMain(['dead-letters', 'replay', '--dataset', 'digits', '--reason', 'max_deliveries', '--nats', nats.url]);
     assert.equal(replay.code, 0, replay.stderr);
     assert.match(replay.stdout, /3 dead batch\(es\) replayed/);

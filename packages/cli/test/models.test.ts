@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { trainTinyModel } from '@sim2real/translation/testing';
 import { createTranslatorServer, tokenSha256 } from '@sim2real/translator';
 import { runMain } from './cli.js';
+import { loggerFrom } from '@sim2real/telemetry';
 
 let root: string;
 let registry: string;
@@ -53,7 +54,7 @@ void describe('sim2real models', () => {
     ]));
     const tokenFile = path.join(root, 'admin.token');
     await writeFile(tokenFile, 'admin-secret\n');
-    const server = createTranslatorServer({ registryDir: registry, host: '127.0.0.1', port: 0, authTokensFile: tokens }, { log: () => undefined });
+    const server = createTranslatorServer({ registryDir: registry, host: '127.0.0.1', port: 0, authTokensFile: tokens }, { log: loggerFrom(() => undefined) });
     const { port } = await server.start();
     try {
       const address = `127.0.0.1:${port}`;

@@ -4,7 +4,7 @@ import { context, trace } from '@opentelemetry/api';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-/** One structured line writer shared by the services. */
+/** The one logger interface of every service: an event name and its fields, at a level. */
 export interface Logger {
   debug(event: string, fields?: Record<string, unknown>): void;
   info(event: string, fields?: Record<string, unknown>): void;
@@ -33,6 +33,20 @@ export function parseLogLevel(text: string): LogLevel {
   return level;
 }
 
+/** Where a Logger's lines go: the level, the event name and the fields (a child's fields first). */
+export type LogWrite = (level: LogLevel, event: string, fields: Record<string, unknown>) => void;
+
+/** A Logger over `write`, every line carrying `fields`; for sinks other than JSON lines (tests, a terminal's view). */
+export function loggerFrom(write: LogWrite, fields: Record<string, unknown> = {}): Logger {
+  return {
+    debug: (event, own) => write('debug', event, { ...fields, ...own }),
+    info: (event, own) => write('info', event, { ...fields, ...own }),
+    warn: (event, own) => write('warn', event, { ...fields, ...own }),
+    error: (event, own) => write('error', event, { ...fields, ...own }),
+    child: (more) => loggerFrom(write, { ...fields, ...more }),
+  };
+}
+
 /**
  * A JSON-lines logger: `{time, level, service, event, ...fields, trace_id, span_id}`, the trace ids taken from the
  * active OpenTelemetry span, so a log line can be found from its trace and back. Errors in fields are written as
@@ -41,25 +55,16 @@ export function parseLogLevel(text: string): LogLevel {
 export function createLogger(options: LoggerOptions): Logger {
   const minimum = LEVELS.indexOf(options.level ?? 'info');
   const stream = options.stream ?? process.stdout;
-  const make = (base: Record<string, unknown>): Logger => {
-    const write = (level: LogLevel, event: string, fields: Record<string, unknown> = {}): void => {
-      if (LEVELS.indexOf(level) < minimum) return;
-      const span = trace.getSpan(context.active())?.spanContext();
-      const line: Record<string, unknown> = { time: new Date().toISOString(), level, service: options.service, event, ...base };
-      for (const [key, value] of Object.entries(fields)) line[key] = value instanceof Error ? value.message : value;
-      if (span && trace.isSpanContextValid(span)) {
-        line.trace_id = span.traceId;
-        line.span_id = span.spanId;
-      }
-      stream.write(`${JSON.stringify(line)}\n`);
-    };
-    return {
-      debug: (event, fields) => write('debug', event, fields),
-      info: (event, fields) => write('info', event, fields),
-      warn: (event, fields) => write('warn', event, fields),
-      error: (event, fields) => write('error', event, fields),
-      child: (fields) => make({ ...base, ...fields }),
-    };
+  const write: LogWrite = (level, event, fields) => {
+    if (LEVELS.indexOf(level) < minimum) return;
+    const span = trace.getSpan(context.active())?.spanContext();
+    const line: Record<string, unknown> = { time: new Date().toISOString(), level, service: options.service, event };
+    for (const [key, value] of Object.entries(fields)) line[key] = value instanceof Error ? value.message : value;
+    if (span && trace.isSpanContextValid(span)) {
+      line.trace_id = span.traceId;
+      line.span_id = span.spanId;
+    }
+    stream.write(`${JSON.stringify(line)}\n`);
   };
-  return make(options.fields ?? {});
+  return loggerFrom(write, options.fields);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { metrics, trace } from '@opentelemetry/api';
-import { createLogger, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
+import { createLogger, loggerFrom, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 
 void test('telemetryOptionsFromEnv honours OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES', () => {
   const env = { OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs, deployment.environment.name=staging,team=vision%20lab' };
@@ -68,4 +68,15 @@ void test('the logger writes JSON lines with level, service and the active trace
   assert.equal(line.error, 'boom');
   assert.match(String(line.trace_id), /^[0-9a-f]{32}$/);
   assert.match(String(line.span_id), /^[0-9a-f]{16}$/);
+});
+
+void test('loggerFrom hands each line to its writer with the level and the child fields under its own', () => {
+  const lines: unknown[][] = [];
+  const log = loggerFrom((level, event, fields) => lines.push([level, event, fields]), { service: 'probe' }).child({ model: 'faces', step: 0 });
+  log.error('batch_failed', { step: 3 });
+  log.debug('tick');
+  assert.deepEqual(lines, [
+    ['error', 'batch_failed', { service: 'probe', model: 'faces', step: 3 }],
+    ['debug', 'tick', { service: 'probe', model: 'faces', step: 0 }],
+  ]);
 });

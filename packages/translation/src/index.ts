@@ -22,7 +22,8 @@ export { MANIFEST_FILE, hashModelFiles, readModelManifest, sha256File, updateMod
 export type { ModelManifest, ModelMetrics, OnnxExportRecord } from './checkpoint.js';
 export type { LabelSetRecord } from './label-consistency.js';
 export { train } from './trainer.js';
-export type { TrainRequest, TrainResult, TrainingEvent } from './trainer.js';
+export type { TrainRequest } from './run-setup.js';
+export type { TrainResult, TrainingEvent } from './training-progress.js';
 export { loadTranslator, loadTranslatorNetworks } from './translator.js';
 export type { TranslationOutput, Translator, TranslatorNetworks } from './translator.js';
 export { imageNoiseValues } from './noise.js';

@@ -2,9 +2,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tf } from '@sim2real/tensor';
 import { loadLayersModel, loadNamedTensors, saveLayersModel, saveNamedTensors, writeFileDurable } from './layers-io.js';
-import type { StageName } from './config.js';
+import type { StageName, TranslationConfig } from './config.js';
 import type { HistoryPool } from './history-pool.js';
-import type { LambdaState } from './lambda-schedule.js';
+import { type LambdaState, LambdaSchedule } from './lambda-schedule.js';
 import type { Networks, StepLosses } from './train-step.js';
 
 /** trainer/state.json: what a resumed run needs beyond the networks. */
@@ -16,6 +16,19 @@ export interface TrainerState {
   finalLosses: StepLosses | undefined;
   wallTimeMs: number;
   created: string;
+}
+
+/** The state of a run before its first step. */
+export function freshTrainerState(config: TranslationConfig): TrainerState {
+  return {
+    stage: 'g0',
+    step: 0,
+    lambda: new LambdaSchedule(config.lambda).snapshot(),
+    stageLambdas: {},
+    finalLosses: undefined,
+    wallTimeMs: 0,
+    created: new Date().toISOString(),
+  };
 }
 
 export interface CheckpointParts {

@@ -11,6 +11,7 @@ import type { Image, TranslateResponse__Output } from '@sim2real/contracts';
 import { createAdapter } from '../src/index.js';
 import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publishBatches } from '@sim2real/messaging';
 import { startNatsServer } from '@sim2real/messaging/testing';
+import { loggerFrom } from '@sim2real/telemetry';
 import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 
 const { values } = parseScriptFlags({
@@ -120,10 +121,10 @@ try {
     translatorAddress,
     routes: [{ dataset: 'bench', model }],
     maxBatchesInFlight: inFlight,
-    logger: (event, fields) => {
+    logger: loggerFrom((_level, event, fields) => {
       logs[event] = (logs[event] ?? 0) + 1;
-      if (event === 'batch.retry') retryErrors.push(String(fields?.error));
-    },
+      if (event === 'batch.retry') retryErrors.push(String(fields.error));
+    }),
   });
   // Warm-up batch, then the timed run with everything published up front (consumer lag = the whole run).
   await publishBatches([makeBatch('bench', 'warm', batchSize, size)], { js: client.js, maxPayloadBytes: client.nc.info!.max_payload });

@@ -1,5 +1,6 @@
 import type { TranslatorClientOptions } from '@sim2real/client';
 import { DATASET_PATTERN, type NatsAuthOptions, type StreamLimits } from '@sim2real/messaging';
+import { type Logger, createLogger } from '@sim2real/telemetry';
 import { AdapterConfigError } from './errors.js';
 
 /** One dataset → model route. */
@@ -11,9 +12,6 @@ export interface Route {
 
 /** TLS and token of the translator channel. */
 export type TranslatorAccess = Pick<TranslatorClientOptions, 'tls' | 'token'>;
-
-/** Where a process writes its structured log lines. */
-export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 
 /** Limits of the three streams (see StreamLimits for what each means and its default). */
 export type StreamOptions = Partial<StreamLimits>;
@@ -122,9 +120,7 @@ export interface AdapterConfig {
 }
 
 /** Prints one JSON line per event on stderr. */
-export const jsonLineLogger: Logger = (event, fields = {}) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'dataset-adapter', event, ...fields })}\n`);
-};
+export const jsonLineLogger: Logger = createLogger({ service: 'dataset-adapter', stream: process.stderr });
 
 const HOST_PORT = String.raw`[^:\s/,]+:\d+`;
 /** `host:port`, `dns:///host:port`, `dns://resolver:53/host:port`, `ipv4:a:port[,b:port]`. */

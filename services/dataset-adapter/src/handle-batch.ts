@@ -129,7 +129,7 @@ async function translateWhenAvailable(batch: LabelledBatch__Output, ctx: BatchCo
             signal: ctx.stopSignal,
           }),
       );
-      if (ctx.breaker.open) config.logger('translator.available', { dataset: route.dataset, model: route.model });
+      if (ctx.breaker.open) config.logger.info('translator.available', { dataset: route.dataset, model: route.model });
       ctx.breaker.success();
       return result;
     } catch (error) {
@@ -137,7 +137,7 @@ async function translateWhenAvailable(batch: LabelledBatch__Output, ctx: BatchCo
         const delayMs = ctx.breaker.failure(probe);
         ctx.metrics.waited(route.dataset);
         if (delayMs > 0) {
-          config.logger('translator.unavailable', { dataset: route.dataset, failures: ctx.breaker.failures, pauseMs: delayMs, attempt, error: error.message });
+          config.logger.warn('translator.unavailable', { dataset: route.dataset, failures: ctx.breaker.failures, pauseMs: delayMs, attempt, error: error.message });
         }
         span.addEvent('translator unavailable', { 'sim2real.attempt': attempt });
         continue;
@@ -176,7 +176,7 @@ async function settleFailure(msg: JsMsg, ctx: BatchContext, error: unknown): Pro
     // A failure of the translator on this batch counts as a delivery; a NATS error (publish ack lost, connection
     // down) is retried the same way but never dead-letters from here.
     const delayMs = Math.min(config.retryMaxDelayMs, config.retryBaseDelayMs * 2 ** (deliveries - 1));
-    config.logger('batch.retry', { dataset: route.dataset, sequence: msg.seq, deliveries, delayMs, error: errorMessage(error) });
+    config.logger.warn('batch.retry', { dataset: route.dataset, sequence: msg.seq, deliveries, delayMs, error: errorMessage(error) });
     try {
       msg.nak(delayMs);
     } catch {
@@ -203,14 +203,14 @@ async function settleFailure(msg: JsMsg, ctx: BatchContext, error: unknown): Pro
       return release();
     }
     // Not stored in the dead stream: keep the original for a later delivery rather than lose it.
-    config.logger('batch.dead_letter_failed', { dataset: route.dataset, sequence: msg.seq, error: errorMessage(publishError) });
+    config.logger.error('batch.dead_letter_failed', { dataset: route.dataset, sequence: msg.seq, error: errorMessage(publishError) });
     msg.nak(config.retryBaseDelayMs);
     return 'retry';
   }
   // Plain term() on servers before 2.10.4 (they redeliver a message termed with a reason); the reason is in the dead copy's headers.
   terminateSafely(msg, dead.reason, ctx);
   if (fresh) ctx.metrics.deadLettered(route.dataset, dead.kind);
-  config.logger('batch.dead', { dataset: route.dataset, sequence: msg.info.streamSequence, deliveries, kind: dead.kind, reason: dead.reason });
+  config.logger.warn('batch.dead', { dataset: route.dataset, sequence: msg.info.streamSequence, deliveries, kind: dead.kind, reason: dead.reason });
   return 'dead';
 }
 

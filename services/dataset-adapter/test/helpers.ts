@@ -7,6 +7,7 @@ import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams } from 
 import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
 import { tinyRegistry } from '@sim2real/client/testing';
 import { startRealTranslator, type RealTranslator } from './real-translator.js';
+import { loggerFrom } from '@sim2real/telemetry';
 
 /** A tiny batch of raw RGB images (16 px, the test model's size), with every label kind in turn. */
 export function makeBatch(dataset: string, batchId: string, count = 3, size = 16): LabelledBatch {
@@ -70,7 +71,7 @@ export async function startAdapter(options: Partial<AdapterOptions> & Pick<Adapt
     maxDeliver: 30,
     stopTimeoutMs: 3000,
     lagPollIntervalMs: 200,
-    logger: (event, fields) => logs.push({ event, fields }),
+    logger: loggerFrom((_level, event, fields) => logs.push({ event, fields })),
     ...options,
   });
   return { adapter, logs };

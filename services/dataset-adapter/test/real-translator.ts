@@ -1,4 +1,5 @@
 import { createTranslatorServer, type TranslatorServer, type TranslatorServerOptions } from '@sim2real/translator';
+import { loggerFrom } from '@sim2real/telemetry';
 
 /** A real translator server (`createTranslatorServer`) on 127.0.0.1 (or `host`) that can be killed and started again on its port. */
 export interface RealTranslator {
@@ -23,7 +24,7 @@ export async function startRealTranslator(options: TranslatorServerOptions): Pro
     const s = createTranslatorServer(
       { ...options, host, port },
       {
-        log: () => undefined,
+        log: loggerFrom(() => undefined),
         onBatch: (report) => {
           if (report.error === undefined) answered += report.size;
         },

@@ -48,7 +48,7 @@ export class BatchHandler {
     } catch (error) {
       metrics.batch('bad', 0, 0);
       // The reason goes to the log; the server is told only where it understands a term reason (2.10.4+: 2.9 would redeliver).
-      config.logger('regressor.bad_batch', { subject: msg.subject, seq: msg.info.streamSequence, reason: (error as Error).message, termWithReason: features.termWithReason });
+      config.logger.warn('regressor.bad_batch', { subject: msg.subject, seq: msg.info.streamSequence, reason: (error as Error).message, termWithReason: features.termWithReason });
       terminate(msg, (error as Error).message, features);
       return undefined;
     }
@@ -58,10 +58,10 @@ export class BatchHandler {
     const { config, trainer, metrics } = this.deps;
     const log = config.logger;
     const { samples, rejected } = await samplesOfBatch(batch, { maxPixels: config.maxPixels });
-    for (const problem of rejected.slice(0, 3)) log('regressor.sample_rejected', { batchId: batch.batchId, reason: problem.message });
+    for (const problem of rejected.slice(0, 3)) log.warn('regressor.sample_rejected', { batchId: batch.batchId, reason: problem.message });
     const usable = samples.filter((s) => s.label.length >= config.regressor.outputs);
     const short = samples.length - usable.length;
-    if (short > 0) log('regressor.sample_rejected', { batchId: batch.batchId, reason: `${short} labels shorter than ${config.regressor.outputs} values` });
+    if (short > 0) log.warn('regressor.sample_rejected', { batchId: batch.batchId, reason: `${short} labels shorter than ${config.regressor.outputs} values` });
     await trainer.addSamples(usable);
     const steps = usable.length === 0 ? 0 : config.stepsPerBatch || Math.ceil(usable.length / config.regressor.batchSize);
     const parent = trace.setSpan(context.active(), span);

@@ -1,4 +1,5 @@
 import type { NatsAuthOptions } from '@sim2real/messaging';
+import { type Logger, createLogger } from '@sim2real/telemetry';
 import { RegressorConfigError } from './errors.js';
 
 /** The network and its training; every knob has a default sized for a 2-core CPU. */
@@ -83,14 +84,9 @@ export function resolveRegressorConfig(options: RegressorOptions = {}): Regresso
 /** Where batches come from: translated ones (ours, the oracle's stand-in) or the synthetic ones (the baseline). */
 export type BatchSource = 'adapted' | 'synthetic';
 
-/** One structured log line per event worth knowing. */
-export type Logger = (event: string, fields?: Record<string, unknown>) => void;
-
 /** JSON lines on a stream (stderr by default). */
 export function jsonLineLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
-  return (event, fields = {}) => {
-    stream.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'face-regressor', event, ...fields })}\n`);
-  };
+  return createLogger({ service: 'face-regressor', stream });
 }
 
 /** The consumer service: where batches come from, how often to evaluate and checkpoint. */

@@ -1,5 +1,5 @@
 export { REGRESSOR_DEFAULTS, REGRESSOR_SERVICE_DEFAULTS, jsonLineLogger, resolveRegressorConfig, resolveRegressorServiceConfig } from './config.js';
-export type { BatchSource, Logger, RegressorConfig, RegressorOptions, RegressorServiceConfig, RegressorServiceOptions } from './config.js';
+export type { BatchSource, RegressorConfig, RegressorOptions, RegressorServiceConfig, RegressorServiceOptions } from './config.js';
 export { BadSampleError, CheckpointError, RegressorConfigError } from './errors.js';
 export { buildRegressorNetwork } from './network.js';
 export { SampleStore } from './sample-store.js';

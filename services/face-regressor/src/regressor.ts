@@ -49,7 +49,7 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
   const consumer = await jetstream(nc).consumers.get(stream, config.consumerName);
   // One batch in hand plus one buffered: training is the bottleneck, so more would only wait past AckWait.
   const messages = await consumer.consume({ max_messages: 2 });
-  log('regressor.started', { server: nc.getServer(), stream, subject, consumer: config.consumerName, resumedAtStep: trainer.step, testSamples: deps.test?.count ?? 0 });
+  log.info('regressor.started', { server: nc.getServer(), stream, subject, consumer: config.consumerName, resumedAtStep: trainer.step, testSamples: deps.test?.count ?? 0 });
 
   const handler = new BatchHandler({
     config,
@@ -65,14 +65,14 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
     const result = trainer.evaluate(deps.test);
     evaluation.ran(trainer.step);
     metrics.evaluated(trainer.step, result.mse);
-    log('regressor.eval', { step: trainer.step, mse: result.mse, samples: result.samples });
+    log.info('regressor.eval', { step: trainer.step, mse: result.mse, samples: result.samples });
   };
   const checkpointIfDue = async (force: boolean): Promise<void> => {
     if (config.checkpointDir === undefined || !checkpoints.due(trainer.step, force)) return;
     await trainer.saveCheckpoint(config.checkpointDir);
     checkpoints.ran(trainer.step);
     metrics.checkpointed();
-    log('regressor.checkpoint', { step: trainer.step, dir: config.checkpointDir });
+    log.info('regressor.checkpoint', { step: trainer.step, dir: config.checkpointDir });
   };
 
   let stopping = false;
@@ -82,7 +82,7 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
         try {
           await handler.handle(msg);
         } catch (error) {
-          log('regressor.batch_failed', { subject: msg.subject, seq: msg.seq, reason: (error as Error).message });
+          log.warn('regressor.batch_failed', { subject: msg.subject, seq: msg.seq, reason: (error as Error).message });
           msg.nak(1000);
         }
         evaluateIfDue(false);
@@ -95,9 +95,9 @@ export async function createRegressor(config: RegressorServiceConfig, deps: Crea
       stopping = true;
       await messages.close().catch(() => undefined);
       evaluateIfDue(true);
-      await checkpointIfDue(true).catch((error: unknown) => log('regressor.checkpoint_failed', { reason: (error as Error).message }));
+      await checkpointIfDue(true).catch((error: unknown) => log.error('regressor.checkpoint_failed', { reason: (error as Error).message }));
       await nc.drain().catch(() => nc.close());
-      log('regressor.stopped', { ...metrics.stats() });
+      log.info('regressor.stopped', { ...metrics.stats() });
     }
     return metrics.stats();
   })();

@@ -13,6 +13,7 @@ import { publishBatches } from '@sim2real/messaging';
 import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
 import { generateFaceDataset, type FaceSample } from '@sim2real/face-synth';
 import { initBackend, tf } from '@sim2real/tensor';
+import { loggerFrom } from '@sim2real/telemetry';
 import {
   RegressorConfigError,
   RegressorTrainer,
@@ -131,7 +132,7 @@ void describe('consumer', () => {
       checkpointEverySteps: 2,
       checkpointDir: join(dir, 'ckpt'),
       maxBatches: 3,
-      logger: (event, fields) => logs.push(JSON.stringify({ event, ...fields })),
+      logger: loggerFrom((_level, event, fields) => logs.push(JSON.stringify({ event, ...fields }))),
     });
     const test = await renderTestSet({ count: 4, size: SIZE, outputs: 4 });
     const nc = await connect({ servers: server.url });
@@ -183,7 +184,7 @@ void describe('consumer', () => {
       regressor: { ...tiny },
       ackWaitMs: 1000,
       maxDeliver: 5,
-      logger: (event, fields) => logs.push({ event, fields }),
+      logger: loggerFrom((_level, event, fields) => logs.push({ event, fields })),
     });
     const nc = await connect({ servers: server.url });
     const regressor = await createRegressor(config);

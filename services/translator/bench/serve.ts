@@ -10,6 +10,7 @@ import { loadEngine, runTorchReference, translateImages } from '@sim2real/infere
 import type { EngineKind } from '@sim2real/inference';
 import { exportOnnx } from '@sim2real/onnx-export';
 import { initBackend } from '@sim2real/tensor';
+import { loggerFrom } from '@sim2real/telemetry';
 import { readModelManifest, resolveTranslationConfig } from '@sim2real/translation';
 import { writeUntrainedModel } from '@sim2real/translation/testing';
 import { createTranslatorClient } from '@sim2real/client';
@@ -173,7 +174,7 @@ for (const kind of engines) {
 
   const server = createTranslatorServer(
     { host: '127.0.0.1', port: 0, registryDir, trainingRoot: data, maxBatchSize: maxBatch, maxConcurrentStreams: 64, engine: kind, inferenceThreads: threads },
-    { log: () => undefined },
+    { log: loggerFrom(() => undefined) },
   );
   const { port } = await server.start();
   const client = createTranslatorClient(`127.0.0.1:${port}`);

@@ -3,6 +3,7 @@ import { ANONYMOUS, requireRole, stampCaller } from './auth.js';
 import type { Authenticator, Caller, Role } from './auth.js';
 import { CapacityError, toGrpcStatus } from './errors.js';
 import { RPC_SERVICE } from './telemetry.js';
+import type { Logger } from '@sim2real/telemetry';
 
 /** What a method needs: nothing (health probes), any valid token (reflection), or a role. */
 export type Rule = 'open' | 'authenticated' | Role;
@@ -37,7 +38,8 @@ export interface AccessOptions {
   authenticator: Authenticator | undefined;
   /** Unary calls (health excluded) in progress at once; more get RESOURCE_EXHAUSTED before their message is read. */
   maxConcurrentUnaryCalls: number;
-  log: (entry: Record<string, unknown>) => void;
+  /** Where refused calls are logged (`call_refused`). */
+  log: Logger;
 }
 
 /** Counts unary calls in progress (for tests and logs). */
@@ -88,7 +90,7 @@ export function accessInterceptor(options: AccessOptions, stats: AccessStats): g
           if (unary) release = admit();
         } catch (error) {
           const refused = toGrpcStatus(error);
-          options.log({ event: 'call_refused', method, code: grpc.status[refused.code], caller: caller === ANONYMOUS ? undefined : caller.name, peer: call.getPeer() });
+          options.log.warn('call_refused', { method, code: grpc.status[refused.code], caller: caller === ANONYMOUS ? undefined : caller.name, peer: call.getPeer() });
           call.sendStatus({ code: refused.code, details: refused.details });
           return;
         }

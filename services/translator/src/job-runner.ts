@@ -13,6 +13,7 @@ import type { JobStateName, TrainingEventMessage, TrainingStageName } from './pr
 import { MANIFEST_FILE } from './registry.js';
 import type { ModelRegistry } from './registry.js';
 import type { WorkerCommand, WorkerInput, WorkerMessage } from './worker-protocol.js';
+import type { Logger } from '@sim2real/telemetry';
 
 /** Events kept for replay per job, by kind; the oldest of a kind is dropped first (sample grids are the big ones). */
 export const MAX_EVENTS = { step: 256, sample: 8, other: 256 } as const;
@@ -155,13 +156,13 @@ export async function settleJob(
   outcome: WorkerMessage,
   job: { id: string; modelName: string; modelDir: string; stoppedBy: string | undefined },
   registry: ModelRegistry,
-  log?: (entry: Record<string, unknown>) => void,
+  log?: Logger,
 ): Promise<JobSettlement> {
   let modelVersion = '';
   try {
     if (outcome.type === 'done' || (outcome.type === 'cancelled' && (await hasCheckpoint(job.modelDir)))) {
       modelVersion = await publishVersion(registry, job.modelName, job.modelDir);
-      log?.({ event: 'model_published', job: job.id, model: modelVersion });
+      log?.info('model_published', { job: job.id, model: modelVersion });
     } else {
       await rm(job.modelDir, { recursive: true, force: true });
     }

@@ -12,6 +12,7 @@ import type { JobLimits, ValidJobRequest } from './job-request.js';
 import type { JobStateName, StartTrainingRequest, TrainingEventMessage, TrainingJobMessage } from './proto.js';
 import type { ModelRegistry } from './registry.js';
 import type { WorkerInput, WorkerMessage } from './worker-protocol.js';
+import type { Logger } from '@sim2real/telemetry';
 
 /**
  * The training jobs of a server, whichever queue holds them: in this process (LocalTrainingJobs) or shared by the
@@ -49,7 +50,8 @@ export interface TrainingJobsOptions {
   backend: BackendChoice;
   /** Nice value of a job's process. */
   trainingNice: number;
-  log?: (entry: Record<string, unknown>) => void;
+  /** Where jobs' queueing, start and end are logged. @default none */
+  log?: Logger;
 }
 
 /** A job's staging folder `<registry>/<name>/.training-<job>` (ignored by the registry until published). */
@@ -173,7 +175,7 @@ export class LocalTrainingJobs implements TrainingJobs {
     this.#jobs.set(id, job);
     this.#queue.push(job);
     this.#emit(job, { message: 'queued' });
-    this.#options.log?.({ event: 'training_queued', job: id, caller: caller.name, model: valid.modelName, source: valid.sourceDir, target: valid.targetDir });
+    this.#options.log?.info('training_queued', { job: id, caller: caller.name, model: valid.modelName, source: valid.sourceDir, target: valid.targetDir });
     this.#next();
     return this.snapshot(id);
   }
@@ -269,7 +271,7 @@ export class LocalTrainingJobs implements TrainingJobs {
     this.#emit(job, { message: 'started' });
     const process = new JobProcess(job.input, this.#options.limits, (fields, kind) => this.#emit(job, fields, kind));
     job.process = process;
-    if (process.pid !== undefined) this.#options.log?.({ event: 'training_started', job: job.id, caller: job.owner, model: job.modelName, pid: process.pid });
+    if (process.pid !== undefined) this.#options.log?.info('training_started', { job: job.id, caller: job.owner, model: job.modelName, pid: process.pid });
     void process.outcome.then((outcome) => this.#end(job, outcome));
   }
 
@@ -290,7 +292,7 @@ export class LocalTrainingJobs implements TrainingJobs {
   #finish(job: Job, state: JobStateName, fields: Partial<TrainingEventMessage>): void {
     job.state = state;
     this.#emit(job, { ...fields, modelVersion: job.modelVersion });
-    this.#options.log?.({ event: 'training_ended', job: job.id, caller: job.owner, state, model: job.modelVersion || job.modelName, error: job.error || undefined });
+    this.#options.log?.info('training_ended', { job: job.id, caller: job.owner, state, model: job.modelVersion || job.modelName, error: job.error || undefined });
     job.markEnded();
     this.#forgetOldJobs();
   }

@@ -25,7 +25,7 @@ try {
   const options = serverOptionsFromEnv(env);
   server = createTranslatorServer(
     { ...options, registryDir: options.registryDir ?? '' },
-    { log: ({ event, ...fields }) => logger.info(String(event), fields), metricsHandler: telemetry.metricsHandler },
+    { log: logger, metricsHandler: telemetry.metricsHandler },
   );
 } catch (error) {
   if (error instanceof RangeError) fail(error.message);

@@ -136,7 +136,7 @@ export class NatsTrainingJobs implements TrainingJobs {
     });
     // Only a replica allowed to read training data runs jobs.
     if (this.#root !== undefined) this.#pulling = this.#pull(await js.consumers.get(TRAINING_QUEUE_STREAM, TRAINING_CONSUMER));
-    this.#options.log?.({ event: 'training_queue', kind: 'nats', replica: this.#options.replica, runsJobs: this.#root !== undefined, ackWaitMs: this.#options.queue.ackWaitMs });
+    this.#options.log?.info('training_queue', { kind: 'nats', replica: this.#options.replica, runsJobs: this.#root !== undefined, ackWaitMs: this.#options.queue.ackWaitMs });
   }
 
   async start(request: StartTrainingRequest, caller: Caller): Promise<TrainingJobMessage> {
@@ -171,7 +171,7 @@ export class NatsTrainingJobs implements TrainingJobs {
       await this.#update(id, (r) => ({ ...r, state: 'JOB_STATE_FAILED', error: reason })).catch(() => undefined);
       throw error;
     }
-    this.#options.log?.({ event: 'training_queued', job: id, caller: caller.name, model: valid.modelName, source: valid.sourceDir, target: valid.targetDir });
+    this.#options.log?.info('training_queued', { job: id, caller: caller.name, model: valid.modelName, source: valid.sourceDir, target: valid.targetDir });
     return this.snapshot(id);
   }
 
@@ -226,7 +226,7 @@ export class NatsTrainingJobs implements TrainingJobs {
     });
     if (changed?.state === 'JOB_STATE_CANCELLED') {
       await this.#publishEvent(jobId, nextEvent(undefined, jobId, changed.state, { message: 'cancelled before it started' }), 'other');
-      this.#options.log?.({ event: 'training_ended', job: jobId, caller: changed.owner, state: changed.state, model: changed.modelName });
+      this.#options.log?.info('training_ended', { job: jobId, caller: changed.owner, state: changed.state, model: changed.modelName });
     } else if (changed) {
       this.#nc!.publish(trainingCancelSubject(jobId));
     }
@@ -321,7 +321,7 @@ export class NatsTrainingJobs implements TrainingJobs {
         msg = await consumer.next({ expires: PULL_EXPIRES_MS });
       } catch (error) {
         if (this.#closed) return;
-        this.#options.log?.({ event: 'training_queue_pull_failed', error: error instanceof Error ? error.message : String(error) });
+        this.#options.log?.error('training_queue_pull_failed', { error: error instanceof Error ? error.message : String(error) });
         await new Promise((resolve) => setTimeout(resolve, PULL_RETRY_MS));
         continue;
       }
@@ -331,7 +331,7 @@ export class NatsTrainingJobs implements TrainingJobs {
         return;
       }
       await this.#take(msg).catch((error: unknown) => {
-        this.#options.log?.({ event: 'training_take_failed', job: msg.string(), error: error instanceof Error ? error.message : String(error) });
+        this.#options.log?.error('training_take_failed', { job: msg.string(), error: error instanceof Error ? error.message : String(error) });
         msg.nak(PULL_RETRY_MS);
       });
     }
@@ -396,7 +396,7 @@ export class NatsTrainingJobs implements TrainingJobs {
     if (this.#refusal(record) === undefined) await rm(record.input.modelDir, { recursive: true, force: true });
     const last = await this.#lastStep(record.id);
     await this.#publishEvent(record.id, nextEvent(last, record.id, failed.state, { message: error }), 'other');
-    this.#options.log?.({ event: 'training_ended', job: record.id, caller: record.owner, state: failed.state, model: record.modelName, error });
+    this.#options.log?.info('training_ended', { job: record.id, caller: record.owner, state: failed.state, model: record.modelName, error });
   }
 
   /** The job's last step event, so that a final event written by another replica keeps its stage and step. */
@@ -418,11 +418,11 @@ export class NatsTrainingJobs implements TrainingJobs {
     const process = new JobProcess(record.input, this.#options.limits, (fields, kind) => this.#emit(job, fields, kind));
     job.process = process;
     if (process.pid !== undefined) {
-      this.#options.log?.({ event: 'training_started', job: record.id, caller: record.owner, model: record.modelName, pid: process.pid, replica: this.#options.replica });
+      this.#options.log?.info('training_started', { job: record.id, caller: record.owner, model: record.modelName, pid: process.pid, replica: this.#options.replica });
     }
     job.ended = process.outcome
       .then((outcome) => this.#end(job, outcome))
-      .catch((error: unknown) => this.#options.log?.({ event: 'training_end_failed', job: record.id, error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown) => this.#options.log?.error('training_end_failed', { job: record.id, error: error instanceof Error ? error.message : String(error) }))
       .finally(() => {
         clearInterval(heartbeat);
         this.#running.delete(record.id);
@@ -447,9 +447,9 @@ export class NatsTrainingJobs implements TrainingJobs {
       job.record = ended;
       this.#emit(job, { ...settled.fields, modelVersion: settled.modelVersion });
       await job.published;
-      this.#options.log?.({ event: 'training_ended', job: record.id, caller: record.owner, state: ended.state, model: ended.modelVersion || ended.modelName, error: ended.error || undefined });
+      this.#options.log?.info('training_ended', { job: record.id, caller: record.owner, state: ended.state, model: ended.modelVersion || ended.modelName, error: ended.error || undefined });
     } else {
-      this.#options.log?.({ event: 'training_result_late', job: record.id, state: settled.state, model: settled.modelVersion || undefined, reason: 'another replica had already ended the job' });
+      this.#options.log?.warn('training_result_late', { job: record.id, state: settled.state, model: settled.modelVersion || undefined, reason: 'another replica had already ended the job' });
     }
     await job.msg.ackAck();
   }
@@ -461,6 +461,6 @@ export class NatsTrainingJobs implements TrainingJobs {
     const slot = kind === 'sample' ? job.samples++ : 0;
     job.published = job.published
       .then(() => this.#publishEvent(job.record.id, message, kind, slot))
-      .catch((error: unknown) => this.#options.log?.({ event: 'training_event_lost', job: job.record.id, error: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) => this.#options.log?.warn('training_event_lost', { job: job.record.id, error: error instanceof Error ? error.message : String(error) }));
   }
 }

@@ -6,8 +6,8 @@ import { DEFAULT_TRAINING_QUEUE } from '@sim2real/messaging';
 import { initBackend } from '@sim2real/tensor';
 import type { BackendInfo } from '@sim2real/tensor';
 import { HealthImplementation } from 'grpc-health-check';
-import { startHttpEndpoint } from '@sim2real/telemetry';
-import type { HttpEndpoint, MetricsHandler } from '@sim2real/telemetry';
+import { createLogger, startHttpEndpoint } from '@sim2real/telemetry';
+import type { HttpEndpoint, Logger, MetricsHandler } from '@sim2real/telemetry';
 import { DashboardGuard } from './http/access.js';
 import { dashboardRoutes } from './http/dashboard.js';
 import { ServingWindow } from './http/serving.js';
@@ -66,7 +66,8 @@ export interface TranslatorServer {
 
 /** Extra hooks for tests and embedding. */
 export interface TranslatorServerHooks {
-  log?: (entry: Record<string, unknown>) => void;
+  /** Where the server's log lines go. @default JSON lines on stdout */
+  log?: Logger;
   onBatch?: (report: BatchReport) => void;
   /** Serves `/metrics` on the HTTP port (Telemetry.metricsHandler of a telemetry started with `prometheus: true`). */
   metricsHandler?: MetricsHandler;
@@ -77,7 +78,7 @@ const HEALTH_SERVICES = ['', RPC_SERVICE] as const;
 /** Builds the translator gRPC server (Translator + grpc.health.v1 + reflection) from its options; `start()` serves. */
 export function createTranslatorServer(options: TranslatorServerOptions, hooks: TranslatorServerHooks = {}): TranslatorServer {
   const config = resolveServerConfig(options);
-  const log = hooks.log ?? ((entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'translator', ...entry })}\n`));
+  const log = hooks.log ?? createLogger({ service: 'translator' });
   const telemetry = new ServerTelemetry();
   const serving = new ServingWindow(config.maxBatchSize);
   const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, imagesByEngine: {}, queuedImages: 0, activeCalls: 0, unaryCalls: 0 };
@@ -87,7 +88,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     rescanMs: config.registryRescanMs,
     maxLoaded: config.maxLoadedModels,
     engine: { engine: config.engine, threads: config.inferenceThreads },
-    onLoad: (model, info) => log({ event: 'model_loaded', model, engine: info.kind, engineDescription: info.description, engineReason: info.reason }),
+    onLoad: (model, info) => log.info('model_loaded', { model, engine: info.kind, engineDescription: info.description, engineReason: info.reason }),
   });
   const batcher = new MicroBatcher<InferenceItem, InferenceOutput>(
     runInferenceBatch,
@@ -103,7 +104,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         telemetry.recordBatch(report, engine);
         serving.record(report);
       } else {
-        log({ event: 'batch_failed', model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
+        log.warn('batch_failed', { model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
       }
       hooks.onBatch?.(report);
     },
@@ -189,7 +190,8 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       await jobs.init();
       if (config.tlsCertFile && config.tlsKeyFile) {
         certificates = await ReloadableCertificates.open({ certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, clientCaFile: config.tlsClientCaFile }, (outcome) => {
-          log(outcome.ok ? { event: 'tls_reloaded' } : { event: 'tls_reload_failed', error: outcome.error, keeping: 'the previous certificates' });
+          if (outcome.ok) log.info('tls_reloaded');
+          else log.error('tls_reload_failed', { error: outcome.error, keeping: 'the previous certificates' });
           // The dashboard's HTTPS follows the same files.
           if (outcome.ok && certificates && http) http.reloadTls(certificates.pem());
         });
@@ -221,8 +223,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         });
       }
       for (const service of HEALTH_SERVICES) health.setStatus(service, 'SERVING');
-      log({
-        event: 'serving',
+      log.info('serving', {
         port,
         host: config.host,
         backend: backend.name,
@@ -238,13 +239,13 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     shutdown(graceMs = 10_000) {
       shuttingDown ??= (async () => {
         for (const service of HEALTH_SERVICES) health.setStatus(service, 'NOT_SERVING');
-        log({ event: 'shutting_down', activeCalls: tracker.active, graceMs });
+        log.info('shutting_down', { activeCalls: tracker.active, graceMs });
         const drained = tracker.close();
         streams.stopAll();
         const graceOver = new Promise<'timeout'>((resolve) => setTimeout(resolve, graceMs, 'timeout').unref());
         const result = await Promise.race([Promise.all([drained, jobs.close()]).then(() => 'drained' as const), graceOver]);
         if (result === 'timeout') {
-          log({ event: 'shutdown_grace_over', activeCalls: tracker.active });
+          log.warn('shutdown_grace_over', { activeCalls: tracker.active });
           server.forceShutdown();
         } else {
           await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
@@ -252,7 +253,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
         await http?.close();
         await registry.close();
         certificates?.close();
-        log({ event: 'stopped' });
+        log.info('stopped');
       })();
       return shuttingDown;
     },

@@ -13,7 +13,7 @@ import { createTranslatorServer } from '../src/index.js';
 import type { TranslatorServer } from '../src/index.js';
 import { makeCa, makeLeaf } from '@sim2real/client';
 import type { CertFiles } from '@sim2real/client';
-import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
+import { collectLogs, pngOf, quietLog, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
 
 const TOKENS = { translator: 'tok-dash-translate', trainer: 'tok-dash-train', trainer2: 'tok-dash-train-2', admin: 'tok-dash-admin' } as const;
 type Principal = keyof typeof TOKENS | 'none' | 'unknown';
@@ -86,7 +86,7 @@ void before(async () => {
   telemetry = startTelemetry({ serviceName: 'sim2real-translator-test', prometheus: true });
   server = createTranslatorServer(
     { registryDir, host: '127.0.0.1', port: 0, httpPort: 0, authTokensFile: tokensFile, tlsCertFile: leaf.cert, tlsKeyFile: leaf.key, trainingRoot: path.join(root, 'data') },
-    { log: (entry) => logs.push(entry), metricsHandler: telemetry.metricsHandler },
+    { log: collectLogs(logs), metricsHandler: telemetry.metricsHandler },
   );
   const started = await server.start();
   httpPort = started.httpPort!;
@@ -224,7 +224,7 @@ void describe('dashboard access with tokens (HTTPS)', () => {
     const stranger = makeLeaf(dir, 'stranger', makeCa(dir, 'stranger-ca'), 'client');
     const mtls = createTranslatorServer(
       { registryDir: path.join(root, 'registry'), host: '127.0.0.1', port: 0, httpPort: 0, tlsCertFile: leaf.cert, tlsKeyFile: leaf.key, tlsClientCaFile: clientCa.cert },
-      { log: () => undefined },
+      { log: quietLog },
     );
     const { httpPort: port } = await mtls.start();
     try {

@@ -12,7 +12,7 @@ import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
 import { createTranslatorServer } from '../src/index.js';
 import type { TranslatorServer } from '../src/index.js';
-import { pngOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
+import { pngOf, quietLog, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
 
 /** Debian's chromium (CHROMIUM_PATH overrides); `.ci/run` installs it. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -48,7 +48,7 @@ void before(async () => {
   telemetry = startTelemetry({ serviceName: 'sim2real-translator-test', resourceAttributes: { 'deployment.environment.name': 'test' }, prometheus: true });
   server = createTranslatorServer(
     { host: '127.0.0.1', port: 0, httpPort: 0, registryDir: path.join(root, 'registry'), trainingRoot: path.join(root, 'data') },
-    { log: () => undefined, metricsHandler: telemetry.metricsHandler },
+    { log: quietLog, metricsHandler: telemetry.metricsHandler },
   );
   const { port, httpPort } = await server.start();
   base = `http://127.0.0.1:${httpPort}`;
@@ -149,7 +149,7 @@ void describe('dashboard with --auth-tokens, in Chromium', () => {
     await writeTokensFile(tokensFile, TOKENS);
     secured = createTranslatorServer(
       { host: '127.0.0.1', port: 0, httpPort: 0, registryDir, trainingRoot: path.join(root, 'data'), authTokensFile: tokensFile },
-      { log: () => undefined, metricsHandler: telemetry.metricsHandler },
+      { log: quietLog, metricsHandler: telemetry.metricsHandler },
     );
     const { port, httpPort } = await secured.start();
     securedBase = `http://127.0.0.1:${httpPort}`;

@@ -8,6 +8,7 @@ import { createTranslatorClient } from '@sim2real/client';
 import type { TranslatorClient } from '@sim2real/client';
 import { createTranslatorServer, tokenSha256 } from '../src/index.js';
 import type { TranslatorServer, TranslatorServerHooks, TranslatorServerOptions } from '../src/index.js';
+import { type Logger, loggerFrom } from '@sim2real/telemetry';
 
 export { TINY_MODEL, noiseImage, trainTinyModel } from '@sim2real/translation/testing';
 
@@ -34,13 +35,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A logger that keeps each line as `{ event, ...fields }` in `logs`. */
+export const collectLogs = (logs: Record<string, unknown>[]): Logger => loggerFrom((_level, event, fields) => logs.push({ event, ...fields }));
+
+/** A logger that drops every line. */
+export const quietLog: Logger = loggerFrom(() => undefined);
+
 /** A real server on 127.0.0.1 (free port) with a connected client; logs collected in `logs`. */
 export async function startTestServer(
   options: Partial<TranslatorServerOptions> & { registryDir: string },
   hooks: TranslatorServerHooks = {},
 ): Promise<RunningServer & { logs: Record<string, unknown>[] }> {
   const logs: Record<string, unknown>[] = [];
-  const server = createTranslatorServer({ host: '127.0.0.1', port: 0, ...options }, { log: (entry) => logs.push(entry), ...hooks });
+  const server = createTranslatorServer({ host: '127.0.0.1', port: 0, ...options }, { log: collectLogs(logs), ...hooks });
   const { port } = await server.start();
   const address = `127.0.0.1:${port}`;
   const client = createTranslatorClient(address);

@@ -7,7 +7,7 @@ import { createTranslatorClient, makeCa, makeLeaf } from '@sim2real/client';
 import type { CertFiles, TranslatorClient } from '@sim2real/client';
 import { createTranslatorServer } from '../src/index.js';
 import type { TrainingEventOut, TranslatorServer } from '../src/index.js';
-import { pngOf, statusOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
+import { collectLogs, pngOf, quietLog, statusOf, tempDir, tinyConfig, trainTinyModel, writeImageFolder, writeTokensFile } from './helpers.js';
 
 const TOKENS = { translator: 'tok-translate-1', trainer: 'tok-train-1', trainer2: 'tok-train-2', admin: 'tok-admin-1' } as const;
 type Principal = keyof typeof TOKENS | 'none' | 'unknown';
@@ -67,7 +67,7 @@ void before(async () => {
       trainingMaxSteps: 1000,
       registryRescanMs: 0,
     },
-    { log: (entry) => logs.push(entry) },
+    { log: collectLogs(logs) },
   );
   const { port } = await server.start();
   address = `localhost:${port}`;
@@ -184,7 +184,7 @@ void describe('TLS', () => {
     const registryDir = path.join(root, 'registry');
     const mtls = createTranslatorServer(
       { registryDir, host: '127.0.0.1', port: 0, tlsCertFile: leaf.cert, tlsKeyFile: leaf.key, tlsClientCaFile: clientCa.cert },
-      { log: () => undefined },
+      { log: quietLog },
     );
     const { port } = await mtls.start();
     try {
@@ -278,7 +278,7 @@ void describe('limits of an open loopback server', () => {
     const registryDir = path.join(root, 'registry');
     const open = createTranslatorServer(
       { registryDir, port: 0, maxConcurrentUnaryCalls: 1, maxBatchDelayMs: 300, maxResponseBytes: 2048, maxQueuedImages: 2 },
-      { log: () => undefined },
+      { log: quietLog },
     );
     const { port } = await open.start();
     assert.equal(open.config.host, '127.0.0.1');

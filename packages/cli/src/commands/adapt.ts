@@ -1,5 +1,5 @@
 import { AdapterConfigError, adapterReadiness, createAdapter, parseRoute, resolveAdapterConfig } from '@sim2real/dataset-adapter';
-import type { Adapter, Logger } from '@sim2real/dataset-adapter';
+import type { Adapter } from '@sim2real/dataset-adapter';
 import { defineFlags } from '@sim2real/flags';
 import type { FlagValues } from '@sim2real/flags';
 import { createLogger, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
@@ -45,8 +45,7 @@ sim2real.batches.dead.<DATASET> with a reason header. Runs until SIGINT/SIGTERM,
 
 async function runAdapt(flags: FlagValues<typeof ADAPT_FLAGS>, _positionals: string[], ctx: CommandContext): Promise<number> {
   const httpPort = flags['http-port'];
-  const lines = createLogger({ service: 'dataset-adapter', stream: ctx.stderr });
-  const logger: Logger = (event, fields = {}) => lines.info(event, fields);
+  const logger = createLogger({ service: 'dataset-adapter', stream: ctx.stderr });
   const access = await translatorAccess(flags, ctx.env, 'adapt');
   const telemetry = startTelemetry({ ...telemetryOptionsFromEnv(ctx.env, 'sim2real-dataset-adapter'), prometheus: true });
   let adapter: Adapter | undefined;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { REGRESSOR_DEFAULTS, REGRESSOR_SERVICE_DEFAULTS, createRegressor, prepareTestSet, resolveRegressorServiceConfig } from '@sim2real/face-regressor';
 import { defineFlags } from '@sim2real/flags';
 import type { FlagValues } from '@sim2real/flags';
-import { startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
+import { loggerFrom, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { initBackend } from '@sim2real/tensor';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { defineCommand } from '../define-command.js';
@@ -55,10 +55,10 @@ async function runRegress(flags: FlagValues<typeof REGRESS_FLAGS>, _positionals:
     maxBatches,
     stepsPerBatch: flags['steps-per-batch'],
     regressor: { imageSize: flags.size, outputs: flags.outputs },
-    logger: (event, fields = {}) => {
+    logger: loggerFrom((_level, event, fields) => {
       if (event !== 'regressor.eval' && !ctx.interactive) ctx.stderr.write(`${JSON.stringify({ event, ...fields })}\n`);
       if (event === 'regressor.eval') ctx.stderr.write(`${ctx.interactive ? '\n' : ''}${JSON.stringify({ event, ...fields })}\n`);
-    },
+    }),
   });
   await initBackend({ backend: flags.backend });
   const test = await prepareTestSet({

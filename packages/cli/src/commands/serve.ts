@@ -139,7 +139,7 @@ async function runServe(flags: FlagValues<typeof SERVE_FLAGS>, _positionals: str
     let server: ReturnType<typeof createTranslatorServer>;
     try {
       server = createTranslatorServer(serverOptions(flags, ctx.env), {
-        log: ({ event, ...fields }) => logger.info(String(event), fields),
+        log: logger,
         metricsHandler: telemetry.metricsHandler,
       });
     } catch (error) {

@@ -154,7 +154,7 @@ function admit(deps: DashboardDeps, request: IncomingMessage, pathname: string, 
     return deps.guard.admit(request, rule, action);
   } catch (error) {
     const known = error instanceof PermissionDeniedError ? deps.guard.caller(request).name : undefined;
-    deps.log({ event: 'http_refused', path: pathname, status: error instanceof PermissionDeniedError ? 403 : 401, caller: known, peer: request.socket.remoteAddress });
+    deps.log.warn('http_refused', { path: pathname, status: error instanceof PermissionDeniedError ? 403 : 401, caller: known, peer: request.socket.remoteAddress });
     throw error;
   }
 }

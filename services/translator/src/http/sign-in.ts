@@ -5,6 +5,7 @@ import type { DashboardGuard } from './access.js';
 import { HTML_HEADERS, signInPage } from './page.js';
 import { readBody } from './read-body.js';
 import { sessionCookie, sessionIdOf } from './sessions.js';
+import type { Logger } from '@sim2real/telemetry';
 
 /** Largest sign-in form body, bytes (a token is a line). */
 const MAX_SIGN_IN_BYTES = 4096;
@@ -14,7 +15,8 @@ export interface SignInDeps {
   guard: DashboardGuard;
   /** Whether the port serves HTTPS (the cookie is then `Secure`). */
   secure: boolean;
-  log: (entry: Record<string, unknown>) => void;
+  /** Where sign-ins and refused sign-ins are logged. */
+  log: Logger;
 }
 
 /** The sign-in page, with 401: what a browser without a session gets instead of the dashboard. */
@@ -56,11 +58,11 @@ async function signIn(deps: SignInDeps, request: IncomingMessage, response: Serv
     signedIn = deps.guard.signIn(token);
   } catch (error) {
     if (!(error instanceof UnauthenticatedError)) throw error;
-    deps.log({ event: 'dashboard_sign_in_refused', peer: request.socket.remoteAddress });
+    deps.log.warn('dashboard_sign_in_refused', { peer: request.socket.remoteAddress });
     sendSignInPage(response, 'That token is not valid.');
     return;
   }
-  deps.log({ event: 'dashboard_sign_in', caller: signedIn.caller.name, peer: request.socket.remoteAddress });
+  deps.log.info('dashboard_sign_in', { caller: signedIn.caller.name, peer: request.socket.remoteAddress });
   response.writeHead(303, { location: '/', 'set-cookie': sessionCookie(signedIn.sessionId, deps.secure), 'cache-control': 'no-store' });
   response.end();
 }
