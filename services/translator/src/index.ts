@@ -1,4 +1,4 @@
-export { createTranslatorServer, securitySummary } from './server.js';
+export { DEFAULT_SHUTDOWN_GRACE_MS, createTranslatorServer, securitySummary } from './server.js';
 export type { TranslatorServer, TranslatorServerHooks, TranslatorServerStats } from './server.js';
 export { SERVER_ENV, isLoopback, resolveServerConfig, serverOptionsFromEnv } from './config.js';
 export { ROLES, readAuthTokens, tokenSha256 } from './auth.js';

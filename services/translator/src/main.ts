@@ -6,7 +6,7 @@ import { NatsConnectError, NatsOptionsError } from '@sim2real/messaging';
 import { createLogger, parseLogLevel, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { serverOptionsFromEnv } from './config.js';
 import { ConfigError } from './errors.js';
-import { createTranslatorServer } from './server.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, createTranslatorServer } from './server.js';
 
 function fail(message: string): never {
   process.stderr.write(`translator: ${message}\n`);
@@ -14,7 +14,7 @@ function fail(message: string): never {
 }
 
 const env = process.env;
-const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? 25_000);
+const graceMs = Number(env.SHUTDOWN_GRACE_MS ?? DEFAULT_SHUTDOWN_GRACE_MS);
 if (!Number.isInteger(graceMs) || graceMs < 0) fail(`SHUTDOWN_GRACE_MS must be a non-negative integer, got "${env.SHUTDOWN_GRACE_MS}".`);
 
 // Telemetry first: the server creates its instruments from the global providers.

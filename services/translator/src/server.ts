@@ -49,14 +49,17 @@ export interface TranslatorServerStats {
   unaryCalls: number;
 }
 
+/** How long a graceful shutdown lets calls finish before cutting them off, in ms (inside Kubernetes' default 30 s termination grace). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+
 export interface TranslatorServer {
   readonly config: TranslatorServerConfig;
   /** Loads the backend, binds the port and starts serving; resolves to the bound port. */
   start(): Promise<{ port: number; backend: BackendInfo; httpPort?: number }>;
   /**
    * Graceful shutdown: health turns NOT_SERVING and new calls get UNAVAILABLE at once, open streams finish what
-   * they have read, the running training job is cancelled (its checkpoint kept); after `graceMs` what is left is
-   * cut off. Idempotent.
+   * they have read, the running training job is cancelled (its checkpoint kept); after `graceMs` (default
+   * DEFAULT_SHUTDOWN_GRACE_MS) what is left is cut off. Idempotent.
    */
   shutdown(graceMs?: number): Promise<void>;
   stats(): TranslatorServerStats;
@@ -236,7 +239,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       });
       return { port, backend, httpPort: http?.port };
     },
-    shutdown(graceMs = 10_000) {
+    shutdown(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
       shuttingDown ??= (async () => {
         for (const service of HEALTH_SERVICES) health.setStatus(service, 'NOT_SERVING');
         log.info('shutting_down', { activeCalls: tracker.active, graceMs });

@@ -1,4 +1,4 @@
-import { ConfigError, SERVER_ENV, createTranslatorServer, resolveServerConfig, securitySummary, serverOptionsFromEnv } from '@sim2real/translator';
+import { ConfigError, DEFAULT_SHUTDOWN_GRACE_MS, SERVER_ENV, createTranslatorServer, resolveServerConfig, securitySummary, serverOptionsFromEnv } from '@sim2real/translator';
 import type { TranslatorServerConfig, TranslatorServerOptions } from '@sim2real/translator';
 import { defineFlags } from '@sim2real/flags';
 import type { BooleanFlag, FlagSpec, FlagTable, FlagValues, IntegerFlag, StringFlag } from '@sim2real/flags';
@@ -84,7 +84,7 @@ const SERVE_FLAGS = defineFlags({
   ...VGG_FLAGS,
   ...BACKEND_FLAGS,
   ...ENGINE_FLAGS,
-  'grace-ms': { kind: 'integer', help: 'graceful shutdown limit, in ms', env: 'SHUTDOWN_GRACE_MS', default: 25_000 },
+  'grace-ms': { kind: 'integer', help: 'graceful shutdown limit, in ms', env: 'SHUTDOWN_GRACE_MS', default: DEFAULT_SHUTDOWN_GRACE_MS },
   ...NATS_AUTH_FLAGS,
 });
 
