@@ -22,7 +22,7 @@ export function real(min: number, max: number, { minExclusive = false } = {}): z
 }
 
 /** One of `values`. */
-export function choice<const T extends readonly [string, ...string[]]>(values: T): z.ZodEnum<{ [K in T[number]]: K }> {
+export function choice<const T extends readonly string[]>(values: T) {
   return z.enum(values, { error: (issue) => `must be one of ${values.map((v) => `'${v}'`).join(', ')}, got ${got(issue.input)}` });
 }
 
@@ -31,17 +31,27 @@ export function flag(): z.ZodBoolean {
   return z.boolean({ error: (issue) => `must be true or false, got ${got(issue.input)}` });
 }
 
+/** A list of `item`s; `nonEmpty` asks for one at least. */
+export function list<T extends z.ZodType>(item: T, { nonEmpty = false } = {}): z.ZodArray<T> {
+  const what = nonEmpty ? 'a non-empty list' : 'a list';
+  const schema = z.array(item, { error: (issue) => `must be ${what}, got ${got(issue.input)}` });
+  return nonEmpty ? schema.min(1) : schema;
+}
+
 /** A non-empty string; `what` says what it holds (`a folder path`). */
 export function requiredText(what: string): z.ZodString {
   return z.string({ error: (issue) => `must be ${what}, got ${got(issue.input)}` }).min(1);
 }
 
+/** Marks the issues of `sentence()`. */
+const SENTENCE = { sentence: true } as const;
+
 /**
  * A whole-sentence issue of a refinement (`ctx.addIssue(sentence('steps', '…'))`): it is the error's message as it
- * stands, where the issues of a field's own schema are completed into `<field> must be …`.
+ * stands, where the other issues of a field are completed into `<field> must be …`.
  */
 export function sentence(field: string, message: string): z.core.$ZodRawIssue {
-  return { code: 'custom', path: field.split('.'), message, input: undefined };
+  return { code: 'custom', path: field.split('.'), message, input: undefined, params: SENTENCE };
 }
 
 /** The dotted path of an issue, list indexes left out: `perceptualLayers.0` names `perceptualLayers`. */
@@ -49,7 +59,7 @@ const fieldOf = (path: readonly PropertyKey[]): string => path.filter((key) => t
 
 /** `<field> must be …` for a field's own issue; a refinement's sentence as it is. */
 function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'custom') return issue.message;
+  if (issue.code === 'custom' && issue.params?.sentence === true) return issue.message;
   return `${fieldOf(issue.path) || 'the config'} ${issue.message}.`;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { choice, flag, integer, parseConfig, real, requiredText, sentence } from '../src/index.js';
+import { choice, flag, integer, list, parseConfig, real, requiredText, sentence } from '../src/index.js';
 
 class TestConfigError extends Error {
   constructor(
@@ -21,7 +21,11 @@ const schema = z
     mode: choice(['fast', 'exact']).default('fast'),
     on: flag().default(false),
     dir: requiredText('a folder path').optional(),
-    nested: z.object({ layers: z.array(choice(['a', 'b'])).default(['a']) }).default({ layers: ['a'] }),
+    even: z
+      .number()
+      .refine((n) => n % 2 === 0, { error: (issue) => `must be even, got ${String(issue.input)}` })
+      .optional(),
+    nested: z.object({ layers: list(choice(['a', 'b']), { nonEmpty: true }).default(['a']) }).prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.on && config.count === undefined) ctx.addIssue(sentence('count', 'on needs a count: give count, or set on to false.'));
@@ -52,10 +56,13 @@ void test("a field's own problem becomes one sentence that names it and what it 
   assert.deepEqual(failure({ mode: 'slow' }), ['mode', `mode must be one of 'fast', 'exact', got "slow".`]);
   assert.deepEqual(failure({ on: 'yes' }), ['on', 'on must be true or false, got "yes".']);
   assert.deepEqual(failure({ dir: '' }), ['dir', 'dir must be a folder path, got "".']);
+  assert.deepEqual(failure({ even: 3 }), ['even', 'even must be even, got 3.']);
 });
 
 void test('list entries are reported under the list, nested fields by their dotted path', () => {
   assert.deepEqual(failure({ nested: { layers: ['a', 'c'] } }), ['nested.layers', `nested.layers must be one of 'a', 'b', got "c".`]);
+  assert.deepEqual(failure({ nested: { layers: [] } }), ['nested.layers', 'nested.layers must be a non-empty list, got [].']);
+  assert.deepEqual(failure({ nested: { layers: 'a' } }), ['nested.layers', 'nested.layers must be a non-empty list, got "a".']);
 });
 
 void test("a refinement's sentence stands as it is, under the field it names", () => {
