@@ -14,11 +14,14 @@ export function integer(min: number, max?: number): z.ZodNumber {
   return max === undefined ? schema : schema.max(max);
 }
 
-/** A finite number from `min` (exclusive when `minExclusive`) to `max` (inclusive). */
-export function real(min: number, max: number, { minExclusive = false } = {}): z.ZodNumber {
-  const lower = minExclusive ? `greater than ${min} and at most ${max}` : range(min, max);
-  const error = (issue: { input?: unknown }): string => `must be a number ${lower}, got ${got(issue.input)}`;
-  return (minExclusive ? z.number({ error }).gt(min) : z.number({ error }).min(min)).max(max);
+/** A finite number from `min` to `max`, each bound inclusive unless `minExclusive` or `maxExclusive`. */
+export function real(min: number, max: number, { minExclusive = false, maxExclusive = false } = {}): z.ZodNumber {
+  const lower = minExclusive ? `greater than ${min}` : `at least ${min}`;
+  const upper = maxExclusive ? `less than ${max}` : `at most ${max}`;
+  const bounds = minExclusive || maxExclusive ? `${lower} and ${upper}` : range(min, max);
+  const error = (issue: { input?: unknown }): string => `must be a number ${bounds}, got ${got(issue.input)}`;
+  const above = minExclusive ? z.number({ error }).gt(min) : z.number({ error }).min(min);
+  return maxExclusive ? above.lt(max) : above.max(max);
 }
 
 /** One of `values`. */

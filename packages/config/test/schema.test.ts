@@ -18,6 +18,8 @@ const schema = z
     size: integer(8, 64).default(16),
     count: integer(0).optional(),
     rate: real(0, 1, { minExclusive: true }).default(0.5),
+    jitter: real(0, 1, { maxExclusive: true }).optional(),
+    share: real(0, 1).optional(),
     mode: choice(['fast', 'exact']).default('fast'),
     on: flag().default(false),
     dir: requiredText('a folder path').optional(),
@@ -52,6 +54,8 @@ void test("a field's own problem becomes one sentence that names it and what it 
   assert.deepEqual(failure({ size: '9' }), ['size', 'size must be an integer from 8 to 64, got "9".']);
   assert.deepEqual(failure({ count: -1 }), ['count', 'count must be an integer at least 0, got -1.']);
   assert.deepEqual(failure({ rate: 0 }), ['rate', 'rate must be a number greater than 0 and at most 1, got 0.']);
+  assert.deepEqual(failure({ jitter: 1 }), ['jitter', 'jitter must be a number at least 0 and less than 1, got 1.']);
+  assert.deepEqual(failure({ share: 2 }), ['share', 'share must be a number from 0 to 1, got 2.']);
   assert.deepEqual(failure({ rate: Number.NaN }), ['rate', 'rate must be a number greater than 0 and at most 1, got NaN.']);
   assert.deepEqual(failure({ mode: 'slow' }), ['mode', `mode must be one of 'fast', 'exact', got "slow".`]);
   assert.deepEqual(failure({ on: 'yes' }), ['on', 'on must be true or false, got "yes".']);
