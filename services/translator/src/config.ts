@@ -34,106 +34,106 @@ const optionalPath = (what: string) =>
 
 /** The translator server's options and their defaults (that work on one machine). */
 const serverOptionsSchema = z.object({
-    /** TCP port; 0 picks a free one. */
-    port: integer(0, 65535).default(50051),
-    /** Interface to bind. Default: '0.0.0.0' with `authTokensFile` or `insecure`, else '127.0.0.1' (loopback only). */
-    host: requiredText('a non-empty interface name or address').optional(),
-    /** HTTP port of the dashboard (`/`), Prometheus `/metrics`, `/healthz` and `/readyz` on `host`; 0 picks a free one. Default: none. */
-    httpPort: integer(0, 65535).optional(),
-    /** Model registry root: `<registryDir>/<name>/<version>/`; created when missing. Required. */
-    registryDir: requiredText('the path of the model registry folder').transform((value) => path.resolve(value)),
-    /** Model used when a request names none (`name`, `name@version` or `name@latest`). Default: none (requests must name one). */
-    defaultModel: z
-      .string()
-      .refine((value) => value === '' || isModelReference(value), { error: (issue) => `must be "name", "name@version" or "name@latest", got "${String(issue.input)}"` })
-      .optional()
-      .transform((value) => value || undefined),
-    /** Most images in one TranslateRequest. */
-    maxImagesPerRequest: integer(1, 65536).default(64),
-    /** Most pixels (width × height) of one input image, checked from its header before decoding (2048²). */
-    maxPixelsPerImage: integer(1, 268_435_456).default(4_194_304),
-    /** Largest gRPC message received or sent, in bytes (16 MiB). */
-    maxMessageBytes: integer(1024, 2 ** 31 - 1).default(16 * 1024 * 1024),
-    /** Most TranslateStream and WatchTraining calls open at once. */
-    maxConcurrentStreams: integer(1, 100_000).default(64),
-    /** Requests of one TranslateStream being processed before the server stops reading that stream. */
-    maxInFlightPerStream: integer(1, 10_000).default(8),
-    /** Most images in one inference batch (micro-batching across calls). */
-    maxBatchSize: integer(1, 4096).default(16),
-    /** How long the first image of a batch waits for others to join. */
-    maxBatchDelayMs: integer(0, 60_000).default(5),
-    /** Images decoded and waiting for inference, over all calls; beyond it calls get RESOURCE_EXHAUSTED. */
-    maxQueuedImages: integer(1, 10_000_000).default(1024),
-    /** Translators kept loaded (the least recently used beyond this are disposed). */
-    maxLoadedModels: integer(1, 1000).default(4),
-    /** How long a `name`/`name@latest` lookup trusts its last scan of the registry folder. */
-    registryRescanMs: integer(0, 3_600_000).default(1000),
-    /** Training jobs waiting behind the running one; beyond it StartTraining gets RESOURCE_EXHAUSTED. */
-    maxQueuedJobs: integer(0, 10_000).default(16),
-    /** Finished jobs remembered for WatchTraining/CancelTraining. */
-    maxFinishedJobs: integer(1, 100_000).default(100),
-    /** Remote training reads only under this folder (checked after symlinks). Default: none (StartTraining answers FAILED_PRECONDITION). */
-    trainingRoot: optionalPath('a folder path'),
-    /** Most training steps one job may ask for. */
-    trainingMaxSteps: integer(1).default(20_000),
-    /** Largest model image size one job may ask for, in pixels per side. */
-    trainingMaxImageSize: integer(8, 4096).default(256),
-    /** Largest batch one job may ask for. */
-    trainingMaxBatchSize: integer(1, 4096).default(64),
-    /** Wall time after which a running job is stopped (FAILED, its last checkpoint kept as a partial version); 6 h. */
-    trainingMaxWallTimeMs: integer(1000).default(21_600_000),
-    /** Training jobs running at once, each in its own process. */
-    maxRunningJobs: integer(1, 64).default(1),
-    /** Memory cap of a job's process in MiB: V8 heap (`--max-old-space-size`) and, separately, the wasm heap. */
-    trainingMemoryMb: integer(256, 1_048_576).default(4096),
-    /** VGG-19 weights for training jobs (TensorFlow.js layers format). Default: none (degraded mode, announced). */
-    vggDir: optionalPath('a folder path'),
-    /** TensorFlow.js backend of serving and training. */
-    backend: choice(BACKENDS).default('auto'),
-    /** Nice value (0–19) of a training job's process, so that serving wins the CPU when both want it. */
-    trainingNice: integer(0, 19).default(10),
-    /** Inference engine: auto = onnxruntime-node for versions with a current model.onnx, tfjs for the others. */
-    engine: choice(ENGINE_CHOICES).default('auto'),
-    /** Intra-op threads of each onnxruntime-node session. Default: os.availableParallelism(). */
-    inferenceThreads: integer(1, 1024).default(() => os.availableParallelism()),
-    /** JSON array of {name, token_sha256, roles}; when set, every call but health needs `authorization: Bearer <token>`. Default: none. */
-    authTokensFile: optionalPath('a file path'),
-    /** Serve without tokens on a non-loopback interface. */
-    insecure: flag().default(false),
-    /** Serve gRPC server reflection (to callers with a valid token when tokens are on). */
-    reflection: flag().default(false),
-    /** PEM certificate chain of the server; with `tlsKeyFile`, turns TLS on; re-read on SIGHUP and on change. Default: none (plaintext). */
-    tlsCertFile: optionalPath('a file path'),
-    /** PEM private key of `tlsCertFile`. Default: none. */
-    tlsKeyFile: optionalPath('a file path'),
-    /** PEM CA that client certificates must chain to: mTLS, a client without one is refused. Default: none. */
-    tlsClientCaFile: optionalPath('a file path'),
-    /** Unary calls in progress at once; more get RESOURCE_EXHAUSTED before their message is decoded. */
-    maxConcurrentUnaryCalls: integer(1, 1_000_000).default(256),
-    /** Largest TranslateResponse in bytes (raw outputs are counted before any decoding), at most maxMessageBytes. Default: maxMessageBytes. */
-    maxResponseBytes: integer(1024, 2 ** 31 - 1).optional(),
-    /** Interval of the server's HTTP/2 keepalive pings on an idle connection. */
-    keepaliveTimeMs: integer(1000).default(60_000),
-    /** A keepalive ping unanswered this long closes the connection. */
-    keepaliveTimeoutMs: integer(1000).default(20_000),
-    /** A connection without calls this long is closed (GOAWAY). */
-    maxConnectionIdleMs: integer(1000).default(300_000),
-    /** A connection older than this is asked to reconnect (GOAWAY), spreading clients over new instances. */
-    maxConnectionAgeMs: integer(1000).default(1_800_000),
-    /** Time calls on an aged connection get to finish. */
-    maxConnectionAgeGraceMs: integer(0).default(60_000),
-    /**
-     * NATS server URL(s), comma-separated: training jobs then live in JetStream, shared by every replica on it.
-     * Default: none (jobs in this process's memory).
-     */
-    natsUrl: z
-      .string()
-      .optional()
-      .transform((value) => value || undefined),
-    /** NATS credentials and TLS (env: the `SIM2REAL_NATS_*` variables of NATS_AUTH_SETTINGS). Default: none. */
-    natsAuth: z.custom<NatsAuthOptions>((value) => typeof value === 'object' && value !== null, { error: 'must be an object' }).default(() => ({})),
-    /** With natsUrl: the training queue's AckWait; a job whose replica stopped heartbeating is FAILED this long after. */
-    trainingAckWaitMs: integer(300).default(DEFAULT_TRAINING_QUEUE.ackWaitMs),
+  /** TCP port; 0 picks a free one. */
+  port: integer(0, 65535).default(50051),
+  /** Interface to bind. Default: '0.0.0.0' with `authTokensFile` or `insecure`, else '127.0.0.1' (loopback only). */
+  host: requiredText('a non-empty interface name or address').optional(),
+  /** HTTP port of the dashboard (`/`), Prometheus `/metrics`, `/healthz` and `/readyz` on `host`; 0 picks a free one. Default: none. */
+  httpPort: integer(0, 65535).optional(),
+  /** Model registry root: `<registryDir>/<name>/<version>/`; created when missing. Required. */
+  registryDir: requiredText('the path of the model registry folder').transform((value) => path.resolve(value)),
+  /** Model used when a request names none (`name`, `name@version` or `name@latest`). Default: none (requests must name one). */
+  defaultModel: z
+    .string()
+    .refine((value) => value === '' || isModelReference(value), { error: (issue) => `must be "name", "name@version" or "name@latest", got "${String(issue.input)}"` })
+    .optional()
+    .transform((value) => value || undefined),
+  /** Most images in one TranslateRequest. */
+  maxImagesPerRequest: integer(1, 65536).default(64),
+  /** Most pixels (width × height) of one input image, checked from its header before decoding (2048²). */
+  maxPixelsPerImage: integer(1, 268_435_456).default(4_194_304),
+  /** Largest gRPC message received or sent, in bytes (16 MiB). */
+  maxMessageBytes: integer(1024, 2 ** 31 - 1).default(16 * 1024 * 1024),
+  /** Most TranslateStream and WatchTraining calls open at once. */
+  maxConcurrentStreams: integer(1, 100_000).default(64),
+  /** Requests of one TranslateStream being processed before the server stops reading that stream. */
+  maxInFlightPerStream: integer(1, 10_000).default(8),
+  /** Most images in one inference batch (micro-batching across calls). */
+  maxBatchSize: integer(1, 4096).default(16),
+  /** How long the first image of a batch waits for others to join. */
+  maxBatchDelayMs: integer(0, 60_000).default(5),
+  /** Images decoded and waiting for inference, over all calls; beyond it calls get RESOURCE_EXHAUSTED. */
+  maxQueuedImages: integer(1, 10_000_000).default(1024),
+  /** Translators kept loaded (the least recently used beyond this are disposed). */
+  maxLoadedModels: integer(1, 1000).default(4),
+  /** How long a `name`/`name@latest` lookup trusts its last scan of the registry folder. */
+  registryRescanMs: integer(0, 3_600_000).default(1000),
+  /** Training jobs waiting behind the running one; beyond it StartTraining gets RESOURCE_EXHAUSTED. */
+  maxQueuedJobs: integer(0, 10_000).default(16),
+  /** Finished jobs remembered for WatchTraining/CancelTraining. */
+  maxFinishedJobs: integer(1, 100_000).default(100),
+  /** Remote training reads only under this folder (checked after symlinks). Default: none (StartTraining answers FAILED_PRECONDITION). */
+  trainingRoot: optionalPath('a folder path'),
+  /** Most training steps one job may ask for. */
+  trainingMaxSteps: integer(1).default(20_000),
+  /** Largest model image size one job may ask for, in pixels per side. */
+  trainingMaxImageSize: integer(8, 4096).default(256),
+  /** Largest batch one job may ask for. */
+  trainingMaxBatchSize: integer(1, 4096).default(64),
+  /** Wall time after which a running job is stopped (FAILED, its last checkpoint kept as a partial version); 6 h. */
+  trainingMaxWallTimeMs: integer(1000).default(21_600_000),
+  /** Training jobs running at once, each in its own process. */
+  maxRunningJobs: integer(1, 64).default(1),
+  /** Memory cap of a job's process in MiB: V8 heap (`--max-old-space-size`) and, separately, the wasm heap. */
+  trainingMemoryMb: integer(256, 1_048_576).default(4096),
+  /** VGG-19 weights for training jobs (TensorFlow.js layers format). Default: none (degraded mode, announced). */
+  vggDir: optionalPath('a folder path'),
+  /** TensorFlow.js backend of serving and training. */
+  backend: choice(BACKENDS).default('auto'),
+  /** Nice value (0–19) of a training job's process, so that serving wins the CPU when both want it. */
+  trainingNice: integer(0, 19).default(10),
+  /** Inference engine: auto = onnxruntime-node for versions with a current model.onnx, tfjs for the others. */
+  engine: choice(ENGINE_CHOICES).default('auto'),
+  /** Intra-op threads of each onnxruntime-node session. Default: os.availableParallelism(). */
+  inferenceThreads: integer(1, 1024).default(() => os.availableParallelism()),
+  /** JSON array of {name, token_sha256, roles}; when set, every call but health needs `authorization: Bearer <token>`. Default: none. */
+  authTokensFile: optionalPath('a file path'),
+  /** Serve without tokens on a non-loopback interface. */
+  insecure: flag().default(false),
+  /** Serve gRPC server reflection (to callers with a valid token when tokens are on). */
+  reflection: flag().default(false),
+  /** PEM certificate chain of the server; with `tlsKeyFile`, turns TLS on; re-read on SIGHUP and on change. Default: none (plaintext). */
+  tlsCertFile: optionalPath('a file path'),
+  /** PEM private key of `tlsCertFile`. Default: none. */
+  tlsKeyFile: optionalPath('a file path'),
+  /** PEM CA that client certificates must chain to: mTLS, a client without one is refused. Default: none. */
+  tlsClientCaFile: optionalPath('a file path'),
+  /** Unary calls in progress at once; more get RESOURCE_EXHAUSTED before their message is decoded. */
+  maxConcurrentUnaryCalls: integer(1, 1_000_000).default(256),
+  /** Largest TranslateResponse in bytes (raw outputs are counted before any decoding), at most maxMessageBytes. Default: maxMessageBytes. */
+  maxResponseBytes: integer(1024, 2 ** 31 - 1).optional(),
+  /** Interval of the server's HTTP/2 keepalive pings on an idle connection. */
+  keepaliveTimeMs: integer(1000).default(60_000),
+  /** A keepalive ping unanswered this long closes the connection. */
+  keepaliveTimeoutMs: integer(1000).default(20_000),
+  /** A connection without calls this long is closed (GOAWAY). */
+  maxConnectionIdleMs: integer(1000).default(300_000),
+  /** A connection older than this is asked to reconnect (GOAWAY), spreading clients over new instances. */
+  maxConnectionAgeMs: integer(1000).default(1_800_000),
+  /** Time calls on an aged connection get to finish. */
+  maxConnectionAgeGraceMs: integer(0).default(60_000),
+  /**
+   * NATS server URL(s), comma-separated: training jobs then live in JetStream, shared by every replica on it.
+   * Default: none (jobs in this process's memory).
+   */
+  natsUrl: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
+  /** NATS credentials and TLS (env: the `SIM2REAL_NATS_*` variables of NATS_AUTH_SETTINGS). Default: none. */
+  natsAuth: z.custom<NatsAuthOptions>((value) => typeof value === 'object' && value !== null, { error: 'must be an object' }).default(() => ({})),
+  /** With natsUrl: the training queue's AckWait; a job whose replica stopped heartbeating is FAILED this long after. */
+  trainingAckWaitMs: integer(300).default(DEFAULT_TRAINING_QUEUE.ackWaitMs),
 });
 
 /** The options resolved: defaults that depend on other options filled, and the checks across options. */
