@@ -1,96 +1,78 @@
 import type { ChannelOptions } from '@grpc/grpc-js';
+import { z } from 'zod';
+import { flag, integer, parseConfig, sentence } from '@sim2real/config';
 import { ClientConfigError } from './errors.js';
 
-/** TLS of the channel: the server's CA and, for mutual TLS, the client's certificate and key (PEM). */
-export interface TlsOptions {
-  /** CA certificate(s) that signed the server's certificate. @default undefined (the system's roots) */
-  ca?: Buffer | string;
+/** PEM text or bytes, as bytes. */
+const pem = z
+  .union([z.instanceof(Buffer), z.string()], { error: (issue) => `must be PEM text or a Buffer, got ${typeof issue.input}` })
+  .transform((value) => (typeof value === 'string' ? Buffer.from(value) : value));
+
+const tlsSchema = z.object({
+  /** CA certificate(s) that signed the server's certificate. Default: the system's roots. */
+  ca: pem.optional(),
   /** Client certificate chain for mutual TLS; needs `key`. */
-  cert?: Buffer | string;
+  cert: pem.optional(),
   /** Private key of `cert`. */
-  key?: Buffer | string;
+  key: pem.optional(),
   /** Host name to check the server's certificate against, when it differs from the target's. */
-  serverName?: string;
-}
+  serverName: z.string().optional(),
+});
 
+const retrySchema = z
+  .object({
+    /** Attempts in all, the first included; 1 turns retries off. */
+    maxAttempts: integer(1).default(4),
+    /** Upper bound of the first backoff, in ms; each next one doubles (full jitter: a random wait up to it). */
+    initialBackoffMs: integer(0).default(100),
+    /** Cap of the backoff bound, in ms. */
+    maxBackoffMs: integer(0).default(5000),
+  })
+  .prefault({});
+
+/** Options of `createTranslatorClient`, their defaults and checks. */
+const clientConfigSchema = z
+  .object({
+    /** TLS: `true` for the system's CA roots, or the CA and client certificate to use; false = plaintext. */
+    tls: z.union([flag(), tlsSchema]).default(false),
+    /** Sent as `authorization: Bearer <token>` on every call. Default: none. */
+    token: z
+      .string()
+      .refine((token) => token !== '' && !/[\r\n]/.test(token), { error: 'must be a non-empty string on one line' })
+      .optional(),
+    /** Deadline of unary calls, from the first attempt to the last. */
+    timeoutMs: integer(1).default(60_000),
+    retry: retrySchema,
+    /** Requests of one `translateStream` sent but not yet answered; more wait (backpressure). */
+    maxInFlightPerStream: integer(1).default(8),
+    /** Largest message received or sent, in bytes (16 MiB, the server's default). */
+    maxMessageBytes: integer(1).default(16 * 1024 * 1024),
+    /**
+     * grpc-js channel options set over the client's own, for what it does not choose: keepalive
+     * (`grpc.keepalive_time_ms`), reconnection backoff, load balancing (`grpc.service_config`), ...
+     */
+    channelOptions: z
+      .custom<ChannelOptions>((value) => typeof value === 'object' && value !== null, { error: 'must be an object of grpc-js channel options' })
+      .default(() => ({}))
+      .transform((options) => ({ ...options })),
+  })
+  .transform(({ tls, ...options }) => ({ ...options, tls: tls === true ? {} : tls }))
+  .superRefine(({ tls }, ctx) => {
+    if (tls && (tls.cert === undefined) !== (tls.key === undefined)) {
+      ctx.addIssue(sentence('tls', 'tls.cert and tls.key go together: give both for mutual TLS, or neither.'));
+    }
+  });
+
+/** TLS of the channel: the server's CA and, for mutual TLS, the client's certificate and key (PEM). */
+export type TlsOptions = z.input<typeof tlsSchema>;
 /** Retries of unary calls that end UNAVAILABLE (server shutting down, connection refused or lost). */
-export interface RetryOptions {
-  /** Attempts in all, the first included; 1 turns retries off. @default 4 */
-  maxAttempts?: number;
-  /** Upper bound of the first backoff; each next one doubles (full jitter: a random wait up to it). @default 100 */
-  initialBackoffMs?: number;
-  /** Cap of the backoff bound. @default 5000 */
-  maxBackoffMs?: number;
-}
-
+export type RetryOptions = z.input<typeof retrySchema>;
 /** Options of `createTranslatorClient`. */
-export interface TranslatorClientOptions {
-  /** TLS: `true` for the system's CA roots, or the CA and client certificate to use. @default false (plaintext) */
-  tls?: boolean | TlsOptions;
-  /** Sent as `authorization: Bearer <token>` on every call. @default undefined */
-  token?: string;
-  /** Deadline of unary calls, from the first attempt to the last. @default 60_000 */
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  /** Requests of one `translateStream` sent but not yet answered; more wait (backpressure). @default 8 */
-  maxInFlightPerStream?: number;
-  /** Largest message received or sent. @default 16_777_216 (16 MiB, the server's default) */
-  maxMessageBytes?: number;
-  /**
-   * grpc-js channel options set over the client's own, for what it does not choose: keepalive
-   * (`grpc.keepalive_time_ms`), reconnection backoff, load balancing (`grpc.service_config`), ... @default {}
-   */
-  channelOptions?: ChannelOptions;
-}
-
+export type TranslatorClientOptions = z.input<typeof clientConfigSchema>;
 /** Options resolved against the defaults and checked. */
-export interface TranslatorClientConfig {
-  tls: false | { ca: Buffer | undefined; cert: Buffer | undefined; key: Buffer | undefined; serverName: string | undefined };
-  token: string | undefined;
-  timeoutMs: number;
-  retry: { maxAttempts: number; initialBackoffMs: number; maxBackoffMs: number };
-  maxInFlightPerStream: number;
-  maxMessageBytes: number;
-  channelOptions: ChannelOptions;
-}
-
-export const CLIENT_DEFAULTS = {
-  timeoutMs: 60_000,
-  maxAttempts: 4,
-  initialBackoffMs: 100,
-  maxBackoffMs: 5000,
-  maxInFlightPerStream: 8,
-  maxMessageBytes: 16 * 1024 * 1024,
-} as const;
-
-function positiveInt(field: string, value: number, min = 1): number {
-  if (!Number.isInteger(value) || value < min) throw new ClientConfigError(field, `${field} must be an integer ≥ ${min}, got ${value}.`);
-  return value;
-}
-
-const pem = (value: Buffer | string | undefined): Buffer | undefined => (typeof value === 'string' ? Buffer.from(value) : value);
+export type TranslatorClientConfig = z.output<typeof clientConfigSchema>;
 
 /** Applies the defaults and checks every option; throws ClientConfigError naming the first bad one. */
 export function resolveClientConfig(options: TranslatorClientOptions = {}): TranslatorClientConfig {
-  const tlsOptions = options.tls === true ? {} : options.tls || undefined;
-  if (tlsOptions && (tlsOptions.cert === undefined) !== (tlsOptions.key === undefined)) {
-    throw new ClientConfigError('tls', 'tls.cert and tls.key go together: give both for mutual TLS, or neither.');
-  }
-  if (options.token !== undefined && (options.token === '' || /[\r\n]/.test(options.token))) {
-    throw new ClientConfigError('token', 'token must be a non-empty string on one line.');
-  }
-  const retry = options.retry ?? {};
-  return {
-    tls: tlsOptions ? { ca: pem(tlsOptions.ca), cert: pem(tlsOptions.cert), key: pem(tlsOptions.key), serverName: tlsOptions.serverName } : false,
-    token: options.token,
-    timeoutMs: positiveInt('timeoutMs', options.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs),
-    retry: {
-      maxAttempts: positiveInt('retry.maxAttempts', retry.maxAttempts ?? CLIENT_DEFAULTS.maxAttempts),
-      initialBackoffMs: positiveInt('retry.initialBackoffMs', retry.initialBackoffMs ?? CLIENT_DEFAULTS.initialBackoffMs, 0),
-      maxBackoffMs: positiveInt('retry.maxBackoffMs', retry.maxBackoffMs ?? CLIENT_DEFAULTS.maxBackoffMs, 0),
-    },
-    maxInFlightPerStream: positiveInt('maxInFlightPerStream', options.maxInFlightPerStream ?? CLIENT_DEFAULTS.maxInFlightPerStream),
-    maxMessageBytes: positiveInt('maxMessageBytes', options.maxMessageBytes ?? CLIENT_DEFAULTS.maxMessageBytes),
-    channelOptions: { ...options.channelOptions },
-  };
+  return parseConfig(clientConfigSchema, options, (field, message) => new ClientConfigError(field, message));
 }

@@ -2,7 +2,7 @@ export { TRANSLATOR_ACCESS_SETTINGS, readTranslatorAccess, translatorAccessFromE
 export type { TranslatorAccessFiles, TranslatorAccessSetting } from './access.js';
 export { createTranslatorClient } from './client.js';
 export type { CallOptions, TranslateStreamCall, TranslatorClient, TranslatorGrpcClient } from './client.js';
-export { CLIENT_DEFAULTS, resolveClientConfig } from './config.js';
+export { resolveClientConfig } from './config.js';
 export type { RetryOptions, TlsOptions, TranslatorClientConfig, TranslatorClientOptions } from './config.js';
 export { ClientConfigError, TranslatorCallError } from './errors.js';
 export { makeCa, makeLeaf } from './pki.js';

@@ -172,6 +172,6 @@ void describe('retries and options', () => {
   void test('bad options are refused with ClientConfigError naming the option', () => {
     assert.throws(() => createTranslatorClient('127.0.0.1:1', { tls: { cert: 'x' } }), (e: unknown) => e instanceof ClientConfigError && e.field === 'tls');
     assert.throws(() => createTranslatorClient('127.0.0.1:1', { token: 'a\nb' }), /token must be/);
-    assert.throws(() => createTranslatorClient('127.0.0.1:1', { timeoutMs: 0 }), /timeoutMs must be an integer ≥ 1/);
+    assert.throws(() => createTranslatorClient('127.0.0.1:1', { timeoutMs: 0 }), /timeoutMs must be an integer at least 1, got 0\./);
   });
 });

@@ -1,68 +1,55 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
+import { z } from 'zod';
+import { choice, flag, integer, parseConfig, requiredText, sentence } from '@sim2real/config';
 import { TelemetryConfigError } from './errors.js';
 
+const EXPORTERS = ['otlp', 'console', 'none'] as const;
 /** Where spans and metrics go. */
-export type TelemetryExporter = 'otlp' | 'console' | 'none';
+export type TelemetryExporter = (typeof EXPORTERS)[number];
+
+/** A list of objects the OpenTelemetry SDK takes as they are. */
+const sdkObjects = <T>(what: string) =>
+  z.custom<readonly T[]>((value) => Array.isArray(value), { error: `must be a list of ${what}` }).default(() => []);
+
+/** Options of `startTelemetry` (the caller's main.ts maps environment variables onto them), their defaults and checks. */
+const telemetryConfigSchema = z
+  .object({
+    /** `service.name` of every span and metric. */
+    serviceName: requiredText('a non-empty service name'),
+    /** `service.version`. Default: none. */
+    serviceVersion: z.string().optional(),
+    /** Base URL of an OTLP/HTTP collector (as OTEL_EXPORTER_OTLP_ENDPOINT): `/v1/traces` and `/v1/metrics` are appended. Default: none. */
+    otlpEndpoint: z
+      .string()
+      .optional()
+      .transform((url) => url?.replace(/\/+$/, '') || undefined),
+    /** Where spans and metrics go. Default: 'otlp' when `otlpEndpoint` is set, else 'none'. */
+    exporter: choice(EXPORTERS).optional(),
+    /** Extra span processors (tests use a SimpleSpanProcessor over an InMemorySpanExporter). */
+    spanProcessors: sdkObjects<SpanProcessor>('span processors'),
+    /** Extra metric readers (tests). */
+    metricReaders: sdkObjects<MetricReader>('metric readers'),
+    /** How often metrics are exported. */
+    metricExportIntervalMs: integer(1).default(10_000),
+    /** Serve metrics in the Prometheus text format (OpenTelemetry's Prometheus exporter; `Telemetry.metricsHandler`). */
+    prometheus: flag().default(false),
+    /** Resource attributes besides service.name/service.version (as OTEL_RESOURCE_ATTRIBUTES). */
+    resourceAttributes: z.record(z.string(), z.string()).default(() => ({})),
+  })
+  .transform(({ exporter, ...options }) => ({ ...options, exporter: exporter ?? (options.otlpEndpoint ? 'otlp' : 'none') }))
+  .superRefine((config, ctx) => {
+    if (config.exporter === 'otlp' && !config.otlpEndpoint) ctx.addIssue(sentence('otlpEndpoint', 'The OTLP exporter needs an endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).'));
+  });
 
 /** Options of `startTelemetry`; the caller's main.ts maps environment variables onto them. */
-export interface TelemetryOptions {
-  /** `service.name` of every span and metric. */
-  readonly serviceName: string;
-  /** `service.version`. @default undefined */
-  readonly serviceVersion?: string;
-  /** Base URL of an OTLP/HTTP collector (as OTEL_EXPORTER_OTLP_ENDPOINT): `/v1/traces` and `/v1/metrics` are appended. @default undefined */
-  readonly otlpEndpoint?: string;
-  /** @default 'otlp' when `otlpEndpoint` is set, else 'none' */
-  readonly exporter?: TelemetryExporter;
-  /** Extra span processors (tests use a SimpleSpanProcessor over an InMemorySpanExporter). @default [] */
-  readonly spanProcessors?: readonly SpanProcessor[];
-  /** Extra metric readers (tests). @default [] */
-  readonly metricReaders?: readonly MetricReader[];
-  /** How often metrics are exported. @default 10000 */
-  readonly metricExportIntervalMs?: number;
-  /** Serve metrics in the Prometheus text format (OpenTelemetry's Prometheus exporter; `Telemetry.metricsHandler`). @default false */
-  readonly prometheus?: boolean;
-  /** Resource attributes besides service.name/service.version (as OTEL_RESOURCE_ATTRIBUTES). @default {} */
-  readonly resourceAttributes?: Readonly<Record<string, string>>;
-}
-
+export type TelemetryOptions = z.input<typeof telemetryConfigSchema>;
 /** Resolved telemetry configuration. */
-export interface TelemetryConfig {
-  readonly serviceName: string;
-  readonly serviceVersion: string | undefined;
-  readonly exporter: TelemetryExporter;
-  readonly otlpEndpoint: string | undefined;
-  readonly spanProcessors: readonly SpanProcessor[];
-  readonly metricReaders: readonly MetricReader[];
-  readonly metricExportIntervalMs: number;
-  readonly prometheus: boolean;
-  readonly resourceAttributes: Readonly<Record<string, string>>;
-}
+export type TelemetryConfig = z.output<typeof telemetryConfigSchema>;
 
 /** Applies defaults and validates. Throws TelemetryConfigError. */
 export function resolveTelemetryConfig(options: TelemetryOptions): TelemetryConfig {
-  if (!options.serviceName) throw new TelemetryConfigError('serviceName must not be empty.', 'serviceName');
-  const otlpEndpoint = options.otlpEndpoint?.replace(/\/+$/, '') || undefined;
-  const exporter = options.exporter ?? (otlpEndpoint ? 'otlp' : 'none');
-  if (exporter === 'otlp' && !otlpEndpoint) {
-    throw new TelemetryConfigError('The OTLP exporter needs an endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).', 'otlpEndpoint');
-  }
-  const metricExportIntervalMs = options.metricExportIntervalMs ?? 10_000;
-  if (!(metricExportIntervalMs > 0)) {
-    throw new TelemetryConfigError(`metricExportIntervalMs must be positive, got ${metricExportIntervalMs}.`, 'metricExportIntervalMs');
-  }
-  return {
-    serviceName: options.serviceName,
-    serviceVersion: options.serviceVersion,
-    exporter,
-    otlpEndpoint,
-    spanProcessors: options.spanProcessors ?? [],
-    metricReaders: options.metricReaders ?? [],
-    metricExportIntervalMs,
-    prometheus: options.prometheus ?? false,
-    resourceAttributes: options.resourceAttributes ?? {},
-  };
+  return parseConfig(telemetryConfigSchema, options, (field, message) => new TelemetryConfigError(message, field));
 }
 
 /**

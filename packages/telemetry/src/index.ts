@@ -3,7 +3,7 @@ export type { MetricsHandler, Telemetry } from './setup.js';
 export { resolveTelemetryConfig, telemetryOptionsFromEnv } from './config.js';
 export { sendJson, startHttpEndpoint } from './http.js';
 export type { HealthReport, HttpEndpoint, HttpEndpointOptions, HttpRoutes, HttpTls } from './http.js';
-export { createLogger, loggerFrom, parseLogLevel } from './logger.js';
+export { createLogger, isLogger, loggerFrom, parseLogLevel } from './logger.js';
 export type { LogLevel, LogWrite, Logger, LoggerOptions } from './logger.js';
 export type { TelemetryConfig, TelemetryExporter, TelemetryOptions } from './config.js';
 export { TelemetryConfigError } from './errors.js';

@@ -14,6 +14,12 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** Whether `value` has a Logger's methods (for config schemas that take one). */
+export function isLogger(value: unknown): value is Logger {
+  const methods = ['debug', 'info', 'warn', 'error', 'child'] as const;
+  return typeof value === 'object' && value !== null && methods.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+}
+
 /** Options of `createLogger`. */
 export interface LoggerOptions {
   /** `service` field of every line. */

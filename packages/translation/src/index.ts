@@ -1,4 +1,15 @@
-export { PRESETS, PRESET_NAMES, VGG_CONV_LAYERS, isPresetName, presetValues, resolveTranslationConfig, stagePlan, withPreset } from './config.js';
+export {
+  PRESETS,
+  PRESET_NAMES,
+  VGG_CONV_LAYERS,
+  isPresetName,
+  presetValues,
+  resolveTranslationConfig,
+  stagePlan,
+  translationOptionsJsonSchema,
+  translationOptionsSchema,
+  withPreset,
+} from './config.js';
 export type {
   AdversarialLossKind,
   LambdaConfig,

@@ -120,6 +120,9 @@ void test('invalid options are rejected with one sentence naming the field', () 
     [{ preset: 'fast' as never }, 'preset'],
     [{ samplesPerRun: 0 }, 'samplesPerRun'],
     [{ lambda: { intervalsPerRun: 1.5 } }, 'lambda.intervalsPerRun'],
+    [{ attention: 'no' as never }, 'attention'],
+    [{ perceptualLayers: [] }, 'perceptualLayers'],
+    [{ stageSplit: { g0: 2 } }, 'stageSplit.g0'],
   ];
   for (const [options, field] of cases) {
     assert.throws(

@@ -1,6 +1,8 @@
+import { z } from 'zod';
+import { choice, integer, parseConfig, real, sentence } from '@sim2real/config';
 import type { TranslatorClientOptions } from '@sim2real/client';
-import { DATASET_PATTERN, type NatsAuthOptions, type StreamLimits } from '@sim2real/messaging';
-import { type Logger, createLogger } from '@sim2real/telemetry';
+import { DATASET_PATTERN, DEFAULT_STREAM_LIMITS, type NatsAuthOptions, type StreamLimits } from '@sim2real/messaging';
+import { type Logger, createLogger, isLogger } from '@sim2real/telemetry';
 import { AdapterConfigError } from './errors.js';
 
 /** One dataset → model route. */
@@ -16,108 +18,9 @@ export type TranslatorAccess = Pick<TranslatorClientOptions, 'tls' | 'token'>;
 /** Limits of the three streams (see StreamLimits for what each means and its default). */
 export type StreamOptions = Partial<StreamLimits>;
 
+const OUTPUT_ENCODINGS = ['same', 'png', 'jpeg', 'raw'] as const;
 /** Output encoding asked of the translator; `same` keeps each batch's input encoding (PNG when unspecified). */
-export type OutputEncodingChoice = 'same' | 'png' | 'jpeg' | 'raw';
-
-/** Options of `createAdapter`; every field but the connection targets and routes has a default. */
-export interface AdapterOptions {
-  /** NATS server URL(s). */
-  readonly natsServers: string | readonly string[];
-  /** NATS credentials and TLS. @default none */
-  readonly natsAuth?: NatsAuthOptions;
-  /**
-   * Translator gRPC target: `host:port`, `dns:///host:port` (every address the name resolves to, e.g. a headless
-   * Service; calls spread with round_robin) or `ipv4:a:port,b:port`.
-   */
-  readonly translatorAddress: string;
-  /**
-   * TLS (the translator's CA, and a client certificate for mTLS) and bearer token of the translator channel, as
-   * `readTranslatorAccess` of `@sim2real/client` reads them from `--translator-ca`, `--token-file`, ... @default plaintext, no token
-   */
-  readonly translatorAccess?: TranslatorAccess;
-  /** Long-lived TranslateStreams per model; round_robin puts each on the next replica, so match the replica count. @default 1 */
-  readonly translatorStreams?: number;
-  readonly routes: readonly Route[];
-  /** Batches being processed at once per route; also the consumer's MaxAckPending and pull size (the backpressure). @default 4 */
-  readonly maxBatchesInFlight?: number;
-  /** Consumer AckWait; in-progress acks are sent every third of it while a batch is translated. @default 30000 */
-  readonly ackWaitMs?: number;
-  /** Deliveries before a batch goes to the dead subject. @default 10 */
-  readonly maxDeliver?: number;
-  /** First redelivery delay after a transient failure; doubles per delivery. @default 1000 */
-  readonly retryBaseDelayMs?: number;
-  /** @default 30000 */
-  readonly retryMaxDelayMs?: number;
-  /**
-   * How long a batch may wait for the translator while its stream answers nothing (a translator busy with a backlog
-   * keeps answering other batches) before it is released for a later retry. @default 60000
-   */
-  readonly translateTimeoutMs?: number;
-  /** First gRPC reconnection backoff after the translator's connection failed. @default 200 */
-  readonly reconnectBaseDelayMs?: number;
-  /** @default 10000 */
-  readonly reconnectMaxDelayMs?: number;
-  /** Circuit breaker: pause after the translator was first found unavailable; doubles per failed probe. @default 500 */
-  readonly breakerBaseDelayMs?: number;
-  /** @default 15000 */
-  readonly breakerMaxDelayMs?: number;
-  /** Each pause is multiplied by a random factor in [1 - jitter, 1 + jitter]. @default 0.3 */
-  readonly breakerJitter?: number;
-  /** Images per TranslateRequest at most (the translator's maxImagesPerRequest); larger batches are split. @default 64 */
-  readonly maxImagesPerRequest?: number;
-  /** Image bytes per TranslateRequest at most (under the translator's receive limit); larger batches are split. @default 3145728 (3 MiB) */
-  readonly maxRequestBytes?: number;
-  /** Requests of one split batch on the wire at once. @default 4 */
-  readonly requestsInFlightPerBatch?: number;
-  /** gRPC keepalive ping interval on the translator channel. @default 10000 */
-  readonly keepaliveTimeMs?: number;
-  /** A keepalive ping unanswered for this long drops the connection (its requests wait for the translator). @default 5000 */
-  readonly keepaliveTimeoutMs?: number;
-  /** gRPC receive limit for translator responses. @default 33554432 (32 MiB) */
-  readonly maxReceiveMessageBytes?: number;
-  /** On stop, how long in-flight batches may finish before they are released (nak). @default 20000 */
-  readonly stopTimeoutMs?: number;
-  /** @default 'same' */
-  readonly outputEncoding?: OutputEncodingChoice;
-  /** How often consumer lag is read for the metrics. @default 5000 */
-  readonly lagPollIntervalMs?: number;
-  readonly streams?: StreamOptions;
-  /** @default JSON lines on stderr */
-  readonly logger?: Logger;
-}
-
-/** Resolved adapter configuration (units in names). */
-export interface AdapterConfig {
-  readonly natsServers: string[];
-  readonly natsAuth: NatsAuthOptions;
-  readonly translatorAddress: string;
-  readonly translatorAccess: TranslatorAccess;
-  readonly translatorStreams: number;
-  readonly routes: readonly Route[];
-  readonly maxBatchesInFlight: number;
-  readonly ackWaitMs: number;
-  readonly workingIntervalMs: number;
-  readonly maxDeliver: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
-  readonly translateTimeoutMs: number;
-  readonly reconnectBaseDelayMs: number;
-  readonly reconnectMaxDelayMs: number;
-  readonly breakerBaseDelayMs: number;
-  readonly breakerMaxDelayMs: number;
-  readonly breakerJitter: number;
-  readonly maxImagesPerRequest: number;
-  readonly maxRequestBytes: number;
-  readonly requestsInFlightPerBatch: number;
-  readonly keepaliveTimeMs: number;
-  readonly keepaliveTimeoutMs: number;
-  readonly maxReceiveMessageBytes: number;
-  readonly stopTimeoutMs: number;
-  readonly outputEncoding: OutputEncodingChoice;
-  readonly lagPollIntervalMs: number;
-  readonly streams: StreamLimits;
-  readonly logger: Logger;
-}
+export type OutputEncodingChoice = (typeof OUTPUT_ENCODINGS)[number];
 
 /** Prints one JSON line per event on stderr. */
 export const jsonLineLogger: Logger = createLogger({ service: 'dataset-adapter', stream: process.stderr });
@@ -133,74 +36,108 @@ export function parseRoute(text: string): Route {
   return { dataset: match[1]!, model: match[2]! };
 }
 
+const positive = integer(1);
+
+/** Options of `createAdapter`; every field but the connection targets and routes has a default. */
+const adapterSchema = z
+  .object({
+    /** NATS server URL(s). */
+    natsServers: z
+      .union([z.string(), z.array(z.string()).readonly()], { error: 'must be a URL or a list of URLs' })
+      .transform((servers) => (typeof servers === 'string' ? [servers] : [...servers])),
+    /** NATS credentials and TLS. Default: none. */
+    natsAuth: z.custom<NatsAuthOptions>((value) => typeof value === 'object' && value !== null, { error: 'must be an object' }).default(() => ({})),
+    /**
+     * Translator gRPC target: `host:port`, `dns:///host:port` (every address the name resolves to, e.g. a headless
+     * Service; calls spread with round_robin) or `ipv4:a:port,b:port`.
+     */
+    translatorAddress: z
+      .string()
+      .regex(TRANSLATOR_TARGET, { error: (issue) => `must be HOST:PORT, dns:///HOST:PORT or ipv4:ADDR:PORT[,ADDR:PORT], got "${String(issue.input)}"` }),
+    /**
+     * TLS (the translator's CA, and a client certificate for mTLS) and bearer token of the translator channel, as
+     * `readTranslatorAccess` of `@sim2real/client` reads them from `--translator-ca`, `--token-file`, ... Default: plaintext, no token.
+     */
+    translatorAccess: z.custom<TranslatorAccess>((value) => typeof value === 'object' && value !== null, { error: 'must be an object' }).default(() => ({})),
+    /** Long-lived TranslateStreams per model; round_robin puts each on the next replica, so match the replica count. */
+    translatorStreams: positive.default(1),
+    /** Dataset → model routes; at least one. */
+    routes: z.array(z.object({ dataset: z.string(), model: z.string() }).readonly()).readonly(),
+    /** Batches being processed at once per route; also the consumer's MaxAckPending and pull size (the backpressure). */
+    maxBatchesInFlight: positive.default(4),
+    /** Consumer AckWait; in-progress acks are sent every third of it while a batch is translated. */
+    ackWaitMs: positive.default(30_000),
+    /** Deliveries before a batch goes to the dead subject. */
+    maxDeliver: positive.default(10),
+    /** First redelivery delay after a transient failure; doubles per delivery. */
+    retryBaseDelayMs: positive.default(1000),
+    /** Cap of the redelivery delay. */
+    retryMaxDelayMs: positive.default(30_000),
+    /**
+     * How long a batch may wait for the translator while its stream answers nothing (a translator busy with a backlog
+     * keeps answering other batches) before it is released for a later retry.
+     */
+    translateTimeoutMs: positive.default(60_000),
+    /** First gRPC reconnection backoff after the translator's connection failed. */
+    reconnectBaseDelayMs: positive.default(200),
+    /** Cap of the reconnection backoff. */
+    reconnectMaxDelayMs: positive.default(10_000),
+    /** Circuit breaker: pause after the translator was first found unavailable; doubles per failed probe. */
+    breakerBaseDelayMs: positive.default(500),
+    /** Cap of the circuit breaker's pause. */
+    breakerMaxDelayMs: positive.default(15_000),
+    /** Each pause is multiplied by a random factor in [1 - jitter, 1 + jitter]. */
+    breakerJitter: real(0, 1, { maxExclusive: true }).default(0.3),
+    /** Images per TranslateRequest at most (the translator's maxImagesPerRequest); larger batches are split. */
+    maxImagesPerRequest: positive.default(64),
+    /** Image bytes per TranslateRequest at most (under the translator's receive limit; 3 MiB); larger batches are split. */
+    maxRequestBytes: positive.default(3 * 1024 * 1024),
+    /** Requests of one split batch on the wire at once. */
+    requestsInFlightPerBatch: positive.default(4),
+    /** gRPC keepalive ping interval on the translator channel. */
+    keepaliveTimeMs: positive.default(10_000),
+    /** A keepalive ping unanswered for this long drops the connection (its requests wait for the translator). */
+    keepaliveTimeoutMs: positive.default(5000),
+    /** gRPC receive limit for translator responses, in bytes (32 MiB). */
+    maxReceiveMessageBytes: positive.default(32 * 1024 * 1024),
+    /** On stop, how long in-flight batches may finish before they are released (nak). */
+    stopTimeoutMs: positive.default(20_000),
+    /** Output encoding asked of the translator; `same` keeps each batch's input encoding (PNG when unspecified). */
+    outputEncoding: choice(OUTPUT_ENCODINGS).default('same'),
+    /** How often consumer lag is read for the metrics. */
+    lagPollIntervalMs: positive.default(5000),
+    /** Limits of the three streams (StreamLimits says what each means); defaults: DEFAULT_STREAM_LIMITS. */
+    streams: z
+      .object({
+        duplicateWindowMs: positive.default(DEFAULT_STREAM_LIMITS.duplicateWindowMs),
+        maxAgeMs: positive.default(DEFAULT_STREAM_LIMITS.maxAgeMs),
+        deadMaxAgeMs: positive.default(DEFAULT_STREAM_LIMITS.deadMaxAgeMs),
+        maxBytes: integer(-1).default(DEFAULT_STREAM_LIMITS.maxBytes),
+        replicas: positive.default(DEFAULT_STREAM_LIMITS.replicas),
+      })
+      .prefault({}),
+    /** Where structured log lines go. Default: JSON lines on stderr. */
+    logger: z.custom<Logger>(isLogger, { error: 'must be a Logger of @sim2real/telemetry' }).default(() => jsonLineLogger),
+  })
+  .transform((options) => ({ ...options, workingIntervalMs: Math.max(100, Math.floor(options.ackWaitMs / 3)) }))
+  .superRefine(({ natsServers, routes }, ctx) => {
+    if (natsServers.length === 0) ctx.addIssue(sentence('natsServers', 'At least one NATS server URL is needed.'));
+    if (routes.length === 0) ctx.addIssue(sentence('routes', 'At least one route DATASET=MODEL is needed.'));
+    const seen = new Set<string>();
+    for (const route of routes) {
+      if (!DATASET_PATTERN.test(route.dataset)) ctx.addIssue(sentence('routes', `Dataset "${route.dataset}" must be letters, digits, "_" or "-" (one subject token).`));
+      else if (!/^[^@\s]+(@[^@\s]+)?$/.test(route.model)) ctx.addIssue(sentence('routes', `Model "${route.model}" of dataset "${route.dataset}" is not NAME[@VERSION].`));
+      else if (seen.has(route.dataset)) ctx.addIssue(sentence('routes', `Dataset "${route.dataset}" is routed twice.`));
+      seen.add(route.dataset);
+    }
+  });
+
+/** Options of `createAdapter`; every field but the connection targets and routes has a default. */
+export type AdapterOptions = z.input<typeof adapterSchema>;
+/** Resolved adapter configuration (units in names). */
+export type AdapterConfig = z.output<typeof adapterSchema>;
+
 /** Applies defaults and validates. Throws AdapterConfigError with one sentence. */
 export function resolveAdapterConfig(options: AdapterOptions): AdapterConfig {
-  const natsServers = typeof options.natsServers === 'string' ? [options.natsServers] : [...options.natsServers];
-  if (natsServers.length === 0) throw new AdapterConfigError('At least one NATS server URL is needed.', 'natsServers');
-  if (!TRANSLATOR_TARGET.test(options.translatorAddress)) {
-    throw new AdapterConfigError(
-      `Translator address "${options.translatorAddress}" is not HOST:PORT, dns:///HOST:PORT or ipv4:ADDR:PORT[,ADDR:PORT].`,
-      'translatorAddress',
-    );
-  }
-  if (options.routes.length === 0) throw new AdapterConfigError('At least one route DATASET=MODEL is needed.', 'routes');
-  const seen = new Set<string>();
-  for (const route of options.routes) {
-    if (!DATASET_PATTERN.test(route.dataset)) {
-      throw new AdapterConfigError(`Dataset "${route.dataset}" must be letters, digits, "_" or "-" (one subject token).`, 'routes');
-    }
-    if (!/^[^@\s]+(@[^@\s]+)?$/.test(route.model)) {
-      throw new AdapterConfigError(`Model "${route.model}" of dataset "${route.dataset}" is not NAME[@VERSION].`, 'routes');
-    }
-    if (seen.has(route.dataset)) throw new AdapterConfigError(`Dataset "${route.dataset}" is routed twice.`, 'routes');
-    seen.add(route.dataset);
-  }
-  const ackWaitMs = positiveInt(options.ackWaitMs ?? 30_000, 'ackWaitMs');
-  const streams = options.streams ?? {};
-  const breakerJitter = options.breakerJitter ?? 0.3;
-  if (!(breakerJitter >= 0 && breakerJitter < 1)) throw new AdapterConfigError(`breakerJitter must be in [0, 1), got ${breakerJitter}.`, 'breakerJitter');
-  return {
-    natsServers,
-    natsAuth: options.natsAuth ?? {},
-    translatorAddress: options.translatorAddress,
-    translatorAccess: options.translatorAccess ?? {},
-    translatorStreams: positiveInt(options.translatorStreams ?? 1, 'translatorStreams'),
-    routes: options.routes,
-    maxBatchesInFlight: positiveInt(options.maxBatchesInFlight ?? 4, 'maxBatchesInFlight'),
-    ackWaitMs,
-    workingIntervalMs: Math.max(100, Math.floor(ackWaitMs / 3)),
-    maxDeliver: positiveInt(options.maxDeliver ?? 10, 'maxDeliver'),
-    retryBaseDelayMs: positiveInt(options.retryBaseDelayMs ?? 1000, 'retryBaseDelayMs'),
-    retryMaxDelayMs: positiveInt(options.retryMaxDelayMs ?? 30_000, 'retryMaxDelayMs'),
-    translateTimeoutMs: positiveInt(options.translateTimeoutMs ?? 60_000, 'translateTimeoutMs'),
-    reconnectBaseDelayMs: positiveInt(options.reconnectBaseDelayMs ?? 200, 'reconnectBaseDelayMs'),
-    reconnectMaxDelayMs: positiveInt(options.reconnectMaxDelayMs ?? 10_000, 'reconnectMaxDelayMs'),
-    breakerBaseDelayMs: positiveInt(options.breakerBaseDelayMs ?? 500, 'breakerBaseDelayMs'),
-    breakerMaxDelayMs: positiveInt(options.breakerMaxDelayMs ?? 15_000, 'breakerMaxDelayMs'),
-    breakerJitter,
-    maxImagesPerRequest: positiveInt(options.maxImagesPerRequest ?? 64, 'maxImagesPerRequest'),
-    maxRequestBytes: positiveInt(options.maxRequestBytes ?? 3 * 1024 * 1024, 'maxRequestBytes'),
-    requestsInFlightPerBatch: positiveInt(options.requestsInFlightPerBatch ?? 4, 'requestsInFlightPerBatch'),
-    keepaliveTimeMs: positiveInt(options.keepaliveTimeMs ?? 10_000, 'keepaliveTimeMs'),
-    keepaliveTimeoutMs: positiveInt(options.keepaliveTimeoutMs ?? 5000, 'keepaliveTimeoutMs'),
-    maxReceiveMessageBytes: positiveInt(options.maxReceiveMessageBytes ?? 32 * 1024 * 1024, 'maxReceiveMessageBytes'),
-    stopTimeoutMs: positiveInt(options.stopTimeoutMs ?? 20_000, 'stopTimeoutMs'),
-    outputEncoding: options.outputEncoding ?? 'same',
-    lagPollIntervalMs: positiveInt(options.lagPollIntervalMs ?? 5000, 'lagPollIntervalMs'),
-    streams: {
-      duplicateWindowMs: positiveInt(streams.duplicateWindowMs ?? 600_000, 'streams.duplicateWindowMs'),
-      maxAgeMs: positiveInt(streams.maxAgeMs ?? 7 * 24 * 3600_000, 'streams.maxAgeMs'),
-      deadMaxAgeMs: positiveInt(streams.deadMaxAgeMs ?? 30 * 24 * 3600_000, 'streams.deadMaxAgeMs'),
-      maxBytes: streams.maxBytes ?? -1,
-      replicas: positiveInt(streams.replicas ?? 1, 'streams.replicas'),
-    },
-    logger: options.logger ?? jsonLineLogger,
-  };
-}
-
-function positiveInt(value: number, option: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new AdapterConfigError(`${option} must be a positive integer, got ${value}.`, option);
-  }
-  return value;
+  return parseConfig(adapterSchema, options, (option, message) => new AdapterConfigError(message, option));
 }

@@ -20,7 +20,7 @@ void test('routes parse and config validates with one sentence per mistake', () 
     assert.equal(resolveAdapterConfig({ ...base, translatorAddress: target }).translatorAddress, target);
   }
   assert.equal(config.translatorStreams, 1);
-  assert.throws(() => resolveAdapterConfig({ ...base, maxBatchesInFlight: 0 }), /positive integer/);
+  assert.throws(() => resolveAdapterConfig({ ...base, maxBatchesInFlight: 0 }), /^AdapterConfigError: maxBatchesInFlight must be an integer at least 1, got 0\.$/);
 });
 
 void test('batch ids are deterministic in dataset, sample ids and index', () => {

@@ -28,7 +28,7 @@ export function versionMessage({ version, manifest, engine, promoted, aliases }:
   return {
     version,
     createTime: toTimestamp(new Date(manifest.created)),
-    config: toStruct(manifest.config as unknown as Record<string, unknown>),
+    config: toStruct(manifest.config),
     metrics: {
       finalLosses: metrics.finalLosses,
       selfRegularizationWeight: metrics.lambda,

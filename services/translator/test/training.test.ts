@@ -135,7 +135,7 @@ void describe('training jobs', () => {
     assert.match(badConfig.details, /imageSize/);
     const badPreset = await statusOf(running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { preset: 'fast' } }));
     assert.equal(badPreset.code, grpc.status.INVALID_ARGUMENT);
-    assert.match(badPreset.details, /preset must be one of 'default', 'faces', 'paper'/);
+    assert.match(badPreset.details, /preset must be one of 'default', 'faces', 'paper', got "fast"\./);
     const badOverride = await statusOf(
       running.client.startTraining({ modelName: 'x', sourceUri: sourceDir, targetUri: targetDir, config: { overrides: toStruct({ wings: 2 }) } }),
     );
