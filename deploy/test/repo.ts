@@ -117,8 +117,12 @@ const ENV_HELPER_SOURCES: Readonly<Record<string, string>> = {
   'telemetryOptionsFromEnv(': path.join(REPO_DIR, 'packages', 'telemetry', 'src', 'config.ts'),
   // SIM2REAL_NATS_* (NATS_AUTH_SETTINGS).
   'natsAuthFromEnv(': path.join(REPO_DIR, 'packages', 'messaging', 'src', 'connect.ts'),
+  // A flag table built from NATS_AUTH_SETTINGS: each flag falls back to its SIM2REAL_NATS_* variable.
+  'NATS_AUTH_SETTINGS.map(': path.join(REPO_DIR, 'packages', 'messaging', 'src', 'connect.ts'),
   // SIM2REAL_TRANSLATOR_CA / _CERT / _KEY, SIM2REAL_TOKEN_FILE, SIM2REAL_TOKEN (TRANSLATOR_ACCESS_SETTINGS).
   'translatorAccessFromEnv(': path.join(REPO_DIR, 'packages', 'client', 'src', 'access.ts'),
+  // A flag table built from TRANSLATOR_ACCESS_SETTINGS: each flag falls back to its variable.
+  'TRANSLATOR_ACCESS_SETTINGS.map(': path.join(REPO_DIR, 'packages', 'client', 'src', 'access.ts'),
 };
 
 /** Every environment variable the sources under `srcDir` (relative to the repository) read. */
