@@ -1,11 +1,6 @@
-import os from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
-import { sim2realPackageDefinition, sim2realV1 } from '@sim2real/contracts';
-import { DEFAULT_TRAINING_QUEUE } from '@sim2real/messaging';
 import { initBackend } from '@sim2real/tensor';
 import type { BackendInfo } from '@sim2real/tensor';
-import { HealthImplementation } from 'grpc-health-check';
 import { createLogger, startHttpEndpoint } from '@sim2real/telemetry';
 import type { HttpEndpoint, Logger, MetricsHandler } from '@sim2real/telemetry';
 import { DashboardGuard } from './http/access.js';
@@ -15,34 +10,24 @@ import { DashboardSessions } from './http/sessions.js';
 import { accessInterceptor } from './access.js';
 import type { AccessStats } from './access.js';
 import { Authenticator, readAuthTokens } from './auth.js';
+import { BatchStats } from './batch-stats.js';
+import type { BatchCounts } from './batch-stats.js';
 import { MicroBatcher } from './batcher.js';
 import type { BatchReport } from './batcher.js';
 import { CallTracker } from './calls.js';
 import { isLoopback, resolveServerConfig } from './config.js';
 import type { TranslatorServerConfig, TranslatorServerOptions } from './config.js';
+import { HEALTH_SERVICES, createGrpcServer } from './grpc-server.js';
 import { runInferenceBatch } from './inference.js';
 import type { InferenceItem, InferenceOutput } from './inference.js';
-import { LocalTrainingJobs } from './jobs.js';
-import type { TrainingJobs, TrainingJobsOptions } from './jobs.js';
-import { aliasModelHandler, deleteModelHandler, getModelHandler, listModelsHandler, promoteModelHandler } from './model-handlers.js';
-import { NatsTrainingJobs } from './nats-jobs.js';
 import { ModelRegistry } from './registry.js';
 import { ServerTelemetry } from './telemetry.js';
-import { RPC_SERVICE } from './telemetry.js';
 import { ReloadableCertificates } from './tls.js';
-import { cancelTrainingHandler, startTrainingHandler, watchTrainingHandler } from './training-handlers.js';
-import { StreamRegistry, translateHandler, translateStreamHandler } from './translate-handlers.js';
+import { createTrainingJobs } from './training-jobs.js';
+import { StreamRegistry } from './translate-handlers.js';
 
 /** Counters for tests, benchmarks and logs. */
-export interface TranslatorServerStats {
-  batches: number;
-  /** Images that went through inference. */
-  batchedImages: number;
-  largestBatch: number;
-  /** Batch size → number of batches of that size. */
-  batchSizes: Record<number, number>;
-  /** Engine kind → images it translated. */
-  imagesByEngine: Record<string, number>;
+export interface TranslatorServerStats extends BatchCounts {
   queuedImages: number;
   activeCalls: number;
   /** Unary calls admitted by the access layer and not yet answered. */
@@ -76,15 +61,13 @@ export interface TranslatorServerHooks {
   metricsHandler?: MetricsHandler;
 }
 
-const HEALTH_SERVICES = ['', RPC_SERVICE] as const;
-
 /** Builds the translator gRPC server (Translator + grpc.health.v1 + reflection) from its options; `start()` serves. */
 export function createTranslatorServer(options: TranslatorServerOptions, hooks: TranslatorServerHooks = {}): TranslatorServer {
   const config = resolveServerConfig(options);
   const log = hooks.log ?? createLogger({ service: 'translator' });
   const telemetry = new ServerTelemetry();
   const serving = new ServingWindow(config.maxBatchSize);
-  const stats: TranslatorServerStats = { batches: 0, batchedImages: 0, largestBatch: 0, batchSizes: {}, imagesByEngine: {}, queuedImages: 0, activeCalls: 0, unaryCalls: 0 };
+  const batchStats = new BatchStats();
   const registry = new ModelRegistry({
     root: config.registryDir,
     defaultModel: config.defaultModel,
@@ -93,54 +76,30 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
     engine: { engine: config.engine, threads: config.inferenceThreads },
     onLoad: (model, info) => log.info('model_loaded', { model, engine: info.kind, engineDescription: info.description, engineReason: info.reason }),
   });
+  const onBatch = (report: BatchReport): void => {
+    if (report.error === undefined) {
+      const engine = registry.engineOf(report.key) ?? 'unknown';
+      batchStats.record(report.size, engine);
+      telemetry.recordBatch(report, engine);
+      serving.record(report);
+    } else {
+      log.warn('batch_failed', { model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
+    }
+    hooks.onBatch?.(report);
+  };
   const batcher = new MicroBatcher<InferenceItem, InferenceOutput>(
     runInferenceBatch,
     { maxBatchSize: config.maxBatchSize, maxBatchDelayMs: config.maxBatchDelayMs, maxQueuedItems: config.maxQueuedImages },
-    (report) => {
-      if (report.error === undefined) {
-        stats.batches += 1;
-        stats.batchedImages += report.size;
-        stats.largestBatch = Math.max(stats.largestBatch, report.size);
-        stats.batchSizes[report.size] = (stats.batchSizes[report.size] ?? 0) + 1;
-        const engine = registry.engineOf(report.key) ?? 'unknown';
-        stats.imagesByEngine[engine] = (stats.imagesByEngine[engine] ?? 0) + report.size;
-        telemetry.recordBatch(report, engine);
-        serving.record(report);
-      } else {
-        log.warn('batch_failed', { model: report.key, size: report.size, error: report.error instanceof Error ? report.error.message : 'unknown error' });
-      }
-      hooks.onBatch?.(report);
-    },
+    onBatch,
   );
-  const jobOptions: TrainingJobsOptions = {
-    registry,
-    maxQueuedJobs: config.maxQueuedJobs,
-    maxFinishedJobs: config.maxFinishedJobs,
-    trainingRoot: config.trainingRoot,
-    limits: config,
-    vggDir: config.vggDir,
-    backend: config.backend,
-    trainingNice: config.trainingNice,
-    log,
-  };
-  // With NATS, jobs are shared by every replica on it; alone, they live in this process.
-  const jobs: TrainingJobs =
-    config.natsUrl === undefined
-      ? new LocalTrainingJobs(jobOptions)
-      : new NatsTrainingJobs({
-          ...jobOptions,
-          servers: config.natsUrl,
-          auth: config.natsAuth,
-          queue: { ...DEFAULT_TRAINING_QUEUE, ackWaitMs: config.trainingAckWaitMs },
-          replica: `${os.hostname()}:${process.pid}`,
-        });
+  const jobs = createTrainingJobs(config, registry, log);
   const authenticator = config.authTokensFile === undefined ? undefined : new Authenticator(readAuthTokens(config.authTokensFile));
   const access: AccessStats = { unaryCalls: 0 };
   const tracker = new CallTracker();
   const streams = new StreamRegistry(config.maxConcurrentStreams);
-  const kit = { tracker, telemetry };
   const translateDeps = {
-    ...kit,
+    tracker,
+    telemetry,
     streams,
     limits: config,
     translate: {
@@ -152,38 +111,37 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       maxResponseBytes: config.maxResponseBytes,
     },
   };
-  const trainingDeps = { ...kit, jobs, streams };
-
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': config.maxMessageBytes,
-    'grpc.max_send_message_length': config.maxMessageBytes,
-    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
-    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
-    'grpc.max_connection_idle_ms': config.maxConnectionIdleMs,
-    'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
-    'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
-    interceptors: [accessInterceptor({ authenticator, maxConcurrentUnaryCalls: config.maxConcurrentUnaryCalls, log }, access)],
-  });
-  server.addService(sim2realV1.Translator.service, {
-    Translate: translateHandler(translateDeps),
-    TranslateStream: translateStreamHandler(translateDeps),
-    StartTraining: startTrainingHandler(trainingDeps),
-    WatchTraining: watchTrainingHandler(trainingDeps),
-    CancelTraining: cancelTrainingHandler(trainingDeps),
-    ListModels: listModelsHandler(kit, registry),
-    GetModel: getModelHandler(kit, registry),
-    PromoteModel: promoteModelHandler(kit, registry),
-    AliasModel: aliasModelHandler(kit, registry),
-    DeleteModel: deleteModelHandler(kit, registry),
-  } satisfies grpc.UntypedServiceImplementation);
-  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((s) => [s, 'NOT_SERVING'])));
-  health.addToServer(server);
-  if (config.reflection) new ReflectionService(sim2realPackageDefinition).addToServer(server);
-
+  const interceptor = accessInterceptor({ authenticator, maxConcurrentUnaryCalls: config.maxConcurrentUnaryCalls, log }, access);
+  const { server, health } = createGrpcServer(config, interceptor, { translate: translateDeps, jobs, registry });
   telemetry.observe({ queuedImages: () => batcher.queued, activeCalls: () => tracker.active });
   let http: HttpEndpoint | undefined;
   let shuttingDown: Promise<void> | undefined;
   let certificates: ReloadableCertificates | undefined;
+
+  const stats = (): TranslatorServerStats => ({ ...batchStats.snapshot(), queuedImages: batcher.queued, activeCalls: tracker.active, unaryCalls: access.unaryCalls });
+
+  /** The dashboard, /metrics and the probes on the HTTP port, over HTTPS on the gRPC certificate when there is one. */
+  const startDashboard = (port: number, backend: BackendInfo): Promise<HttpEndpoint> =>
+    startHttpEndpoint({
+      port,
+      host: config.host,
+      metrics: hooks.metricsHandler,
+      // HTTPS on the gRPC server's certificate (and its client CA: mTLS there means mTLS here).
+      tls: certificates?.pem(),
+      ready: () => (tracker.closing ? { ok: false, checks: { grpc: 'shutting down' } } : { ok: true, checks: { grpc: true } }),
+      routes: dashboardRoutes({
+        registry,
+        jobs,
+        translate: translateDeps.translate,
+        serving,
+        stats,
+        engine: () => ({ engine: config.engine, backend: backend.name }),
+        maxUploadBytes: config.maxMessageBytes,
+        guard: new DashboardGuard(authenticator, new DashboardSessions()),
+        secure: certificates !== undefined,
+        log,
+      }),
+    });
 
   return {
     config,
@@ -203,28 +161,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       const port = await new Promise<number>((resolve, reject) => {
         server.bindAsync(`${config.host}:${config.port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
       });
-      if (config.httpPort !== undefined) {
-        http = await startHttpEndpoint({
-          port: config.httpPort,
-          host: config.host,
-          metrics: hooks.metricsHandler,
-          // HTTPS on the gRPC server's certificate (and its client CA: mTLS there means mTLS here).
-          tls: certificates?.pem(),
-          ready: () => (tracker.closing ? { ok: false, checks: { grpc: 'shutting down' } } : { ok: true, checks: { grpc: true } }),
-          routes: dashboardRoutes({
-            registry,
-            jobs,
-            translate: translateDeps.translate,
-            serving,
-            stats: () => this.stats(),
-            engine: () => ({ engine: config.engine, backend: backend.name }),
-            maxUploadBytes: config.maxMessageBytes,
-            guard: new DashboardGuard(authenticator, new DashboardSessions()),
-            secure: certificates !== undefined,
-            log,
-          }),
-        });
-      }
+      if (config.httpPort !== undefined) http = await startDashboard(config.httpPort, backend);
       for (const service of HEALTH_SERVICES) health.setStatus(service, 'SERVING');
       log.info('serving', {
         port,
@@ -260,9 +197,7 @@ export function createTranslatorServer(options: TranslatorServerOptions, hooks: 
       })();
       return shuttingDown;
     },
-    stats() {
-      return { ...stats, batchSizes: { ...stats.batchSizes }, imagesByEngine: { ...stats.imagesByEngine }, queuedImages: batcher.queued, activeCalls: tracker.active, unaryCalls: access.unaryCalls };
-    },
+    stats,
     async reloadCertificates() {
       await certificates?.reload();
     },

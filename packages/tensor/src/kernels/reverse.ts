@@ -35,10 +35,9 @@ function axesOf(dims: number | number[], rank: number): number[] {
 }
 
 /**
- * Replaces tfjs-backend-wasm 4.22's `Reverse`, which took 19 ms to flip a 3×3×256×256 filter spatially (well under
- * 1 ms as block copies) and whose results differed from the cpu backend's for int32 and bool and for axes such as
- * [0, 2] or [3] of a 4-D tensor (test/reverse.test.ts);
- * dtypes other than float32, int32 and bool still run on `original`.
+ * Replaces tfjs-backend-wasm 4.22's `Reverse` (an element loop, and one whose results differed from the cpu
+ * backend's for int32, bool and some axes; BENCHMARKS.md, "Training speed on wasm") by `reverseAxes`; dtypes other
+ * than float32, int32 and bool still run on `original`.
  */
 export function reverseWasmConfig(original: KernelConfig): KernelConfig {
   const kernelFunc = (args: WasmKernelArgs): TensorInfo => {
