@@ -1,10 +1,9 @@
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { FlagTable, FlagValues, ScriptDefinition } from '@sim2real/flags';
 import { runScript, type BenchIo } from '../src/index.js';
 
 /** VGG-19 weights beside the repository (`SIM2REAL_VGG_DIR` overrides). */
-export const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
+export { TEST_VGG_DIR as VGG_DIR } from '@sim2real/translation/testing';
 /** Tests run on wasm unless `TFJS_BACKEND` says otherwise. */
 export const TEST_BACKEND = process.env.TFJS_BACKEND ?? 'wasm';
 

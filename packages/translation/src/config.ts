@@ -159,6 +159,22 @@ export interface Preset {
   options: PresetOptions;
 }
 
+/** The `default` preset's options, which other presets start from. */
+const DEFAULT_PRESET_OPTIONS: PresetOptions = {
+  generatorWidth: 16,
+  residualBlocks: 3,
+  attentionWidth: 16,
+  discriminatorWidth: 16,
+  noiseSize: 10,
+  diversityWeight: 6,
+  selfRegularisationPolarity: 'either',
+  batchSize: 8,
+  steps: 1200,
+  lambda: { intervalsPerRun: 25 },
+  samplesPerRun: 12,
+  checkpointsPerRun: 4,
+};
+
 /**
  * The presets, the one table that `resolveTranslationConfig`, `sim2real train --help`, StartTraining and the
  * benchmarks read; why each value, measured, in BENCHMARKS.md ("Presets"). Options no preset sets have one
@@ -169,39 +185,13 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<Preset>>> = {
     summary:
       "the best configuration measured (the digits benchmark's translator): a small G0 with a noise input and the " +
       'diversity term, a self-regularisation that allows inversion, batch 8, 1200 steps',
-    options: {
-      generatorWidth: 16,
-      residualBlocks: 3,
-      attentionWidth: 16,
-      discriminatorWidth: 16,
-      noiseSize: 10,
-      diversityWeight: 6,
-      selfRegularisationPolarity: 'either',
-      batchSize: 8,
-      steps: 1200,
-      lambda: { intervalsPerRun: 25 },
-      samplesPerRun: 12,
-      checkpointsPerRun: 4,
-    },
+    options: DEFAULT_PRESET_OPTIONS,
   },
   faces: {
     summary:
       "the default with batch 4 and the paper's self-regularisation (no inversion): the faces benchmark's and the " +
       "demo's translator",
-    options: {
-      generatorWidth: 16,
-      residualBlocks: 3,
-      attentionWidth: 16,
-      discriminatorWidth: 16,
-      noiseSize: 10,
-      diversityWeight: 6,
-      selfRegularisationPolarity: 'same',
-      batchSize: 4,
-      steps: 1200,
-      lambda: { intervalsPerRun: 25 },
-      samplesPerRun: 12,
-      checkpointsPerRun: 4,
-    },
+    options: { ...DEFAULT_PRESET_OPTIONS, selfRegularisationPolarity: 'same', batchSize: 4 },
   },
   paper: {
     summary:

@@ -1,6 +1,7 @@
 import { imageSetFromImages, type RgbImage } from '@sim2real/imaging';
 import { SeededRandom } from '@sim2real/random';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { backendInfo, initBackend, tf } from '@sim2real/tensor';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, commitCheckpoint } from './checkpoint.js';
 import { resolveTranslationConfig, type TranslationOptions } from './config.js';
@@ -13,6 +14,9 @@ import { train } from './trainer.js';
  * Test fixtures for packages that serve or call a translator (`@sim2real/translation/testing`); not part of
  * the model's API.
  */
+
+/** VGG-19 weights beside the repository, as the tests of every package read them (`SIM2REAL_VGG_DIR` overrides). */
+export const TEST_VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
 
 /** The smallest model that still has every part (attention included): 16 px, ngf 4, 1 residual block, 3 steps of 1 image (the paper preset). */
 export const TINY_MODEL: TranslationOptions = {

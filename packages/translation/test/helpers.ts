@@ -1,12 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ImageSet, imageSetFromImages } from '@sim2real/imaging';
 import { initBackend } from '@sim2real/tensor';
 import { type TranslationOptions, resolveTranslationConfig } from '../src/index.js';
 
-export const VGG_DIR = process.env.SIM2REAL_VGG_DIR ?? fileURLToPath(new URL('../../../../shared/weights/vgg19-block3', import.meta.url));
+export { TEST_VGG_DIR as VGG_DIR } from '../src/testing.js';
 
 export async function setupBackend(): Promise<void> {
   await initBackend({ backend: process.env.TFJS_BACKEND === 'cpu' ? 'cpu' : 'wasm', log: () => undefined });
