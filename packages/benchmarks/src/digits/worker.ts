@@ -1,5 +1,6 @@
 /** A worker process of the digits benchmark: runs the seed of its request and reports on file descriptor 3. */
-import { createWriteStream } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { writeFile } from 'node:fs/promises';
 import { encodePng } from '@sim2real/imaging';
 import { Progress } from '@sim2real/progress';
@@ -10,7 +11,14 @@ import { WORKER_EVENT_FD, seedDoneLine, type WorkerRequest } from './worker-even
 
 const io = processIo();
 const request = JSON.parse(process.argv[2] ?? '') as WorkerRequest;
-const events = createWriteStream('', { fd: WORKER_EVENT_FD });
+// Written synchronously: the classifier's steps never yield to the event loop, and an async stream would hold
+// every progress line until its 1000 steps are done.
+const events = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    writeSync(WORKER_EVENT_FD, chunk);
+    done();
+  },
+});
 await initBackend({ backend: request.backend, threads: request.threads });
 const outcome = await runSeed(request.config, request.seed, request.outDir, {
   progress: (label, total, unit) => new Progress({ label, total, unit, stream: events, interactive: false }),
