@@ -193,5 +193,14 @@ export async function provisionTraining(js: JetStreamClient, jsm: JetStreamManag
         if (!(addError instanceof JetStreamApiError)) throw addError;
       });
   }
-  return new Kvm(js).create(TRAINING_JOBS_BUCKET, { history: 1, ttl: settings.retentionMs, replicas: settings.replicas });
+  const kvm = new Kvm(js);
+  const bucket = { history: 1, ttl: settings.retentionMs, replicas: settings.replicas };
+  try {
+    return await kvm.create(TRAINING_JOBS_BUCKET, bucket);
+  } catch (error) {
+    // Another replica created the bucket's stream between the library's info and add (nats-server 2.9 then answers
+    // "subjects overlap with an existing stream"): it exists now, and a second create opens it.
+    if (!(error instanceof JetStreamApiError)) throw error;
+    return kvm.create(TRAINING_JOBS_BUCKET, bucket);
+  }
 }

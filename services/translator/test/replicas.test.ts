@@ -38,6 +38,8 @@ let root: string;
 let remove: () => Promise<void>;
 let a: Replica;
 let b: Replica;
+/** The replicas that started, for `after` to stop. */
+const replicas: Replica[] = [];
 const clients: TranslatorClient[] = [];
 
 function logLines(child: ChildProcess): Record<string, unknown>[] {
@@ -105,12 +107,16 @@ void before(async () => {
     TRAINING_ACK_WAIT_MS: String(ACK_WAIT_MS),
     REGISTRY_RESCAN_MS: '0',
   };
-  [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+  // Both at once, as a rollout starts them; the one that started is stopped by `after` even if the other failed.
+  const started = await Promise.allSettled([startReplica(env), startReplica(env)]);
+  replicas.push(...started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])));
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+  [a, b] = replicas as [Replica, Replica];
 });
 
 void after(async () => {
   for (const c of clients) c.close();
-  await Promise.all([a?.process.stop(), b?.process.stop()]);
+  await Promise.all(replicas.map((r) => r.process.stop()));
   await nats?.close();
   await remove?.();
 });
