@@ -297,6 +297,17 @@ export type LambdaConfig = TranslationConfig['lambda'];
 /** Fractions of `steps` given to the three training stages; they sum to 1. */
 export type StageSplit = TranslationConfig['stageSplit'];
 
+/** The dotted names in `options` (`wings`, `lambda.wings`) that name no translation option; the schema drops them unread. */
+export function unknownTranslationOptions(options: Record<string, unknown>): string[] {
+  const known = translationOptionsSchema.shape;
+  const unknown = Object.keys(options).filter((key) => !Object.hasOwn(known, key));
+  const { lambda } = options;
+  if (typeof lambda === 'object' && lambda !== null && !Array.isArray(lambda)) {
+    unknown.push(...Object.keys(lambda).filter((key) => !Object.hasOwn(lambdaSchema.shape, key)).map((key) => `lambda.${key}`));
+  }
+  return unknown;
+}
+
 /** Fills defaults (the preset's, then the shared ones) and validates; throws ConfigError with one sentence naming the field. */
 export function resolveTranslationConfig(given: TranslationOptions = {}): TranslationConfig {
   return parseConfig(translationConfigSchema, withPreset(given), configError);

@@ -5,6 +5,7 @@ export {
   isPresetName,
   presetValues,
   resolveTranslationConfig,
+  unknownTranslationOptions,
   stagePlan,
   translationOptionsJsonSchema,
   translationOptionsSchema,

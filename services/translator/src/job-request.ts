@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromStruct } from '@sim2real/contracts';
 import { LabelledFolderError, readFolderLabels } from '@sim2real/datasets';
-import { resolveTranslationConfig } from '@sim2real/translation';
+import { resolveTranslationConfig, unknownTranslationOptions } from '@sim2real/translation';
 import type { TranslationOptions } from '@sim2real/translation';
 import { MODEL_NAME_PATTERN } from './config.js';
 import type { TranslatorServerConfig } from './config.js';
@@ -52,15 +52,14 @@ export function trainingOptions(config: TrainingConfigMessage | null, sampleEver
     if (config.learningRate) options.learningRate = config.learningRate;
     if (config.preset) options.preset = config.preset;
     if (config.sourceLabels) options.labelConsistent = true;
-    const known = new Set(Object.keys(resolveTranslationConfig()));
-    for (const [key, value] of Object.entries(fromStruct(config.overrides))) {
-      if (!known.has(key)) {
-        throw new InvalidRequestError(`Training override "${key}" is not a translation option (known: ${[...known].join(', ')}).`, undefined, {
-          field: `config.overrides.${key}`,
-        });
-      }
-      options[key] = value;
+    const overrides = fromStruct(config.overrides);
+    const [unknown] = unknownTranslationOptions(overrides);
+    if (unknown !== undefined) {
+      throw new InvalidRequestError(`Training override "${unknown}" is not a translation option (config.schema.json lists them).`, undefined, {
+        field: `config.overrides.${unknown}`,
+      });
     }
+    Object.assign(options, overrides);
   }
   if (sampleEverySteps) options.sampleEverySteps = sampleEverySteps;
   return options;
