@@ -1,6 +1,6 @@
 import { readTranslatorAccess, translatorAccessFromEnv } from '@sim2real/client';
 import { natsAuthFromEnv } from '@sim2real/messaging';
-import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
+import { createLogger, parseLogLevel, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
 import { createAdapter, type Adapter } from './adapter.js';
 import { adapterReadiness } from './readiness.js';
 import { parseRoute, type AdapterOptions } from './config.js';
@@ -14,6 +14,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const httpPort = number('SIM2REAL_HTTP_PORT');
   const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler, ready: () => adapterReadiness(started.adapter) });
   const options: AdapterOptions = {
+    logger: createLogger({ service: 'dataset-adapter', stream: process.stderr, level: parseLogLevel(env.LOG_LEVEL ?? 'info') }),
     natsServers: (env.NATS_URL || 'nats://127.0.0.1:4222').split(','),
     natsAuth: natsAuthFromEnv(env),
     translatorAddress: env.SIM2REAL_TRANSLATOR || '127.0.0.1:50051',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { choice, integer, parseConfig, real, sentence } from '@sim2real/config';
 import type { NatsAuthOptions } from '@sim2real/messaging';
-import { type Logger, createLogger, isLogger } from '@sim2real/telemetry';
+import { type LogLevel, type Logger, createLogger, isLogger } from '@sim2real/telemetry';
 import { RegressorConfigError } from './errors.js';
 
 /** The network and its training; every knob has a default sized for a 2-core CPU. */
@@ -52,9 +52,9 @@ const BATCH_SOURCES = ['adapted', 'synthetic'] as const;
 /** Where batches come from: translated ones (ours, the oracle's stand-in) or the synthetic ones (the baseline). */
 export type BatchSource = (typeof BATCH_SOURCES)[number];
 
-/** JSON lines on a stream (stderr by default). */
-export function jsonLineLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
-  return createLogger({ service: 'face-regressor', stream });
+/** JSON lines on a stream (stderr by default), from `level` up ('info' by default). */
+export function jsonLineLogger(stream: NodeJS.WritableStream = process.stderr, level?: LogLevel): Logger {
+  return createLogger({ service: 'face-regressor', stream, level });
 }
 
 /** A subject token or durable consumer name. */

@@ -1,7 +1,7 @@
 import { natsAuthFromEnv } from '@sim2real/messaging';
 import { initBackend, type BackendChoice } from '@sim2real/tensor';
-import { startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
-import { resolveRegressorServiceConfig, type BatchSource } from './config.js';
+import { parseLogLevel, startHttpEndpoint, startTelemetry, telemetryOptionsFromEnv } from '@sim2real/telemetry';
+import { jsonLineLogger, resolveRegressorServiceConfig, type BatchSource } from './config.js';
 import { createRegressor } from './regressor.js';
 import { prepareTestSet } from './test-set.js';
 
@@ -14,6 +14,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const http = httpPort === undefined ? undefined : await startHttpEndpoint({ port: httpPort, metrics: telemetry.metricsHandler });
   await initBackend({ backend: (env.TFJS_BACKEND || 'auto') as BackendChoice });
   const config = resolveRegressorServiceConfig({
+    logger: jsonLineLogger(process.stderr, parseLogLevel(env.LOG_LEVEL ?? 'info')),
     natsServers: env.NATS_URL || undefined,
     natsAuth: natsAuthFromEnv(env),
     dataset: env.REGRESSOR_DATASET ?? '',
