@@ -1,15 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
+import type { ProcessIo } from '@sim2real/flags';
 
 /** What a command gets besides its arguments; tests pass their own streams and signal. */
-export interface CommandContext {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly env: NodeJS.ProcessEnv;
-  /** Aborted on SIGINT/SIGTERM: long work stops cleanly and keeps what it has. */
-  readonly signal: AbortSignal;
-  /** Whether progress may redraw one line (a terminal) or must print JSON lines. */
-  readonly interactive: boolean;
-}
+export type CommandContext = ProcessIo;
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 

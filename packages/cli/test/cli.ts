@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { runCaptured, type RunResult } from '@sim2real/flags/testing';
 import { main } from '../src/main.js';
 
 /** The `sim2real` executable, as users run it. */
@@ -11,11 +11,7 @@ export { TEST_VGG_DIR as VGG_DIR } from '@sim2real/translation/testing';
 /** Tests run on wasm unless `TFJS_BACKEND` says otherwise. */
 export const TEST_BACKEND = process.env.TFJS_BACKEND ?? 'wasm';
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { RunResult };
 
 /** Runs the `sim2real` executable in a child process and collects its exit code and output. */
 export async function runBin(args: string[]): Promise<RunResult> {
@@ -32,13 +28,6 @@ export async function runBin(args: string[]): Promise<RunResult> {
 }
 
 /** Runs `main` in this process with captured streams and the given environment. */
-export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(argv, { stdout, stderr, env, signal: new AbortController().signal, interactive: false });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+export function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return runCaptured((io) => main(argv, io), env);
 }

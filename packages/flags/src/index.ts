@@ -6,3 +6,4 @@ export { flagHelpLines } from './help.js';
 export { FlagError } from './errors.js';
 export { parseScriptFlags, scriptHelp } from './script.js';
 export type { ScriptDefinition } from './script.js';
+export type { ProcessIo } from './io.js';
