@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -76,6 +76,12 @@ test('train --source-labels learns class sub-folders; the model records them and
   assert.equal(manifest.config.labelConsistent, true);
   assert.equal(manifest.labelConsistency?.kind, 'class');
   assert.deepEqual(manifest.labelConsistency.kind === 'class' && [manifest.labelConsistency.classCount, manifest.labelConsistency.classNames], [2, ['blue', 'red']]);
+  // `models` lists it as label-consistent (a registry folder holds it as NAME/VERSION).
+  const registry = path.join(root, 'registry-classes');
+  await cp(out, path.join(registry, 'classes', 'v1'), { recursive: true });
+  const models = await run(['models', 'list', '--registry', registry]);
+  assert.equal(models.code, 0, models.stderr);
+  assert.match(models.stdout, /^classes@v1 {2}complete {2}16 px, label-consistent on 2 classes {2}created /m);
 
   const translated = path.join(root, 'translated');
   const translate = await run(['translate', '--model', out, '--in', source, '--out', translated]);

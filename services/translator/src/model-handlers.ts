@@ -47,6 +47,11 @@ export function versionMessage({ version, manifest, engine, promoted, aliases }:
     complete,
     promoted,
     aliases,
+    labelSet: manifest.labelConsistency && {
+      classNames: manifest.labelConsistency.kind === 'class' ? manifest.labelConsistency.classNames : [],
+      dimensions: manifest.labelConsistency.kind === 'vector' ? manifest.labelConsistency.dimensions : 0,
+      sha256: manifest.labelConsistency.sha256,
+    },
   };
 }
 

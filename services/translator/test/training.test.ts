@@ -67,6 +67,7 @@ void describe('training jobs', () => {
     assert.equal(info.versions.length, 1);
     // The preset field chose the paper's batch of 1 under the default preset's 8.
     assert.equal(fromStruct(info.versions[0]!.config).batchSize, 1);
+    assert.equal(info.versions[0]!.labelSet, null, 'trained without labels');
   });
 
   void test('jobs queue behind the running one, and cancelling keeps the last checkpoint', async () => {
@@ -120,8 +121,9 @@ void describe('training jobs', () => {
     const job = await running.client.startTraining({ modelName: 'labelled', sourceUri: labelled, targetUri: targetDir, config: { ...tinyConfig(3), sourceLabels: true } });
     const last = (await watchAll(job.jobId)).at(-1)!;
     assert.equal(last.state, 'JOB_STATE_SUCCEEDED', last.message);
-    const config = fromStruct((await running.client.getModel('labelled')).versions[0]!.config);
-    assert.equal(config.labelConsistent, true);
+    const version = (await running.client.getModel('labelled')).versions[0]!;
+    assert.equal(fromStruct(version.config).labelConsistent, true);
+    assert.deepEqual(version.labelSet && { ...version.labelSet, sha256: /^[0-9a-f]{64}$/.test(version.labelSet.sha256) }, { classNames: ['a', 'b'], dimensions: 0, sha256: true });
   });
 
   void test('bad training requests get INVALID_ARGUMENT or NOT_FOUND', async () => {

@@ -78,7 +78,8 @@ function serverRegistry(client: TranslatorClient): Registry {
 function describeVersion(name: string, v: ModelInfoOut['versions'][number]): string {
   const state = v.complete ? 'complete' : v.promoted ? 'partial, promoted' : 'partial';
   const aliases = v.aliases.length > 0 ? `  aliases: ${v.aliases.join(', ')}` : '';
-  return `${name}@${v.version}  ${state}  ${v.imageSize} px${v.attention ? '' : ', no attention'}  created ${fromTimestamp(v.createTime)?.toISOString() ?? 'unknown'}${aliases}`;
+  const labels = v.labelSet && `, label-consistent on ${v.labelSet.classNames.length > 0 ? `${v.labelSet.classNames.length} classes` : `${v.labelSet.dimensions}-value label vectors`}`;
+  return `${name}@${v.version}  ${state}  ${v.imageSize} px${v.attention ? '' : ', no attention'}${labels ?? ''}  created ${fromTimestamp(v.createTime)?.toISOString() ?? 'unknown'}${aliases}`;
 }
 
 /** A gRPC status error as one sentence (the server's details already are one). */

@@ -17,6 +17,7 @@ import type { DeleteModelResponse as _sim2real_v1_DeleteModelResponse, DeleteMod
 import type { GetModelRequest as _sim2real_v1_GetModelRequest, GetModelRequest__Output as _sim2real_v1_GetModelRequest__Output } from './sim2real/v1/GetModelRequest.js';
 import type { GetModelResponse as _sim2real_v1_GetModelResponse, GetModelResponse__Output as _sim2real_v1_GetModelResponse__Output } from './sim2real/v1/GetModelResponse.js';
 import type { Image as _sim2real_v1_Image, Image__Output as _sim2real_v1_Image__Output } from './sim2real/v1/Image.js';
+import type { LabelSet as _sim2real_v1_LabelSet, LabelSet__Output as _sim2real_v1_LabelSet__Output } from './sim2real/v1/LabelSet.js';
 import type { ListModelsRequest as _sim2real_v1_ListModelsRequest, ListModelsRequest__Output as _sim2real_v1_ListModelsRequest__Output } from './sim2real/v1/ListModelsRequest.js';
 import type { ListModelsResponse as _sim2real_v1_ListModelsResponse, ListModelsResponse__Output as _sim2real_v1_ListModelsResponse__Output } from './sim2real/v1/ListModelsResponse.js';
 import type { ModelInfo as _sim2real_v1_ModelInfo, ModelInfo__Output as _sim2real_v1_ModelInfo__Output } from './sim2real/v1/ModelInfo.js';
@@ -69,6 +70,7 @@ export interface ProtoGrpcType {
       GetModelResponse: MessageTypeDefinition<_sim2real_v1_GetModelResponse, _sim2real_v1_GetModelResponse__Output>
       Image: MessageTypeDefinition<_sim2real_v1_Image, _sim2real_v1_Image__Output>
       JobState: EnumTypeDefinition
+      LabelSet: MessageTypeDefinition<_sim2real_v1_LabelSet, _sim2real_v1_LabelSet__Output>
       ListModelsRequest: MessageTypeDefinition<_sim2real_v1_ListModelsRequest, _sim2real_v1_ListModelsRequest__Output>
       ListModelsResponse: MessageTypeDefinition<_sim2real_v1_ListModelsResponse, _sim2real_v1_ListModelsResponse__Output>
       ModelInfo: MessageTypeDefinition<_sim2real_v1_ModelInfo, _sim2real_v1_ModelInfo__Output>

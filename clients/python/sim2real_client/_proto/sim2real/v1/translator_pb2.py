@@ -25,7 +25,7 @@ DESCRIPTOR = _descriptor.FileDescriptor(
   name='sim2real/v1/translator.proto',
   package='sim2real.v1',
   syntax='proto3',
-  serialized_pb=_b('\n\x1csim2real/v1/translator.proto\x12\x0bsim2real.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x17sim2real/v1/image.proto\"\xba\x02\n\x10TranslateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\"\n\x06images\x18\x03 \x03(\x0b\x32\x12.sim2real.v1.Image\x12\x19\n\x11include_attention\x18\x04 \x01(\x08\x12\x17\n\x0finclude_initial\x18\x05 \x01(\x08\x12.\n\x0foutput_encoding\x18\x06 \x01(\x0e\x32\x15.sim2real.v1.Encoding\x12\x46\n\rtrace_context\x18\x07 \x03(\x0b\x32/.sim2real.v1.TranslateRequest.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x97\x01\n\x11TranslateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\t\x12-\n\x07results\x18\x03 \x03(\x0b\x32\x1c.sim2real.v1.TranslatedImage\x12(\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x19.sim2real.v1.RequestError\"B\n\x0cRequestError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bimage_index\x18\x03 \x01(\x05\"\x80\x01\n\x0fTranslatedImage\x12!\n\x05image\x18\x01 \x01(\x0b\x32\x12.sim2real.v1.Image\x12%\n\tattention\x18\x02 \x01(\x0b\x32\x12.sim2real.v1.Image\x12#\n\x07initial\x18\x03 \x01(\x0b\x32\x12.sim2real.v1.Image\"\x9b\x01\n\x14StartTrainingRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x12\n\nsource_uri\x18\x02 \x01(\t\x12\x12\n\ntarget_uri\x18\x03 \x01(\t\x12+\n\x06\x63onfig\x18\x04 \x01(\x0b\x32\x1b.sim2real.v1.TrainingConfig\x12\x1a\n\x12sample_every_steps\x18\x05 \x01(\r\">\n\x15StartTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\x8d\x02\n\x0eTrainingConfig\x12\x12\n\nimage_size\x18\x01 \x01(\r\x12\r\n\x05steps\x18\x02 \x01(\r\x12\x12\n\nbatch_size\x18\x03 \x01(\r\x12\x14\n\x0cno_attention\x18\x04 \x01(\x08\x12\x0c\n\x04seed\x18\x05 \x01(\x04\x12\x17\n\x0fgenerator_width\x18\x06 \x01(\r\x12\x17\n\x0fresidual_blocks\x18\x07 \x01(\r\x12\x15\n\rlearning_rate\x18\x08 \x01(\x02\x12*\n\toverrides\x18\n \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0e\n\x06preset\x18\x0b \x01(\t\x12\x15\n\rsource_labels\x18\x0c \x01(\x08J\x04\x08\t\x10\n\"\xf2\x01\n\x0bTrainingJob\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12$\n\x05state\x18\x03 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x16\n\x0equeue_position\x18\x04 \x01(\r\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12!\n\x05\x65rror\x18\x08 \x01(\x0b\x32\x12.google.rpc.Status\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampJ\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\ncreated_at\"&\n\x14WatchTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"B\n\x15WatchTrainingResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.sim2real.v1.TrainingEvent\"\'\n\x15\x43\x61ncelTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"?\n\x16\x43\x61ncelTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\xcf\x03\n\rTrainingEvent\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x32\n\x0etraining_stage\x18\x0c \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x36\n\x06losses\x18\x06 \x03(\x0b\x32&.sim2real.v1.TrainingEvent.LossesEntry\x12\"\n\x1aself_regularization_weight\x18\r \x01(\x02\x12\'\n\x0bsample_grid\x18\x08 \x01(\x0b\x32\x12.sim2real.v1.Image\x12\x15\n\rmodel_version\x18\t \x01(\t\x12\x0f\n\x07message\x18\n \x01(\t\x12.\n\nevent_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0bLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01J\x04\x08\x03\x10\x04J\x04\x08\x07\x10\x08J\x04\x08\x0b\x10\x0cR\x05stageR\x06lambdaR\x04time\":\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"U\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.sim2real.v1.ModelInfo\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\" \n\x0fGetModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"9\n\x10GetModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"F\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x08versions\x18\x02 \x03(\x0b\x32\x19.sim2real.v1.ModelVersion\"\xca\x02\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\nimage_size\x18\x05 \x01(\r\x12\x11\n\tattention\x18\x06 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x06\x63onfig\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12*\n\x07metrics\x18\t \x01(\x0b\x32\x19.sim2real.v1.ModelMetrics\x12\x0e\n\x06\x65ngine\x18\n \x01(\t\x12\x10\n\x08\x63omplete\x18\x14 \x01(\x08\x12\x10\n\x08promoted\x18\x15 \x01(\x08\x12\x0f\n\x07\x61liases\x18\x16 \x03(\tJ\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\ncreated_atR\x0b\x63onfig_jsonR\x0cmetrics_json\"$\n\x13PromoteModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"=\n\x14PromoteModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"A\n\x11\x41liasModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x61lias\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\";\n\x12\x41liasModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"#\n\x12\x44\x65leteModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"<\n\x13\x44\x65leteModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"\xfc\x02\n\x0cModelMetrics\x12@\n\x0c\x66inal_losses\x18\x01 \x03(\x0b\x32*.sim2real.v1.ModelMetrics.FinalLossesEntry\x12\"\n\x1aself_regularization_weight\x18\x02 \x01(\x02\x12\x32\n\x0etraining_stage\x18\x03 \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x10\n\x08\x63omplete\x18\x06 \x01(\x08\x12\x10\n\x08\x64\x65graded\x18\x07 \x01(\x08\x12\x18\n\x10\x64\x65graded_reasons\x18\x08 \x03(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\t \x01(\t\x12,\n\twall_time\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x32\n\x10\x46inalLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01*\x9a\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x05*~\n\rTrainingStage\x12\x1e\n\x1aTRAINING_STAGE_UNSPECIFIED\x10\x00\x12\x15\n\x11TRAINING_STAGE_G0\x10\x01\x12\x1c\n\x18TRAINING_STAGE_ATTENTION\x10\x02\x12\x18\n\x14TRAINING_STAGE_JOINT\x10\x03\x32\xc9\x06\n\nTranslator\x12J\n\tTranslate\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse\x12T\n\x0fTranslateStream\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse(\x01\x30\x01\x12V\n\rStartTraining\x12!.sim2real.v1.StartTrainingRequest\x1a\".sim2real.v1.StartTrainingResponse\x12X\n\rWatchTraining\x12!.sim2real.v1.WatchTrainingRequest\x1a\".sim2real.v1.WatchTrainingResponse0\x01\x12Y\n\x0e\x43\x61ncelTraining\x12\".sim2real.v1.CancelTrainingRequest\x1a#.sim2real.v1.CancelTrainingResponse\x12M\n\nListModels\x12\x1e.sim2real.v1.ListModelsRequest\x1a\x1f.sim2real.v1.ListModelsResponse\x12G\n\x08GetModel\x12\x1c.sim2real.v1.GetModelRequest\x1a\x1d.sim2real.v1.GetModelResponse\x12S\n\x0cPromoteModel\x12 .sim2real.v1.PromoteModelRequest\x1a!.sim2real.v1.PromoteModelResponse\x12M\n\nAliasModel\x12\x1e.sim2real.v1.AliasModelRequest\x1a\x1f.sim2real.v1.AliasModelResponse\x12P\n\x0b\x44\x65leteModel\x12\x1f.sim2real.v1.DeleteModelRequest\x1a .sim2real.v1.DeleteModelResponseb\x06proto3')
+  serialized_pb=_b('\n\x1csim2real/v1/translator.proto\x12\x0bsim2real.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x17sim2real/v1/image.proto\"\xba\x02\n\x10TranslateRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\r\n\x05model\x18\x02 \x01(\t\x12\"\n\x06images\x18\x03 \x03(\x0b\x32\x12.sim2real.v1.Image\x12\x19\n\x11include_attention\x18\x04 \x01(\x08\x12\x17\n\x0finclude_initial\x18\x05 \x01(\x08\x12.\n\x0foutput_encoding\x18\x06 \x01(\x0e\x32\x15.sim2real.v1.Encoding\x12\x46\n\rtrace_context\x18\x07 \x03(\x0b\x32/.sim2real.v1.TranslateRequest.TraceContextEntry\x1a\x33\n\x11TraceContextEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x97\x01\n\x11TranslateResponse\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x15\n\rmodel_version\x18\x02 \x01(\t\x12-\n\x07results\x18\x03 \x03(\x0b\x32\x1c.sim2real.v1.TranslatedImage\x12(\n\x05\x65rror\x18\x04 \x01(\x0b\x32\x19.sim2real.v1.RequestError\"B\n\x0cRequestError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\x05\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x13\n\x0bimage_index\x18\x03 \x01(\x05\"\x80\x01\n\x0fTranslatedImage\x12!\n\x05image\x18\x01 \x01(\x0b\x32\x12.sim2real.v1.Image\x12%\n\tattention\x18\x02 \x01(\x0b\x32\x12.sim2real.v1.Image\x12#\n\x07initial\x18\x03 \x01(\x0b\x32\x12.sim2real.v1.Image\"\x9b\x01\n\x14StartTrainingRequest\x12\x12\n\nmodel_name\x18\x01 \x01(\t\x12\x12\n\nsource_uri\x18\x02 \x01(\t\x12\x12\n\ntarget_uri\x18\x03 \x01(\t\x12+\n\x06\x63onfig\x18\x04 \x01(\x0b\x32\x1b.sim2real.v1.TrainingConfig\x12\x1a\n\x12sample_every_steps\x18\x05 \x01(\r\">\n\x15StartTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\x8d\x02\n\x0eTrainingConfig\x12\x12\n\nimage_size\x18\x01 \x01(\r\x12\r\n\x05steps\x18\x02 \x01(\r\x12\x12\n\nbatch_size\x18\x03 \x01(\r\x12\x14\n\x0cno_attention\x18\x04 \x01(\x08\x12\x0c\n\x04seed\x18\x05 \x01(\x04\x12\x17\n\x0fgenerator_width\x18\x06 \x01(\r\x12\x17\n\x0fresidual_blocks\x18\x07 \x01(\r\x12\x15\n\rlearning_rate\x18\x08 \x01(\x02\x12*\n\toverrides\x18\n \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x0e\n\x06preset\x18\x0b \x01(\t\x12\x15\n\rsource_labels\x18\x0c \x01(\x08J\x04\x08\t\x10\n\"\xf2\x01\n\x0bTrainingJob\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x12\n\nmodel_name\x18\x02 \x01(\t\x12$\n\x05state\x18\x03 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x16\n\x0equeue_position\x18\x04 \x01(\r\x12\x15\n\rmodel_version\x18\x05 \x01(\t\x12!\n\x05\x65rror\x18\x08 \x01(\x0b\x32\x12.google.rpc.Status\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampJ\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\ncreated_at\"&\n\x14WatchTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"B\n\x15WatchTrainingResponse\x12)\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x1a.sim2real.v1.TrainingEvent\"\'\n\x15\x43\x61ncelTrainingRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"?\n\x16\x43\x61ncelTrainingResponse\x12%\n\x03job\x18\x01 \x01(\x0b\x32\x18.sim2real.v1.TrainingJob\"\xcf\x03\n\rTrainingEvent\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12$\n\x05state\x18\x02 \x01(\x0e\x32\x15.sim2real.v1.JobState\x12\x32\n\x0etraining_stage\x18\x0c \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x36\n\x06losses\x18\x06 \x03(\x0b\x32&.sim2real.v1.TrainingEvent.LossesEntry\x12\"\n\x1aself_regularization_weight\x18\r \x01(\x02\x12\'\n\x0bsample_grid\x18\x08 \x01(\x0b\x32\x12.sim2real.v1.Image\x12\x15\n\rmodel_version\x18\t \x01(\t\x12\x0f\n\x07message\x18\n \x01(\t\x12.\n\nevent_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0bLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01J\x04\x08\x03\x10\x04J\x04\x08\x07\x10\x08J\x04\x08\x0b\x10\x0cR\x05stageR\x06lambdaR\x04time\":\n\x11ListModelsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x12\n\npage_token\x18\x02 \x01(\t\"U\n\x12ListModelsResponse\x12&\n\x06models\x18\x01 \x03(\x0b\x32\x16.sim2real.v1.ModelInfo\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\" \n\x0fGetModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"9\n\x10GetModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"F\n\tModelInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12+\n\x08versions\x18\x02 \x03(\x0b\x32\x19.sim2real.v1.ModelVersion\"\xf4\x02\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\t\x12\x12\n\nimage_size\x18\x05 \x01(\r\x12\x11\n\tattention\x18\x06 \x01(\x08\x12/\n\x0b\x63reate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\'\n\x06\x63onfig\x18\x08 \x01(\x0b\x32\x17.google.protobuf.Struct\x12*\n\x07metrics\x18\t \x01(\x0b\x32\x19.sim2real.v1.ModelMetrics\x12\x0e\n\x06\x65ngine\x18\n \x01(\t\x12\x10\n\x08\x63omplete\x18\x14 \x01(\x08\x12\x10\n\x08promoted\x18\x15 \x01(\x08\x12\x0f\n\x07\x61liases\x18\x16 \x03(\t\x12(\n\tlabel_set\x18\x17 \x01(\x0b\x32\x15.sim2real.v1.LabelSetJ\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05R\ncreated_atR\x0b\x63onfig_jsonR\x0cmetrics_json\"C\n\x08LabelSet\x12\x13\n\x0b\x63lass_names\x18\x01 \x03(\t\x12\x12\n\ndimensions\x18\x02 \x01(\r\x12\x0e\n\x06sha256\x18\x03 \x01(\t\"$\n\x13PromoteModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"=\n\x14PromoteModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"A\n\x11\x41liasModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05\x61lias\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\";\n\x12\x41liasModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"#\n\x12\x44\x65leteModelRequest\x12\r\n\x05model\x18\x01 \x01(\t\"<\n\x13\x44\x65leteModelResponse\x12%\n\x05model\x18\x01 \x01(\x0b\x32\x16.sim2real.v1.ModelInfo\"\xfc\x02\n\x0cModelMetrics\x12@\n\x0c\x66inal_losses\x18\x01 \x03(\x0b\x32*.sim2real.v1.ModelMetrics.FinalLossesEntry\x12\"\n\x1aself_regularization_weight\x18\x02 \x01(\x02\x12\x32\n\x0etraining_stage\x18\x03 \x01(\x0e\x32\x1a.sim2real.v1.TrainingStage\x12\x0c\n\x04step\x18\x04 \x01(\r\x12\x13\n\x0btotal_steps\x18\x05 \x01(\r\x12\x10\n\x08\x63omplete\x18\x06 \x01(\x08\x12\x10\n\x08\x64\x65graded\x18\x07 \x01(\x08\x12\x18\n\x10\x64\x65graded_reasons\x18\x08 \x03(\t\x12\x0f\n\x07\x62\x61\x63kend\x18\t \x01(\t\x12,\n\twall_time\x18\n \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x32\n\x10\x46inalLossesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x02:\x02\x38\x01*\x9a\x01\n\x08JobState\x12\x19\n\x15JOB_STATE_UNSPECIFIED\x10\x00\x12\x14\n\x10JOB_STATE_QUEUED\x10\x01\x12\x15\n\x11JOB_STATE_RUNNING\x10\x02\x12\x17\n\x13JOB_STATE_SUCCEEDED\x10\x03\x12\x14\n\x10JOB_STATE_FAILED\x10\x04\x12\x17\n\x13JOB_STATE_CANCELLED\x10\x05*~\n\rTrainingStage\x12\x1e\n\x1aTRAINING_STAGE_UNSPECIFIED\x10\x00\x12\x15\n\x11TRAINING_STAGE_G0\x10\x01\x12\x1c\n\x18TRAINING_STAGE_ATTENTION\x10\x02\x12\x18\n\x14TRAINING_STAGE_JOINT\x10\x03\x32\xc9\x06\n\nTranslator\x12J\n\tTranslate\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse\x12T\n\x0fTranslateStream\x12\x1d.sim2real.v1.TranslateRequest\x1a\x1e.sim2real.v1.TranslateResponse(\x01\x30\x01\x12V\n\rStartTraining\x12!.sim2real.v1.StartTrainingRequest\x1a\".sim2real.v1.StartTrainingResponse\x12X\n\rWatchTraining\x12!.sim2real.v1.WatchTrainingRequest\x1a\".sim2real.v1.WatchTrainingResponse0\x01\x12Y\n\x0e\x43\x61ncelTraining\x12\".sim2real.v1.CancelTrainingRequest\x1a#.sim2real.v1.CancelTrainingResponse\x12M\n\nListModels\x12\x1e.sim2real.v1.ListModelsRequest\x1a\x1f.sim2real.v1.ListModelsResponse\x12G\n\x08GetModel\x12\x1c.sim2real.v1.GetModelRequest\x1a\x1d.sim2real.v1.GetModelResponse\x12S\n\x0cPromoteModel\x12 .sim2real.v1.PromoteModelRequest\x1a!.sim2real.v1.PromoteModelResponse\x12M\n\nAliasModel\x12\x1e.sim2real.v1.AliasModelRequest\x1a\x1f.sim2real.v1.AliasModelResponse\x12P\n\x0b\x44\x65leteModel\x12\x1f.sim2real.v1.DeleteModelRequest\x1a .sim2real.v1.DeleteModelResponseb\x06proto3')
   ,
   dependencies=[google_dot_protobuf_dot_duration__pb2.DESCRIPTOR,google_dot_protobuf_dot_struct__pb2.DESCRIPTOR,google_dot_protobuf_dot_timestamp__pb2.DESCRIPTOR,google_dot_rpc_dot_status__pb2.DESCRIPTOR,sim2real_dot_v1_dot_image__pb2.DESCRIPTOR,])
 
@@ -62,8 +62,8 @@ _JOBSTATE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3636,
-  serialized_end=3790,
+  serialized_start=3747,
+  serialized_end=3901,
 )
 _sym_db.RegisterEnumDescriptor(_JOBSTATE)
 
@@ -93,8 +93,8 @@ _TRAININGSTAGE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3792,
-  serialized_end=3918,
+  serialized_start=3903,
+  serialized_end=4029,
 )
 _sym_db.RegisterEnumDescriptor(_TRAININGSTAGE)
 
@@ -1143,6 +1143,13 @@ _MODELVERSION = _descriptor.Descriptor(
       message_type=None, enum_type=None, containing_type=None,
       is_extension=False, extension_scope=None,
       options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='label_set', full_name='sim2real.v1.ModelVersion.label_set', index=10,
+      number=23, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
   ],
   extensions=[
   ],
@@ -1156,7 +1163,52 @@ _MODELVERSION = _descriptor.Descriptor(
   oneofs=[
   ],
   serialized_start=2592,
-  serialized_end=2922,
+  serialized_end=2964,
+)
+
+
+_LABELSET = _descriptor.Descriptor(
+  name='LabelSet',
+  full_name='sim2real.v1.LabelSet',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='class_names', full_name='sim2real.v1.LabelSet.class_names', index=0,
+      number=1, type=9, cpp_type=9, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='dimensions', full_name='sim2real.v1.LabelSet.dimensions', index=1,
+      number=2, type=13, cpp_type=3, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='sha256', full_name='sim2real.v1.LabelSet.sha256', index=2,
+      number=3, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2966,
+  serialized_end=3033,
 )
 
 
@@ -1186,8 +1238,8 @@ _PROMOTEMODELREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2924,
-  serialized_end=2960,
+  serialized_start=3035,
+  serialized_end=3071,
 )
 
 
@@ -1217,8 +1269,8 @@ _PROMOTEMODELRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=2962,
-  serialized_end=3023,
+  serialized_start=3073,
+  serialized_end=3134,
 )
 
 
@@ -1262,8 +1314,8 @@ _ALIASMODELREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3025,
-  serialized_end=3090,
+  serialized_start=3136,
+  serialized_end=3201,
 )
 
 
@@ -1293,8 +1345,8 @@ _ALIASMODELRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3092,
-  serialized_end=3151,
+  serialized_start=3203,
+  serialized_end=3262,
 )
 
 
@@ -1324,8 +1376,8 @@ _DELETEMODELREQUEST = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3153,
-  serialized_end=3188,
+  serialized_start=3264,
+  serialized_end=3299,
 )
 
 
@@ -1355,8 +1407,8 @@ _DELETEMODELRESPONSE = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3190,
-  serialized_end=3250,
+  serialized_start=3301,
+  serialized_end=3361,
 )
 
 
@@ -1393,8 +1445,8 @@ _MODELMETRICS_FINALLOSSESENTRY = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3583,
-  serialized_end=3633,
+  serialized_start=3694,
+  serialized_end=3744,
 )
 
 _MODELMETRICS = _descriptor.Descriptor(
@@ -1486,8 +1538,8 @@ _MODELMETRICS = _descriptor.Descriptor(
   extension_ranges=[],
   oneofs=[
   ],
-  serialized_start=3253,
-  serialized_end=3633,
+  serialized_start=3364,
+  serialized_end=3744,
 )
 
 _TRANSLATEREQUEST_TRACECONTEXTENTRY.containing_type = _TRANSLATEREQUEST
@@ -1519,6 +1571,7 @@ _MODELINFO.fields_by_name['versions'].message_type = _MODELVERSION
 _MODELVERSION.fields_by_name['create_time'].message_type = google_dot_protobuf_dot_timestamp__pb2._TIMESTAMP
 _MODELVERSION.fields_by_name['config'].message_type = google_dot_protobuf_dot_struct__pb2._STRUCT
 _MODELVERSION.fields_by_name['metrics'].message_type = _MODELMETRICS
+_MODELVERSION.fields_by_name['label_set'].message_type = _LABELSET
 _PROMOTEMODELRESPONSE.fields_by_name['model'].message_type = _MODELINFO
 _ALIASMODELRESPONSE.fields_by_name['model'].message_type = _MODELINFO
 _DELETEMODELRESPONSE.fields_by_name['model'].message_type = _MODELINFO
@@ -1545,6 +1598,7 @@ DESCRIPTOR.message_types_by_name['GetModelRequest'] = _GETMODELREQUEST
 DESCRIPTOR.message_types_by_name['GetModelResponse'] = _GETMODELRESPONSE
 DESCRIPTOR.message_types_by_name['ModelInfo'] = _MODELINFO
 DESCRIPTOR.message_types_by_name['ModelVersion'] = _MODELVERSION
+DESCRIPTOR.message_types_by_name['LabelSet'] = _LABELSET
 DESCRIPTOR.message_types_by_name['PromoteModelRequest'] = _PROMOTEMODELREQUEST
 DESCRIPTOR.message_types_by_name['PromoteModelResponse'] = _PROMOTEMODELRESPONSE
 DESCRIPTOR.message_types_by_name['AliasModelRequest'] = _ALIASMODELREQUEST
@@ -1705,6 +1759,13 @@ ModelVersion = _reflection.GeneratedProtocolMessageType('ModelVersion', (_messag
   ))
 _sym_db.RegisterMessage(ModelVersion)
 
+LabelSet = _reflection.GeneratedProtocolMessageType('LabelSet', (_message.Message,), dict(
+  DESCRIPTOR = _LABELSET,
+  __module__ = 'sim2real.v1.translator_pb2'
+  # @@protoc_insertion_point(class_scope:sim2real.v1.LabelSet)
+  ))
+_sym_db.RegisterMessage(LabelSet)
+
 PromoteModelRequest = _reflection.GeneratedProtocolMessageType('PromoteModelRequest', (_message.Message,), dict(
   DESCRIPTOR = _PROMOTEMODELREQUEST,
   __module__ = 'sim2real.v1.translator_pb2'
@@ -1776,8 +1837,8 @@ _TRANSLATOR = _descriptor.ServiceDescriptor(
   file=DESCRIPTOR,
   index=0,
   options=None,
-  serialized_start=3921,
-  serialized_end=4762,
+  serialized_start=4032,
+  serialized_end=4873,
   methods=[
   _descriptor.MethodDescriptor(
     name='Translate',

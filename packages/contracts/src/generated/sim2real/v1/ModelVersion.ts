@@ -3,6 +3,7 @@
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 import type { Struct as _google_protobuf_Struct, Struct__Output as _google_protobuf_Struct__Output } from '../../google/protobuf/Struct.js';
 import type { ModelMetrics as _sim2real_v1_ModelMetrics, ModelMetrics__Output as _sim2real_v1_ModelMetrics__Output } from '../../sim2real/v1/ModelMetrics.js';
+import type { LabelSet as _sim2real_v1_LabelSet, LabelSet__Output as _sim2real_v1_LabelSet__Output } from '../../sim2real/v1/LabelSet.js';
 
 export interface ModelVersion {
   'version'?: (string);
@@ -32,6 +33,11 @@ export interface ModelVersion {
    * Aliases naming this version ("name@<alias>").
    */
   'aliases'?: (string)[];
+  /**
+   * The label set a label-consistent version was trained to keep readable (StartTraining's source_labels,
+   * `sim2real train --source-labels`); absent for a version trained without labels. Serving needs no labels.
+   */
+  'labelSet'?: (_sim2real_v1_LabelSet | null);
 }
 
 export interface ModelVersion__Output {
@@ -62,4 +68,9 @@ export interface ModelVersion__Output {
    * Aliases naming this version ("name@<alias>").
    */
   'aliases': (string)[];
+  /**
+   * The label set a label-consistent version was trained to keep readable (StartTraining's source_labels,
+   * `sim2real train --source-labels`); absent for a version trained without labels. Serving needs no labels.
+   */
+  'labelSet': (_sim2real_v1_LabelSet__Output | null);
 }
