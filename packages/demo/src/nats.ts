@@ -1,5 +1,5 @@
 import { connect } from '@nats-io/transport-node';
-import { locateNatsServer, startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
+import { locateNatsServer, startNatsServer, type NatsServerHandle } from '@sim2real/messaging';
 
 /** The NATS server the demo runs on: one that was given and answers, or a local one it started (and stops). */
 export interface DemoNats {

@@ -48,3 +48,6 @@ export {
 } from './subjects.js';
 export { parseServerVersion, serverFeatures, terminate, versionAtLeast } from './version.js';
 export type { ServerFeatures, ServerVersion } from './version.js';
+// A nats-server of this machine as a child process on a free port: the demo's (and, through ./testing, the tests').
+export { freePort, locateNatsServer, natsServerVersion, startNatsServer } from './nats-server.js';
+export type { NatsServerHandle, NatsServerOptions } from './nats-server.js';

@@ -5,15 +5,15 @@ import { connect, headers } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   DEFAULT_TRAINING_QUEUE,
+  type NatsServerHandle,
   TRAINING_CONSUMER,
   TRAINING_EVENTS_STREAM,
   TRAINING_QUEUE_STREAM,
   TRAINING_QUEUE_SUBJECT,
   provisionTraining,
+  startNatsServer,
   trainingEventSubject,
 } from '@sim2real/messaging';
-import { startNatsServer } from '@sim2real/messaging/testing';
-import type { NatsServerHandle } from '@sim2real/messaging/testing';
 
 let nats: NatsServerHandle;
 let nc: NatsConnection;

@@ -9,8 +9,7 @@ import { exportOnnx } from '@sim2real/onnx-export';
 import { startTranslatorProcess, tinyRegistry, type TranslatorProcess } from '@sim2real/client/testing';
 import type { Image, TranslateResponse__Output } from '@sim2real/contracts';
 import { createAdapter } from '../src/index.js';
-import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publishBatches } from '@sim2real/messaging';
-import { startNatsServer } from '@sim2real/messaging/testing';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, provisionStreams, publishBatches, startNatsServer } from '@sim2real/messaging';
 import { loggerFrom } from '@sim2real/telemetry';
 import { makeBatch, natsClient, streamCount, waitFor } from '../test/helpers.js';
 

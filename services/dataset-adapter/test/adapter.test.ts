@@ -4,8 +4,17 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { StoredMsg } from '@nats-io/jetstream';
 import { decodeLabelledBatch, encodeLabelledBatch, sampleLabelBytes } from '@sim2real/contracts';
 import { adapterReadiness } from '@sim2real/dataset-adapter';
-import { ADAPTED_STREAM, DEAD_STREAM, HEADER_DEAD_REASON, HEADER_MODEL, SYNTHETIC_STREAM, consumerName, publishBatches, syntheticSubject } from '@sim2real/messaging';
-import { freePort } from '@sim2real/messaging/testing';
+import {
+  ADAPTED_STREAM,
+  DEAD_STREAM,
+  HEADER_DEAD_REASON,
+  HEADER_MODEL,
+  SYNTHETIC_STREAM,
+  consumerName,
+  freePort,
+  publishBatches,
+  syntheticSubject,
+} from '@sim2real/messaging';
 import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, readStream, startAdapter, streamCount, usePipeline, waitFor } from './helpers.js';
 

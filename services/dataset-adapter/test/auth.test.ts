@@ -2,8 +2,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { ADAPTED_STREAM, DEAD_STREAM, NatsConnectError, NatsPermissionError, SYNTHETIC_STREAM, publishBatches } from '@sim2real/messaging';
-import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
+import {
+  ADAPTED_STREAM,
+  DEAD_STREAM,
+  NatsConnectError,
+  NatsPermissionError,
+  type NatsServerHandle,
+  SYNTHETIC_STREAM,
+  publishBatches,
+  startNatsServer,
+} from '@sim2real/messaging';
 import { tinyRegistry } from '@sim2real/client/testing';
 import { startRealTranslator, type RealTranslator } from './real-translator.js';
 import { makeBatch, startAdapter, waitFor } from './helpers.js';

@@ -9,8 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { decodeLabelledBatch, encodeLabelledBatch } from '@sim2real/contracts';
-import { publishBatches } from '@sim2real/messaging';
-import { startNatsServer, type NatsServerHandle } from '@sim2real/messaging/testing';
+import { type NatsServerHandle, publishBatches, startNatsServer } from '@sim2real/messaging';
 import { generateFaceDataset, type FaceSample } from '@sim2real/face-synth';
 import { initBackend, tf } from '@sim2real/tensor';
 import { loggerFrom } from '@sim2real/telemetry';

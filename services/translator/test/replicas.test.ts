@@ -15,9 +15,7 @@ import type { TranslatorProcess } from '@sim2real/client/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { TRAINING_JOBS_BUCKET, TRAINING_QUEUE_SUBJECT } from '@sim2real/messaging';
-import { startNatsServer } from '@sim2real/messaging/testing';
-import type { NatsServerHandle } from '@sim2real/messaging/testing';
+import { type NatsServerHandle, TRAINING_JOBS_BUCKET, TRAINING_QUEUE_SUBJECT, startNatsServer } from '@sim2real/messaging';
 import type { TrainingEventOut } from '../src/index.js';
 import { statusOf, tempDir, tinyConfig, writeImageFolder, writeTokensFile } from './helpers.js';
 

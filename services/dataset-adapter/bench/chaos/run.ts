@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName } from '@sim2real/messaging';
-import { startNatsServer } from '@sim2real/messaging/testing';
+import { ADAPTED_STREAM, DEAD_STREAM, SYNTHETIC_STREAM, consumerName, startNatsServer } from '@sim2real/messaging';
 import { natsClient, streamCount } from '../../test/helpers.js';
 import { startTranslatorProcess } from '@sim2real/client/testing';
 import { startServiceProcess } from '../../test/service-process.js';

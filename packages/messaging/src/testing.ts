@@ -1,2 +1,0 @@
-export { freePort, locateNatsServer, natsServerVersion, startNatsServer } from './nats-server.js';
-export type { NatsServerHandle, NatsServerOptions } from './nats-server.js';
