@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
-import { sim2realV1, statusDetailsOf } from '@sim2real/contracts';
+import { sim2realV1 } from '@sim2real/contracts';
 import type {
   CancelTrainingResponse__Output,
   GetModelResponse__Output,
@@ -17,7 +16,8 @@ import type {
 } from '@sim2real/contracts';
 import { resolveClientConfig } from './config.js';
 import type { TranslatorClientConfig, TranslatorClientOptions } from './config.js';
-import { TranslatorCallError } from './errors.js';
+import { TranslatorCallError, callError } from './errors.js';
+import { pumpTranslateStream, type TranslateStreamCall } from './translate-stream.js';
 
 /** Per-call options. */
 export interface CallOptions {
@@ -31,8 +31,6 @@ export interface CallOptions {
   maxAttempts?: number;
 }
 
-/** A bare `TranslateStream` call (see `openTranslateStream`). */
-export type TranslateStreamCall = grpc.ClientDuplexStream<TranslateRequest, TranslateResponse__Output>;
 
 /** The generated grpc-js client of `sim2real.v1.Translator`. */
 export type TranslatorGrpcClient = InstanceType<typeof sim2realV1.Translator>;
@@ -86,25 +84,6 @@ export interface TranslatorClient {
 type ModelChange = { model: ModelInfo__Output | null };
 
 type Unary<Req, Res> = (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
-
-function isServiceError(error: unknown): error is grpc.ServiceError {
-  return error instanceof Error && typeof (error as Partial<grpc.ServiceError>).code === 'number' && 'details' in error;
-}
-
-/** A grpc-js error as TranslatorCallError with the server's google.rpc.Status details; other errors as they are. */
-function callError(error: unknown, method: string, attempts: number, signal: AbortSignal | undefined): Error {
-  if (signal?.aborted) return asError(signal.reason);
-  if (!isServiceError(error)) return asError(error);
-  const rich = statusDetailsOf(error.metadata);
-  return new TranslatorCallError(
-    { code: error.code, details: error.details, method, fieldViolations: rich?.fieldViolations ?? [], resourceInfo: rich?.resourceInfo, attempts },
-    { cause: error },
-  );
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
 
 function onAbort(signal: AbortSignal | undefined, cancel: () => void): () => void {
   if (!signal) return () => undefined;
@@ -183,48 +162,7 @@ export function createTranslatorClient(target: string, options: TranslatorClient
     requests: AsyncIterable<TranslateRequest> | Iterable<TranslateRequest>,
     options: CallOptions = {},
   ): AsyncGenerator<TranslateResponse__Output, void, undefined> {
-    const call = openTranslateStream(options);
-    let inFlight = 0;
-    let ended = false;
-    let wakeProducer: (() => void) | undefined;
-    let producerError: Error | undefined;
-    const wake = (): void => {
-      const resolve = wakeProducer;
-      wakeProducer = undefined;
-      resolve?.();
-    };
-    const produce = async (): Promise<void> => {
-      let index = 0;
-      for await (const request of requests) {
-        while (inFlight >= config.maxInFlightPerStream && !ended) await new Promise<void>((resolve) => (wakeProducer = resolve));
-        if (ended) return;
-        inFlight += 1;
-        const requestId = request.requestId || String(index);
-        index += 1;
-        if (!call.write({ ...request, requestId })) await once(call, 'drain');
-      }
-      call.end();
-    };
-    const producing = produce().catch((error: unknown) => {
-      if (ended) return;
-      producerError = asError(error);
-      call.cancel();
-    });
-    try {
-      for await (const response of call as AsyncIterable<TranslateResponse__Output>) {
-        inFlight -= 1;
-        wake();
-        yield response;
-      }
-      await producing;
-      if (producerError !== undefined) throw producerError;
-    } catch (error) {
-      throw producerError ?? callError(error, 'TranslateStream', 1, options.signal);
-    } finally {
-      ended = true;
-      wake();
-      call.cancel();
-    }
+    yield* pumpTranslateStream(openTranslateStream(options), requests, config.maxInFlightPerStream, options.signal);
   }
 
   async function* watchTraining(jobId: string, options: CallOptions = {}): AsyncGenerator<TrainingEvent__Output, void, undefined> {

@@ -1,5 +1,5 @@
-import { status } from '@grpc/grpc-js';
-import type { FieldViolation, ResourceInfo } from '@sim2real/contracts';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { statusDetailsOf, type FieldViolation, type ResourceInfo } from '@sim2real/contracts';
 
 /** Options of the client that cannot work (e.g. a client certificate without its key); `field` names the option. */
 export class ClientConfigError extends Error {
@@ -49,4 +49,24 @@ export class TranslatorCallError extends Error {
   get codeName(): string {
     return status[this.code] ?? String(this.code);
   }
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'details' in error;
+}
+
+/** A grpc-js error as TranslatorCallError with the server's google.rpc.Status details; other errors as they are. */
+export function callError(error: unknown, method: string, attempts: number, signal: AbortSignal | undefined): Error {
+  if (signal?.aborted) return asError(signal.reason);
+  if (!isServiceError(error)) return asError(error);
+  const rich = statusDetailsOf(error.metadata);
+  return new TranslatorCallError(
+    { code: error.code, details: error.details, method, fieldViolations: rich?.fieldViolations ?? [], resourceInfo: rich?.resourceInfo, attempts },
+    { cause: error },
+  );
+}
+
+/** `value` as it is when it is an Error, else an Error of its text. */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }

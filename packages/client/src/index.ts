@@ -1,7 +1,8 @@
 export { TRANSLATOR_ACCESS_SETTINGS, readTranslatorAccess, translatorAccessFromEnv } from './access.js';
 export type { TranslatorAccessFiles, TranslatorAccessSetting } from './access.js';
 export { createTranslatorClient } from './client.js';
-export type { CallOptions, TranslateStreamCall, TranslatorClient, TranslatorGrpcClient } from './client.js';
+export type { CallOptions, TranslatorClient, TranslatorGrpcClient } from './client.js';
+export type { TranslateStreamCall } from './translate-stream.js';
 export { resolveClientConfig } from './config.js';
 export type { RetryOptions, TlsOptions, TranslatorClientConfig, TranslatorClientOptions } from './config.js';
 export { ClientConfigError, TranslatorCallError } from './errors.js';
